@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+//
+// Rewind: teaches and checks libvirt's domain state capture APIs.
+//
+// Layout (the pipeline, left to right):
+//   C modules (CLibvirt, CLibvirtQemu, CNBD, CCMark, CLibXML2)
+//   -> Swift wrappers (RewindXML, Libvirt, NBD)
+//   -> Lab (fixtures the guide snippets use) and GuideModel (Markdown -> immutable model)
+//   -> Runner (compile merged, run isolated, verdicts) -> Reports (TAP, JUnit, JSON) and Site
+//   -> the `rewind` command line tool.
+import PackageDescription
+
+let package = Package(
+    name: "Rewind",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Libvirt", targets: ["Libvirt"]),
+        .library(name: "NBD", targets: ["NBD"]),
+        .library(name: "RewindLab", targets: ["Lab"]),
+        .executable(name: "rewind", targets: ["rewind"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries. Each has a tiny shim header and names its Debian package.
+        .systemLibrary(name: "CLibvirt", pkgConfig: "libvirt", providers: [.apt(["libvirt-dev"])]),
+        .systemLibrary(name: "CLibvirtQemu", pkgConfig: "libvirt-qemu", providers: [.apt(["libvirt-dev"])]),
+        .systemLibrary(name: "CNBD", pkgConfig: "libnbd", providers: [.apt(["libnbd-dev"])]),
+        .systemLibrary(name: "CCMark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Swift wrappers. C types never appear in their public API.
+        .target(name: "RewindXML", dependencies: ["CLibXML2"]),
+        .target(name: "Libvirt", dependencies: ["CLibvirt", "CLibvirtQemu", "RewindXML"]),
+        .target(name: "NBD", dependencies: ["CNBD"]),
+
+        // Lab fixtures (what guide snippets call) and the guide model.
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML"]),
+        .target(name: "GuideModel", dependencies: ["CCMark"]),
+
+        // Runner, reports, site.
+        .target(name: "Runner", dependencies: ["GuideModel", "RewindXML"]),
+        .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
+        .target(name: "Site", dependencies: ["GuideModel", "Runner", "CCMark"], resources: []),
+
+        // The command line tool: a thin layer over the libraries.
+        .executableTarget(name: "rewind", dependencies: [
+            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LibvirtTests", dependencies: ["Libvirt", "RewindXML"]),
+        .testTarget(name: "NBDTests", dependencies: ["NBD"]),
+        .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

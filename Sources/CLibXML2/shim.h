@@ -1,0 +1,5 @@
+// Shim for the system library libxml-2.0 (Debian package libxml2-dev).
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xmlsave.h>

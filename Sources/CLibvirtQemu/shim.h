@@ -1,0 +1,2 @@
+// Shim for the system library libvirt-qemu (Debian package libvirt-dev).
+#include <libvirt/libvirt-qemu.h>

@@ -1,0 +1,2 @@
+// Shim for the system library libnbd (Debian package libnbd-dev).
+#include <libnbd.h>

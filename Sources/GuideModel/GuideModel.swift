@@ -1,0 +1,1 @@
+// GuideModel module.

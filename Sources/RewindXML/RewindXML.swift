@@ -1,0 +1,1 @@
+// RewindXML module.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Rewind: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rewind",
+        abstract: "Teaches and checks libvirt's domain state capture APIs.",
+        subcommands: [])
+}
