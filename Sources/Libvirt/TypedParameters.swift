@@ -138,8 +138,8 @@ struct TypedParameterList: ~Copyable {
     /// The allocated capacity, managed by `virTypedParamsAdd*`.
     private var capacity: Int32 = 0
 
-    /// An empty list.
-    init() {}
+    /// An empty list. Makes sure libvirt is initialised, so a failure is reported as a thrown error only.
+    init() { Libvirt.initialize() }
 
     deinit { virTypedParamsFree(pointer, count) }
 
@@ -147,7 +147,7 @@ struct TypedParameterList: ~Copyable {
     /// `virTypedParamsAddLLong`, `virTypedParamsAddULLong`, `virTypedParamsAddDouble`,
     /// `virTypedParamsAddBoolean` and `virTypedParamsAddString`).
     ///
-    /// libvirt refuses a name of `VIR_TYPED_PARAM_FIELD_LENGTH` bytes or more.
+    /// libvirt refuses a name of `VIR_TYPED_PARAM_FIELD_LENGTH` bytes or more (`VIR_ERR_INTERNAL_ERROR`).
     mutating func add(_ name: String, _ value: TypedValue) throws(LibvirtError) {
         var params = pointer, n = count, max = capacity
         defer { pointer = params; count = n; capacity = max }
