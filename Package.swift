@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
+        // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).
+        // Foundation only: it runs before any C library or daemon is installed.
+        .target(name: "LiveHost"),
+
         // Runner, reports, site.
         .target(name: "Runner", dependencies: ["GuideModel", "RewindXML"]),
         .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
@@ -46,7 +50,7 @@ let package = Package(
 
         // The command line tool: a thin layer over the libraries.
         .executableTarget(name: "rewind", dependencies: [
-            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site",
+            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site", "LiveHost",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "NBDTests", dependencies: ["NBD"]),
         .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel"]),
+        .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
         .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML"]),
     ],
     swiftLanguageModes: [.v6]

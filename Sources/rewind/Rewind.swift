@@ -5,5 +5,5 @@ struct Rewind: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rewind",
         abstract: "Teaches and checks libvirt's domain state capture APIs.",
-        subcommands: [])
+        subcommands: [CapabilitiesCommand.self, HostCommand.self])
 }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Debian packages the live host needs, and how to check for and install them.
+public enum DebianPackages {
+    /// The libvirt daemon with its QEMU driver, virsh, QEMU itself and tini (the subreaper libvirtd
+    /// runs under). `libvirt-daemon-system` is deliberately absent: it brings systemd units and polkit.
+    public static let daemon = [
+        "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-clients", "qemu-system-x86", "qemu-utils", "tini",
+    ]
+
+    /// The packages installed according to the output of
+    /// `dpkg-query -W -f '${Package}\t${db:Status-Abbrev}\n' …`: those whose status letter
+    /// (the second character of the abbreviation) is `i`.
+    public static func installed(fromQueryOutput output: String) -> Set<String> {
+        var result: Set<String> = []
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count >= 2 else { continue }
+            let status = Array(fields[1])
+            if status.count >= 2 && status[1] == "i" { result.insert(String(fields[0])) }
+        }
+        return result
+    }
+
+    /// The packages of `names` that are not installed (asks dpkg-query; unknown names count as missing).
+    public static func missing(_ names: [String]) throws(LiveHostError) -> [String] {
+        let result = try Command.run(["dpkg-query", "-W", "-f", "${Package}\t${db:Status-Abbrev}\n"] + names,
+                                     timeout: 60)
+        if result.timedOut { throw LiveHostError(.timedOut, "dpkg-query did not answer within 60 s") }
+        // dpkg-query exits 1 when some name is unknown; the known ones are still listed.
+        let have = installed(fromQueryOutput: result.output)
+        return names.filter { !have.contains($0) }
+    }
+
+    /// Installs the missing packages among `names`: `apt-get update` (only when something is
+    /// missing) and `apt-get install -y --no-install-recommends`, non-interactively.
+    /// apt-get's output goes to standard error. Returns the packages it installed.
+    @discardableResult
+    public static func ensureInstalled(_ names: [String], progress: (String) -> Void = { _ in }) throws(LiveHostError) -> [String] {
+        let absent = try missing(names)
+        guard !absent.isEmpty else { return [] }
+        guard geteuid() == 0 else {
+            throw LiveHostError(.notRoot, "missing packages \(absent.joined(separator: " ")); installing them needs root")
+        }
+        let env = ["DEBIAN_FRONTEND": "noninteractive"]
+        progress("installing \(absent.joined(separator: " "))")
+        try Command.mustRun(["apt-get", "update"], environment: env, timeout: 600, passthrough: true)
+        try Command.mustRun(["apt-get", "install", "-y", "--no-install-recommends"] + absent,
+                            environment: env, timeout: 1800, passthrough: true)
+        let still = try missing(absent)
+        if !still.isEmpty {
+            throw LiveHostError(.commandFailed, "apt-get finished but \(still.joined(separator: " ")) is still not installed")
+        }
+        return absent
+    }
+}

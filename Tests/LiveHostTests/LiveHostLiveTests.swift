@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import LiveHost
+
+/// Live tier: needs `qemu:///system` to answer already (`rewind host start`, or any libvirtd).
+@Suite("live host (REWIND_LIVE=1)", .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+struct LiveHostLiveTests {
+    @Test func startIsIdempotentWhenTheHostAnswers() throws {
+        let before = LiveHost.status()
+        try #require(before.running, "qemu:///system must answer before this test (run `rewind host start`)")
+        let stateBefore = FileManager.default.contents(atPath: LiveHost.stateFile)
+
+        let after = try LiveHost.start()
+        #expect(after.running)
+        #expect(!after.startedNow, "a second libvirtd must never be started")
+        #expect(after.actions.isEmpty)
+        #expect(after.startedByRewind == before.startedByRewind)
+        #expect(after.libvirtd == before.libvirtd)
+        #expect(after.libvirtd?.isAlive == true)
+        #expect(FileManager.default.contents(atPath: LiveHost.stateFile) == stateBefore)
+        #expect(after.accelerator == .kvm || after.accelerator == .tcg)
+        if !Accelerator.deviceUsable() { #expect(after.accelerator == .tcg) }
+        #expect(after.versions?.hypervisor == "QEMU")
+        #expect(after.versions?.daemon != nil)
+        #expect(FileManager.default.fileExists(atPath: LiveHost.imageDirectory))
+    }
+
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: LiveHost.stateFile),
+                   "only when the running libvirtd is not Rewind's"))
+    func stopLeavesSomeoneElsesDaemonAlone() throws {
+        let before = LiveHost.status()
+        try #require(before.running && !before.startedByRewind)
+        let result = try LiveHost.stop()
+        #expect(result.ended.isEmpty)
+        let after = LiveHost.status()
+        #expect(after.running)
+        #expect(after.libvirtd == before.libvirtd)
+    }
+}
