@@ -63,8 +63,12 @@ public enum LiveHost {
     public static func start(timeout: TimeInterval = 60,
                              progress: (String) -> Void = { _ in }) throws(LiveHostError) -> HostStatus {
         let deadline = Date().addingTimeInterval(timeout)
-        try makeDirectories([stateDirectory])
-        let lock = try HostLock(path: stateDirectory + "/host.lock")
+        // Only root can start daemons; anyone else may still find a host that answers.
+        var lock: HostLock?
+        if geteuid() == 0 {
+            try makeDirectories([stateDirectory])
+            lock = try HostLock(path: stateDirectory + "/host.lock")
+        }
         defer { withExtendedLifetime(lock) {} }
         var notes: [String] = []
 
@@ -76,7 +80,7 @@ public enum LiveHost {
                     throw LiveHostError(.conflict, "the libvirtd Rewind started earlier (\(state.supervisor)) runs but "
                                         + "does not answer on \(uri); see \(state.logFile), or run `rewind host stop`")
                 }
-                try makeDirectories(directories)
+                prepareImageDirectory(notes: &notes)
                 return status(notes: notes)
             }
             notes.append("removed a stale state file (\(state.supervisor) is gone)")
@@ -85,7 +89,7 @@ public enum LiveHost {
 
         // 2. Somebody else's daemon.
         if probeVersion(timeout: 30) != nil {
-            try makeDirectories(directories)
+            prepareImageDirectory(notes: &notes)
             return status(notes: notes)
         }
         if let other = ProcessRecord.fromPidFile(libvirtdPidFile, name: "libvirtd") {
@@ -94,7 +98,7 @@ public enum LiveHost {
                 throw LiveHostError(.conflict, "\(other) (not started by Rewind) runs but does not answer on \(uri); "
                                     + "not starting a second libvirtd")
             }
-            try makeDirectories(directories)
+            prepareImageDirectory(notes: &notes)
             return status(notes: notes)
         }
 
@@ -327,6 +331,15 @@ public enum LiveHost {
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
         throw LiveHostError(.daemonExited, "\(name) (pid \(pid)) did not start\n" + logTail(log))
+    }
+
+    /// Creates the image directory for a host that already answers; a failure (not root) is only noted.
+    static func prepareImageDirectory(notes: inout [String]) {
+        do {
+            try makeDirectories([imageDirectory])
+        } catch {
+            notes.append(error.message)
+        }
     }
 
     static func makeDirectories(_ paths: [String]) throws(LiveHostError) {
