@@ -145,4 +145,10 @@ public final class XMLDocument {
     public func string(at xpath: String, namespaces: [String: String] = [:]) throws(XMLError) -> String? {
         try root.string(at: xpath, namespaces: namespaces)
     }
+
+    /// The string values of every node an XPath expression selects, evaluated with the root element as
+    /// context node (see `XMLElement.strings(at:namespaces:)`).
+    public func strings(at xpath: String, namespaces: [String: String] = [:]) throws(XMLError) -> [String] {
+        try root.strings(at: xpath, namespaces: namespaces)
+    }
 }
