@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// An XML document held by libxml2 (`xmlDocPtr`), freed in `deinit`.
 ///

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 extension XMLElement {
     /// Evaluates an XPath 1.0 expression with this element as the context node

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// A reference to one element of an `XMLDocument` (an `xmlNodePtr`); it keeps the document alive.
 ///

@@ -4,11 +4,11 @@ import RewindXML
 import Testing
 
 /// A name that breaks XML built by string concatenation.
-let hostileName = "a'b\"c&d<e>f é"
+private let hostileName = "a'b\"c&d<e>f é"
 
 /// Runs `virsh -q -c uri "<commands joined by ;>"` and returns its standard output. One virsh process
 /// keeps one test-driver state for all its commands.
-func virsh(_ uri: String, _ commands: [String]) throws -> String {
+private func virsh(_ uri: String, _ commands: [String]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/virsh")
     p.arguments = ["-q", "-c", uri, commands.joined(separator: " ; ")]
@@ -25,10 +25,10 @@ func virsh(_ uri: String, _ commands: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-struct VirshFailure: Error { var message: String }
+private struct VirshFailure: Error { var message: String }
 
 /// A temporary directory removed when the value is released.
-final class TempDir {
+private final class TempDir {
     let url: URL
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-xml-\(UUID().uuidString)")
@@ -107,7 +107,7 @@ struct XMLDefinitionTests {
 
     @Test("a live QEMU domain: backing chain, alias, index, metadata, console, agent state")
     func parseLiveChain() throws {
-        let def = try DomainDefinition(xml: LibvirtFixtures.liveChain)
+        let def = try DomainDefinition(xml: LibvirtXMLFixtures.liveChain)
         #expect(def.name == "rewind-xml-fix")
         #expect(def.uuid == "9cc90869-3688-48df-b12c-0943bc8a55e9")
         #expect(def.type == .kvm)
@@ -142,7 +142,7 @@ struct XMLDefinitionTests {
 
     @Test("a block copy shows up as <mirror job='copy' ready='yes'>")
     func parseMirror() throws {
-        let def = try DomainDefinition(xml: LibvirtFixtures.liveMirror)
+        let def = try DomainDefinition(xml: LibvirtXMLFixtures.liveMirror)
         let mirror = try #require(def.disks.first { $0.target == "vda" }?.mirror)
         #expect(mirror.job == "copy")
         #expect(mirror.isReady)
@@ -265,7 +265,7 @@ struct XMLDefinitionTests {
 
     @Test("QEMU snapshot output: external memory, disk-only child, embedded domain")
     func parseQemuSnapshots() throws {
-        let s1 = try SnapshotDefinition(xml: LibvirtFixtures.snapshotExternalMemory)
+        let s1 = try SnapshotDefinition(xml: LibvirtXMLFixtures.snapshotExternalMemory)
         #expect(s1.name == "s1")
         #expect(s1.description == "first <snap> & \"x\"")
         #expect(s1.state == .running)
@@ -279,7 +279,7 @@ struct XMLDefinitionTests {
         ])
         #expect(s1.domain?.name == "rewind-xml-fix")
 
-        let s2 = try SnapshotDefinition(xml: LibvirtFixtures.snapshotDiskOnly)
+        let s2 = try SnapshotDefinition(xml: LibvirtXMLFixtures.snapshotDiskOnly)
         #expect(s2.state == .diskSnapshot)
         #expect(s2.parent == "s1")
         #expect(s2.memory == SnapshotDefinition.Memory.no)
@@ -348,7 +348,7 @@ struct XMLDefinitionTests {
 
     @Test("QEMU checkpoint output: size per disk, parent, creation time")
     func parseQemuCheckpoints() throws {
-        let cp1 = try CheckpointDefinition(xml: LibvirtFixtures.checkpointWithSize)
+        let cp1 = try CheckpointDefinition(xml: LibvirtXMLFixtures.checkpointWithSize)
         #expect(cp1.name == "cp1")
         #expect(cp1.description == "first & \"quoted\" é")
         #expect(cp1.parent == nil)
@@ -361,7 +361,7 @@ struct XMLDefinitionTests {
         #expect(cp1.disks[1].checkpoint == .no)
         #expect(cp1.disks[1].size == nil)
 
-        let cp2 = try CheckpointDefinition(xml: LibvirtFixtures.checkpointChild)
+        let cp2 = try CheckpointDefinition(xml: LibvirtXMLFixtures.checkpointChild)
         #expect(cp2.parent == "cp1")
         #expect(cp2.disks.map(\.bitmap) == ["cp2", nil])
     }
@@ -405,7 +405,7 @@ struct XMLDefinitionTests {
 
     @Test("QEMU backup output: defaulted export names, bitmaps, modes and indexes")
     func parseQemuBackups() throws {
-        let pull = try BackupDefinition(xml: LibvirtFixtures.backupPullIncrementalTCP)
+        let pull = try BackupDefinition(xml: LibvirtXMLFixtures.backupPullIncrementalTCP)
         #expect(pull.mode == .pull)
         #expect(pull.incremental == "cp1")
         #expect(pull.server == .tcp(name: "localhost", port: 10811))
@@ -424,14 +424,14 @@ struct XMLDefinitionTests {
         #expect(pull.disks[1].name == "vdb")
         #expect(pull.disks[1].backup == false)
 
-        let unix = try BackupDefinition(xml: LibvirtFixtures.backupPullUnixDefaults)
+        let unix = try BackupDefinition(xml: LibvirtXMLFixtures.backupPullUnixDefaults)
         #expect(unix.server == .unix(socket: "/tmp/rewind-xml-fix/nbd.sock"))
         #expect(unix.incremental == nil)
         #expect(unix.disks[0].backupMode == "full")
         #expect(unix.disks[0].exportBitmap == nil)
         #expect(unix.disks[0].scratch?.hasPrefix("/var/lib/libvirt/images/rewind/rewind-xml-fix-vda.qcow2.") == true)
 
-        let push = try BackupDefinition(xml: LibvirtFixtures.backupPush)
+        let push = try BackupDefinition(xml: LibvirtXMLFixtures.backupPush)
         #expect(push.mode == .push)
         #expect(push.server == nil)
         #expect(push.disks[0].target == "/var/lib/libvirt/images/rewind/rewind-xml-fix-vda.backup.qcow2")
@@ -454,7 +454,7 @@ struct XMLDefinitionTests {
 
     @Test("QEMU capabilities list kvm and qemu for x86_64")
     func parseQemuCapabilities() throws {
-        let caps = try Capabilities(xml: LibvirtFixtures.capabilities)
+        let caps = try Capabilities(xml: LibvirtXMLFixtures.capabilities)
         #expect(caps.hostArch == "x86_64")
         #expect(caps.hasKVM)
         #expect(caps.supports(.kvm, arch: "x86_64"))
@@ -481,7 +481,7 @@ struct XMLDefinitionTests {
 
     @Test("QEMU domain capabilities advertise backup")
     func parseDomainCapabilities() throws {
-        let dcaps = try DomainCapabilities(xml: LibvirtFixtures.domainCapabilities)
+        let dcaps = try DomainCapabilities(xml: LibvirtXMLFixtures.domainCapabilities)
         #expect(dcaps.virtType == .kvm)
         #expect(dcaps.path == "/usr/bin/qemu-system-x86_64")
         #expect(dcaps.arch == "x86_64")
@@ -494,7 +494,7 @@ struct XMLDefinitionTests {
         #expect(dcaps.features["nonexistent"] == nil)
         #expect(dcaps.devices["disk"] == true)
         #expect(dcaps.diskBuses.contains("virtio"))
-        #expect(throws: LibvirtError.self) { try DomainCapabilities(xml: LibvirtFixtures.capabilities) }
+        #expect(throws: LibvirtError.self) { try DomainCapabilities(xml: LibvirtXMLFixtures.capabilities) }
     }
 
     // MARK: Live (qemu:///system)

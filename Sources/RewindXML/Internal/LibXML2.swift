@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 // Internal glue between Swift and libxml2. Nothing here is public.
 

@@ -2,7 +2,7 @@
 // "rewind-xml-fix" with a qcow2 vda and a read-only raw vdb), for the XML definition tests.
 
 /// libvirt output fixtures (libvirt 9.0.0, QEMU 7.2, Debian 12).
-enum LibvirtFixtures {
+enum LibvirtXMLFixtures {
     /// `virsh dumpxml` of a running q35 guest after two external snapshots (s1 with memory, s2 disk-only): vda's `<backingStore>` chain is two layers deep; the raw vdb is read-only.
     static let liveChain = #"""
         <domain type='kvm' id='2'>
