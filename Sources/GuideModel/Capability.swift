@@ -1,0 +1,44 @@
+/// Something a snippet needs from the libvirt connection it runs against (`needs=` in a fence).
+///
+/// The runner checks each capability before running a snippet; when the connection lacks one, the
+/// snippet is reported *unsupported*, with the reason, rather than failed.
+public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable {
+    /// A live QEMU driver (`qemu:///system` or `qemu:///session`), not the test driver.
+    case qemu
+    /// Backup jobs (`virDomainBackupBegin`).
+    case backup
+    /// Checkpoints (`virDomainCheckpointCreateXML`).
+    case checkpoint
+    /// Block jobs: copy, commit, pull (`virDomainBlockCopy`, `virDomainBlockCommit`).
+    case blockjob
+    /// QEMU monitor passthrough (`virDomainQemuMonitorCommand`).
+    case monitor
+    /// A guest agent answering in the guest (freeze/thaw, quiesced snapshots).
+    case agent
+    /// Saving a domain's memory to a file (`virDomainSave`, managed save).
+    case save
+    /// External snapshots (overlay files, external memory state).
+    case snapshotExternal = "snapshot-external"
+    /// Domain event delivery (an event loop and callbacks).
+    case events
+
+    /// A one-line description for readers and for *unsupported* reports.
+    public var summary: String {
+        switch self {
+        case .qemu: "a live QEMU driver"
+        case .backup: "backup jobs (virDomainBackupBegin)"
+        case .checkpoint: "checkpoints (virDomainCheckpointCreateXML)"
+        case .blockjob: "block jobs (virDomainBlockCopy, virDomainBlockCommit)"
+        case .monitor: "QEMU monitor passthrough (virDomainQemuMonitorCommand)"
+        case .agent: "a guest agent"
+        case .save: "saving domain memory (virDomainSave)"
+        case .snapshotExternal: "external snapshots"
+        case .events: "domain events"
+        }
+    }
+
+    /// Orders capabilities as they are declared (the order of ``allCases``).
+    public static func < (lhs: Capability, rhs: Capability) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}

@@ -1,1 +1,0 @@
-// GuideModel module.
