@@ -39,6 +39,13 @@ public struct ExpectedOutput: Sendable, Hashable {
         public let expected: String?
         /// The actual line, or `nil` when the actual output has fewer lines.
         public let actual: String?
+
+        /// Creates a mismatch.
+        public init(markdownLine: Int, expected: String?, actual: String?) {
+            self.markdownLine = markdownLine
+            self.expected = expected
+            self.actual = actual
+        }
     }
 
     /// Whether `actual` matches the expectation.

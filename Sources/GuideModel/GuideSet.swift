@@ -51,6 +51,7 @@ public struct GuideSet: Sendable, Hashable {
     }
 
     /// Loads every `*.md` file under `directory`, recursively, in path order, and checks them together.
+    /// Hidden files and folders (names starting with `.`) are skipped.
     ///
     /// - Parameters:
     ///   - directory: the folder of the guides (usually `<root>/Guides`).
@@ -74,7 +75,7 @@ public struct GuideSet: Sendable, Hashable {
         var files: [String: [UInt8]] = [:]
         var errors: [GuideError] = []
         let enumerator = FileManager.default.enumerator(
-            at: directoryURL, includingPropertiesForKeys: [.isRegularFileKey], options: [])
+            at: directoryURL, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
         while let url = enumerator?.nextObject() as? URL {
             guard url.pathExtension == "md",
                   (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }

@@ -23,6 +23,11 @@ public struct HTMLFormatter: MarkupWalker {
     /// Heading ids to emit, by the heading's line (see ``Guide/headings``).
     public let headingAnchors: [Int: String]
 
+    /// Renders code blocks in place of the default `<pre><code>`: called with the node, its info string and
+    /// its content; returning `nil` keeps the default rendering. A site uses it to render snippets (hidden
+    /// lines, highlighting, verdicts) while the formatter renders the prose around them.
+    public let codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)?
+
     /// The HTML produced so far.
     public private(set) var result = ""
 
@@ -32,14 +37,22 @@ public struct HTMLFormatter: MarkupWalker {
     private var tightParagraphs: [Bool] = []
 
     /// Creates a formatter.
-    public init(rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:]) {
+    public init(
+        rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:],
+        codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil
+    ) {
         self.rawHTML = rawHTML
         self.headingAnchors = headingAnchors
+        self.codeBlockRenderer = codeBlockRenderer
     }
 
     /// Renders `node` and its subtree.
-    public static func format(_ node: Node, rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:]) -> String {
-        var formatter = HTMLFormatter(rawHTML: rawHTML, headingAnchors: headingAnchors)
+    public static func format(
+        _ node: Node, rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:],
+        codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil
+    ) -> String {
+        var formatter = HTMLFormatter(
+            rawHTML: rawHTML, headingAnchors: headingAnchors, codeBlockRenderer: codeBlockRenderer)
         node.accept(&formatter)
         return formatter.result
     }
@@ -82,6 +95,11 @@ public struct HTMLFormatter: MarkupWalker {
     /// Renders `<pre><code>`, with a `language-…` class from the info string's first word.
     public mutating func visitCodeBlock(_ node: Node, info: String, literal: String) {
         newline()
+        if let custom = codeBlockRenderer?(node, info, literal) {
+            result += custom
+            newline()
+            return
+        }
         let language = info.unicodeScalars.prefix { !Self.isCSpace($0) }
         if language.isEmpty {
             result += "<pre><code>"

@@ -169,6 +169,10 @@ struct GuideDraft {
         }
         guard isFenced, let language else { return fence(.display) }
 
+        if language.unicodeScalars.contains("=") {
+            report(block.startLine, "fence info \(Vocabulary.quoted(language)) starts with an attribute: write the language first (swift id=…)")
+            return fence(.invalid)
+        }
         for expected in ["swift", "output"] where FenceInfo.isNearMiss(language, of: expected) {
             report(block.startLine, "fence language \(Vocabulary.quoted(language)) is not '\(expected)': write '\(expected)' followed by space-separated attributes")
             return fence(.invalid)
@@ -284,8 +288,13 @@ struct GuideDraft {
                     report(fence.line, "continues unknown snippet '\(target)'")
                 }
             }
-            if let declared = attributes.context, preludeIndex[declared] == nil {
-                report(fence.line, "context '\(declared)' has no prelude in this guide (add a ```swift context=\(declared) prelude block)")
+            if let declared = attributes.context {
+                // A declared context counts as used even when it is rejected, so that one mistake is
+                // reported once.
+                usedContexts.insert(declared)
+                if preludeIndex[declared] == nil {
+                    report(fence.line, "context '\(declared)' has no prelude in this guide (add a ```swift context=\(declared) prelude block)")
+                }
             }
             if let context {
                 contexts[index] = context
