@@ -116,7 +116,7 @@ struct FenceInfo: Equatable {
         let lowered = language.lowercased()
         if lowered == expected { return true }
         guard lowered.hasPrefix(expected) else { return false }
-        let next = lowered.unicodeScalars.dropFirst(expected.unicodeScalars.count).first!
+        guard let next = lowered.unicodeScalars.dropFirst(expected.unicodeScalars.count).first else { return true }
         return !(next.properties.isAlphabetic || ("0"..."9").contains(next))
     }
 }
