@@ -1,0 +1,323 @@
+import CLibvirt
+
+/// One event libvirt reported for a domain, as delivered by `Domain.events(_:)`.
+///
+/// The timestamp is taken first thing inside libvirt's callback, on libvirt's event loop thread,
+/// so `receivedAt - event.timestamp` measures how long the event waited before a consumer saw it.
+///
+/// ```swift
+/// let events = try dom.events([.lifecycle])
+/// try dom.suspend()
+/// let e = try await events.next(matching: { $0.kind.lifecycle?.event == .suspended }, timeout: .seconds(5))
+/// print(e.kind)   // Suspended (PAUSED)
+/// ```
+public struct DomainEvent: Sendable, CustomStringConvertible {
+    /// When libvirt invoked the callback for this event.
+    public var timestamp: ContinuousClock.Instant
+    /// The name of the domain the event is about (the corresponding C function is `virDomainGetName`).
+    public var domainName: String
+    /// What happened.
+    public var kind: Kind
+
+    /// Creates an event value (events normally come from `DomainEventStream`).
+    public init(timestamp: ContinuousClock.Instant, domainName: String, kind: Kind) {
+        self.timestamp = timestamp
+        self.domainName = domainName
+        self.kind = kind
+    }
+
+    /// `rewind-ev-a: Suspended (PAUSED)`
+    public var description: String { "\(domainName): \(kind)" }
+
+    // MARK: Event identifiers
+
+    /// The event types a `DomainEventStream` can subscribe to (`virDomainEventID`).
+    public enum ID: Int32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// `VIR_DOMAIN_EVENT_ID_LIFECYCLE`: the domain was defined, started, suspended, stopped, …
+        case lifecycle = 0
+        /// `VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`: a block job (pull, copy, commit, backup) changed status;
+        /// the disk is named by its target (`vda`).
+        case blockJob2 = 16
+        /// `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`: a domain job (save, migration, backup, …) finished,
+        /// with its final statistics.
+        case jobCompleted = 21
+        /// `VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`: a guest wrote beyond a threshold set with
+        /// `virDomainSetBlockThreshold`.
+        case blockThreshold = 24
+
+        /// The C enumerator name, e.g. `VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`.
+        public var name: String {
+            switch self {
+            case .lifecycle: "VIR_DOMAIN_EVENT_ID_LIFECYCLE"
+            case .blockJob2: "VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2"
+            case .jobCompleted: "VIR_DOMAIN_EVENT_ID_JOB_COMPLETED"
+            case .blockThreshold: "VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD"
+            }
+        }
+
+        public var description: String { name }
+    }
+
+    // MARK: Lifecycle
+
+    /// A lifecycle event type (`virDomainEventType`).
+    public enum LifecycleEvent: Int32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// `VIR_DOMAIN_EVENT_DEFINED`
+        case defined = 0
+        /// `VIR_DOMAIN_EVENT_UNDEFINED`
+        case undefined = 1
+        /// `VIR_DOMAIN_EVENT_STARTED`
+        case started = 2
+        /// `VIR_DOMAIN_EVENT_SUSPENDED`
+        case suspended = 3
+        /// `VIR_DOMAIN_EVENT_RESUMED`
+        case resumed = 4
+        /// `VIR_DOMAIN_EVENT_STOPPED`
+        case stopped = 5
+        /// `VIR_DOMAIN_EVENT_SHUTDOWN`
+        case shutdown = 6
+        /// `VIR_DOMAIN_EVENT_PMSUSPENDED`
+        case pmsuspended = 7
+        /// `VIR_DOMAIN_EVENT_CRASHED`
+        case crashed = 8
+
+        /// `Suspended`, `Stopped`, `PMSuspended`, … (the word of the C enumerator and its detail type).
+        public var description: String {
+            switch self {
+            case .defined: "Defined"
+            case .undefined: "Undefined"
+            case .started: "Started"
+            case .suspended: "Suspended"
+            case .resumed: "Resumed"
+            case .stopped: "Stopped"
+            case .shutdown: "Shutdown"
+            case .pmsuspended: "PMSuspended"
+            case .crashed: "Crashed"
+            }
+        }
+
+        /// The name of a detail value of this event: the enumerator of the matching
+        /// `virDomainEvent<Event>DetailType` without its prefix, e.g. `SAVED` for
+        /// `VIR_DOMAIN_EVENT_STOPPED_SAVED`, or the number when libvirt 9.0 does not know it.
+        public func detailName(_ detail: Int32) -> String { detailNames[detail] ?? "\(detail)" }
+    }
+
+    // MARK: Block jobs
+
+    /// The type of a block job (`virDomainBlockJobType`).
+    public enum BlockJobType: Int32, Sendable, Hashable, CustomStringConvertible {
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN`
+        case unknown = 0
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_PULL`: block pull (`virDomainBlockPull`, `virDomainBlockRebase`).
+        case pull = 1
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_COPY`: block copy (`virDomainBlockCopy`).
+        case copy = 2
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT`: commit of a backing layer (`virDomainBlockCommit`).
+        case commit = 3
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT`: commit of the active layer.
+        case activeCommit = 4
+        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP`: a disk of a backup job (`virDomainBackupBegin`).
+        case backup = 5
+
+        /// The C enumerator name without its prefix, e.g. `ACTIVE_COMMIT`.
+        public var description: String {
+            switch self {
+            case .unknown: "UNKNOWN"
+            case .pull: "PULL"
+            case .copy: "COPY"
+            case .commit: "COMMIT"
+            case .activeCommit: "ACTIVE_COMMIT"
+            case .backup: "BACKUP"
+            }
+        }
+    }
+
+    /// The status a block job event reports (`virConnectDomainEventBlockJobStatus`).
+    public enum BlockJobStatus: Int32, Sendable, Hashable, CustomStringConvertible {
+        /// `VIR_DOMAIN_BLOCK_JOB_COMPLETED`: the job finished (a pull or non-active commit is done).
+        case completed = 0
+        /// `VIR_DOMAIN_BLOCK_JOB_FAILED`
+        case failed = 1
+        /// `VIR_DOMAIN_BLOCK_JOB_CANCELED`: the job was aborted (`virDomainBlockJobAbort` without pivot).
+        case canceled = 2
+        /// `VIR_DOMAIN_BLOCK_JOB_READY`: a copy or active commit reached the mirroring phase and can pivot.
+        case ready = 3
+
+        /// The C enumerator name without its prefix, e.g. `READY`.
+        public var description: String {
+            switch self {
+            case .completed: "COMPLETED"
+            case .failed: "FAILED"
+            case .canceled: "CANCELED"
+            case .ready: "READY"
+            }
+        }
+    }
+
+    // MARK: Kind
+
+    /// What an event reports, with the values libvirt passed to the callback.
+    public enum Kind: Sendable, CustomStringConvertible {
+        /// A lifecycle change (`VIR_DOMAIN_EVENT_ID_LIFECYCLE`). `detail` is the raw
+        /// `virDomainEvent<Event>DetailType` value and `detailName` its enumerator without prefix
+        /// (`PAUSED` for a suspend by `virDomainSuspend`, `SAVED` when a save stopped the domain).
+        case lifecycle(LifecycleEvent, detail: Int32, detailName: String)
+        /// A block job changed status (`VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`). `disk` is the target name (`vda`).
+        /// `type` and `status` are nil only for values libvirt 9.0 does not define; `rawType` and `rawStatus`
+        /// always carry the numbers.
+        case blockJob(disk: String, type: BlockJobType?, status: BlockJobStatus?, rawType: Int32, rawStatus: Int32)
+        /// A domain job finished (`VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`), with the statistics
+        /// `virDomainGetJobStats` would return, keyed by the `VIR_DOMAIN_JOB_*` field names.
+        case jobCompleted(params: [String: EventParameter])
+        /// A write went beyond a block threshold (`VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`): `dev` is the disk target
+        /// (possibly with a `[index]` suffix for a backing layer), `path` the host file (may be empty).
+        case blockThreshold(dev: String, path: String, threshold: UInt64, excess: UInt64)
+
+        /// The subscription this kind of event belongs to.
+        public var id: ID {
+            switch self {
+            case .lifecycle: .lifecycle
+            case .blockJob: .blockJob2
+            case .jobCompleted: .jobCompleted
+            case .blockThreshold: .blockThreshold
+            }
+        }
+
+        /// The lifecycle event and its detail, or nil for other kinds.
+        public var lifecycle: (event: LifecycleEvent, detail: Int32, detailName: String)? {
+            if case let .lifecycle(event, detail, name) = self { return (event, detail, name) }
+            return nil
+        }
+
+        /// The block job disk, type and status, or nil for other kinds.
+        public var blockJob: (disk: String, type: BlockJobType?, status: BlockJobStatus?)? {
+            if case let .blockJob(disk, type, status, _, _) = self { return (disk, type, status) }
+            return nil
+        }
+
+        /// The statistics of a completed job, or nil for other kinds.
+        public var jobCompletedParams: [String: EventParameter]? {
+            if case let .jobCompleted(params) = self { return params }
+            return nil
+        }
+
+        /// The block threshold values, or nil for other kinds.
+        public var blockThreshold: (dev: String, path: String, threshold: UInt64, excess: UInt64)? {
+            if case let .blockThreshold(dev, path, threshold, excess) = self { return (dev, path, threshold, excess) }
+            return nil
+        }
+
+        /// `Suspended (PAUSED)`, `block job COPY on vda: READY`, `job completed: BACKUP, success`, …
+        public var description: String {
+            switch self {
+            case let .lifecycle(event, _, name):
+                return "\(event) (\(name))"
+            case let .blockJob(disk, type, status, rawType, rawStatus):
+                return "block job \(type?.description ?? "\(rawType)") on \(disk): \(status?.description ?? "\(rawStatus)")"
+            case let .jobCompleted(params):
+                let op = params.operationName ?? "?"
+                let outcome = params.success.map { $0 ? "success" : "failure" } ?? "no outcome"
+                return "job completed: \(op), \(outcome)"
+            case let .blockThreshold(dev, path, threshold, excess):
+                return "block threshold \(threshold) crossed on \(dev) (\(path)) by \(excess) bytes"
+            }
+        }
+    }
+}
+
+// MARK: - Typed parameters of events
+
+/// One value of a typed parameter list passed to an event callback (`virTypedParameter`).
+///
+/// A `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED` event carries the statistics of the job as such a list,
+/// decoded into `[String: EventParameter]`.
+public enum EventParameter: Sendable, Hashable, CustomStringConvertible {
+    /// `VIR_TYPED_PARAM_INT`
+    case int(Int32)
+    /// `VIR_TYPED_PARAM_UINT`
+    case uint(UInt32)
+    /// `VIR_TYPED_PARAM_LLONG`
+    case long(Int64)
+    /// `VIR_TYPED_PARAM_ULLONG`
+    case ulong(UInt64)
+    /// `VIR_TYPED_PARAM_DOUBLE`
+    case double(Double)
+    /// `VIR_TYPED_PARAM_BOOLEAN`
+    case bool(Bool)
+    /// `VIR_TYPED_PARAM_STRING`
+    case string(String)
+
+    /// The value as a signed integer, if it is an integer that fits.
+    public var int64Value: Int64? {
+        switch self {
+        case let .int(v): Int64(v)
+        case let .uint(v): Int64(v)
+        case let .long(v): v
+        case let .ulong(v): Int64(exactly: v)
+        default: nil
+        }
+    }
+
+    /// The value as an unsigned integer, if it is a non-negative integer.
+    public var uint64Value: UInt64? {
+        switch self {
+        case let .int(v): UInt64(exactly: v)
+        case let .uint(v): UInt64(v)
+        case let .long(v): UInt64(exactly: v)
+        case let .ulong(v): v
+        default: nil
+        }
+    }
+
+    /// The value if it is a boolean.
+    public var boolValue: Bool? { if case let .bool(v) = self { v } else { nil } }
+
+    /// The value if it is a string.
+    public var stringValue: String? { if case let .string(v) = self { v } else { nil } }
+
+    /// The value if it is a double.
+    public var doubleValue: Double? { if case let .double(v) = self { v } else { nil } }
+
+    public var description: String {
+        switch self {
+        case let .int(v): "\(v)"
+        case let .uint(v): "\(v)"
+        case let .long(v): "\(v)"
+        case let .ulong(v): "\(v)"
+        case let .double(v): "\(v)"
+        case let .bool(v): "\(v)"
+        case let .string(v): v
+        }
+    }
+}
+
+/// Accessors for the well-known fields of a job's statistics (`VIR_DOMAIN_JOB_*` names),
+/// as found in a `.jobCompleted` event.
+extension Dictionary where Key == String, Value == EventParameter {
+    /// `VIR_DOMAIN_JOB_OPERATION` (`operation`): the raw `virDomainJobOperation` of the job.
+    public var operation: Int32? { self["operation"]?.int64Value.flatMap { Int32(exactly: $0) } }
+
+    /// The `virDomainJobOperation` enumerator of `operation` without its prefix, e.g. `BACKUP`.
+    public var operationName: String? { operation.map { DomainEvent.jobOperationNames[$0] ?? "\($0)" } }
+
+    /// `VIR_DOMAIN_JOB_SUCCESS` (`success`): whether the job succeeded.
+    public var success: Bool? { self["success"]?.boolValue }
+
+    /// `VIR_DOMAIN_JOB_ERRMSG` (`errmsg`): the error message of a failed job.
+    public var errorMessage: String? { self["errmsg"]?.stringValue }
+
+    /// `VIR_DOMAIN_JOB_TIME_ELAPSED` (`time_elapsed`): milliseconds since the job started.
+    public var timeElapsedMs: UInt64? { self["time_elapsed"]?.uint64Value }
+
+    /// `VIR_DOMAIN_JOB_DOWNTIME` (`downtime`): milliseconds the guest was paused (migration, snapshot).
+    public var downtimeMs: UInt64? { self["downtime"]?.uint64Value }
+
+    /// `VIR_DOMAIN_JOB_DATA_TOTAL` (`data_total`): bytes the job had to transfer.
+    public var dataTotal: UInt64? { self["data_total"]?.uint64Value }
+
+    /// `VIR_DOMAIN_JOB_DATA_PROCESSED` (`data_processed`): bytes transferred.
+    public var dataProcessed: UInt64? { self["data_processed"]?.uint64Value }
+
+    /// `VIR_DOMAIN_JOB_DATA_REMAINING` (`data_remaining`): bytes left to transfer.
+    public var dataRemaining: UInt64? { self["data_remaining"]?.uint64Value }
+}

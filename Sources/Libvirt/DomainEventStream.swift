@@ -1,0 +1,169 @@
+import CLibvirt
+import Synchronization
+
+/// The events of one domain, in the order libvirt dispatched them (see `Domain.events(_:)`).
+///
+/// An `AsyncSequence` with unbounded buffering: events that arrive while nobody iterates wait in the
+/// stream. It ends (and its libvirt callbacks are deregistered) when `cancel()` is called, when a task
+/// iterating it is cancelled, or when the last reference to the stream and its iterators goes away.
+///
+/// ```swift
+/// let events = try dom.events()
+/// try dom.destroy()
+/// let stopped = try await events.next(matching: { $0.kind.lifecycle?.event == .stopped },
+///                                     timeout: .seconds(10))
+/// print(stopped.kind.lifecycle?.detailName ?? "")   // DESTROYED
+/// ```
+public final class DomainEventStream: AsyncSequence, Sendable {
+    public typealias Element = DomainEvent
+    public typealias Failure = Never
+
+    /// The domain whose events this stream delivers.
+    public let domain: Domain
+    /// The event types subscribed to.
+    public let ids: Set<DomainEvent.ID>
+
+    let queue: EventQueue
+    let tracker: EventContextTracker
+    /// The libvirt callback IDs, or nil once deregistered.
+    private let callbackIDs: Mutex<[Int32]?>
+
+    init(domain: Domain, ids: Set<DomainEvent.ID>, callbackIDs: [Int32], queue: EventQueue,
+         tracker: EventContextTracker) {
+        self.domain = domain
+        self.ids = ids
+        self.callbackIDs = Mutex(callbackIDs)
+        self.queue = queue
+        self.tracker = tracker
+    }
+
+    deinit { cancel() }
+
+    /// Ends the stream: deregisters its callbacks (the corresponding C function is
+    /// `virConnectDomainEventDeregisterAny`), drops buffered events and makes every pending and future
+    /// `next()` return nil. Calling it again does nothing.
+    ///
+    /// Deregistration goes through the connection the domain handle holds (`virDomainGetConnect`),
+    /// so it also works after `Connection.close()`.
+    public func cancel() {
+        guard let ids = callbackIDs.withLock({ ids -> [Int32]? in
+            defer { ids = nil }
+            return ids
+        }) else { return }
+        if let conn = virDomainGetConnect(domain.rawHandle) {
+            for id in ids where virConnectDomainEventDeregisterAny(conn, id) < 0 {
+                // Nothing to recover: the callback is gone with its connection. Clear the thread's error.
+                virResetLastError()
+            }
+        }
+        queue.finish()
+    }
+
+    /// Whether the stream has ended (`cancel()` was called, directly or by a cancelled iteration).
+    public var isCancelled: Bool { callbackIDs.withLock { $0 == nil } }
+
+    /// Waits for the next event that satisfies `predicate`, discarding the events before it, for at most
+    /// `timeout`. The wait is event-driven (no polling).
+    ///
+    /// Throws `EventTimeout` when the time is up (the stream stays usable and keeps every event that
+    /// arrives later), `DomainEventStream.Ended` when the stream ended first, and `CancellationError`
+    /// when the calling task is cancelled (which does not end the stream).
+    public func next(matching predicate: (DomainEvent) -> Bool = { _ in true },
+                     timeout: Duration) async throws -> DomainEvent {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var discarded = 0
+        while true {
+            let outcome = await nextEvent(before: deadline, clock: clock)
+            switch outcome {
+            case .event(let e):
+                if predicate(e) { return e }
+                discarded += 1
+            case .ended:
+                try Task.checkCancellation()
+                throw Ended(domainName: domain.name)
+            case .timedOut:
+                try Task.checkCancellation()
+                throw EventTimeout(domainName: domain.name, timeout: timeout, discarded: discarded)
+            }
+        }
+    }
+
+    private enum Outcome: Sendable { case event(DomainEvent), ended, timedOut }
+
+    /// Races the queue against the deadline. Cancelling the waiting child only withdraws it from the queue,
+    /// so an event that is handed over just as the deadline fires is still returned, never lost.
+    private func nextEvent(before deadline: ContinuousClock.Instant, clock: ContinuousClock) async -> Outcome {
+        let queue = self.queue
+        return await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                if let e = await queue.next() { return .event(e) }
+                return .ended
+            }
+            group.addTask {
+                try? await clock.sleep(until: deadline, tolerance: nil)
+                return .timedOut
+            }
+            var result: Outcome = .timedOut
+            var sawEvent = false
+            for await outcome in group {
+                group.cancelAll()
+                switch outcome {
+                case .event:
+                    result = outcome
+                    sawEvent = true
+                case .ended where !sawEvent:
+                    // The waiter was withdrawn by the deadline or by cancellation, or the queue really ended.
+                    if queue.isFinished { result = .ended }
+                case .ended, .timedOut:
+                    break
+                }
+            }
+            return result
+        }
+    }
+
+    /// Iterates the events; see `DomainEventStream`.
+    public struct Iterator: AsyncIteratorProtocol {
+        let stream: DomainEventStream
+
+        /// The next event, or nil once the stream has ended. If the iterating task is cancelled,
+        /// the stream is cancelled too (as `AsyncStream` does) and nil is returned.
+        public mutating func next() async -> DomainEvent? {
+            if let e = await stream.queue.next() { return e }
+            if Task.isCancelled { stream.cancel() }
+            return nil
+        }
+    }
+
+    /// Makes an iterator. Iterators share the stream's buffer; each event goes to one of them.
+    public func makeAsyncIterator() -> Iterator { Iterator(stream: self) }
+
+    /// The error `next(matching:timeout:)` throws when the stream ended before a matching event arrived.
+    public struct Ended: Error, Sendable, CustomStringConvertible {
+        /// The domain the stream was subscribed to.
+        public var domainName: String
+        public var description: String { "the event stream of domain '\(domainName)' ended" }
+    }
+}
+
+/// The error `DomainEventStream.next(matching:timeout:)` throws when no matching event arrived in time.
+public struct EventTimeout: Error, Sendable, CustomStringConvertible {
+    /// The domain the stream was subscribed to.
+    public var domainName: String
+    /// How long the call waited.
+    public var timeout: Duration
+    /// Events that arrived during the wait but did not match the predicate.
+    public var discarded: Int
+
+    /// Creates a timeout error.
+    public init(domainName: String, timeout: Duration, discarded: Int) {
+        self.domainName = domainName
+        self.timeout = timeout
+        self.discarded = discarded
+    }
+
+    public var description: String {
+        "no matching event for domain '\(domainName)' within \(timeout) (\(discarded) other event(s) discarded)"
+    }
+}

@@ -1,0 +1,192 @@
+import CLibvirt
+import Synchronization
+
+// C callback trampolines for domain events.
+//
+// Each callback is a non-capturing top-level function with the exact C signature of its event
+// (a capturing `@convention(c)` closure crashes the Swift 6.3.1 compiler). libvirt's
+// `VIR_DOMAIN_EVENT_CALLBACK()` is a macro, so the functions are cast with `unsafeBitCast` to
+// `virConnectDomainEventGenericCallback` when registered. The opaque pointer is an
+// `EventCallbackContext` retained with `Unmanaged.passRetained` and released by `releaseEventContext`,
+// the free callback libvirt calls once the registration is gone.
+
+/// Counts the callback contexts of one subscription that libvirt still holds, so that a test can
+/// check that every registration's free callback ran.
+final class EventContextTracker: Sendable {
+    private struct State {
+        var live = 0
+        var registered = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func retained() { state.withLock { $0.live += 1; $0.registered += 1 } }
+
+    func released() {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { s in
+            s.live -= 1
+            guard s.live == 0 else { return [] }
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Contexts handed to libvirt and not yet released by its free callback.
+    var liveCount: Int { state.withLock { $0.live } }
+
+    /// Contexts ever handed to libvirt.
+    var registeredCount: Int { state.withLock { $0.registered } }
+
+    /// Returns once every context was released (at once if none is live).
+    func waitUntilAllReleased() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s in
+                if s.live == 0 { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if done { c.resume() }
+        }
+    }
+}
+
+/// What libvirt's opaque pointer points to: where to deliver the events of one registration.
+final class EventCallbackContext: Sendable {
+    let queue: EventQueue
+    let tracker: EventContextTracker
+
+    init(queue: EventQueue, tracker: EventContextTracker) {
+        self.queue = queue
+        self.tracker = tracker
+        tracker.retained()
+    }
+
+    deinit { tracker.released() }
+}
+
+/// The free callback: drops the reference `Unmanaged.passRetained` took at registration.
+private func releaseEventContext(_ opaque: UnsafeMutableRawPointer?) {
+    guard let opaque else { return }
+    Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
+}
+
+@inline(__always)
+private func deliver(_ opaque: UnsafeMutableRawPointer?, _ timestamp: ContinuousClock.Instant,
+                     _ dom: OpaquePointer?, _ kind: DomainEvent.Kind) {
+    guard let opaque else { return }
+    let context = Unmanaged<EventCallbackContext>.fromOpaque(opaque).takeUnretainedValue()
+    let name = dom.flatMap { virDomainGetName($0) }.map { String(cString: $0) } ?? ""
+    context.queue.push(DomainEvent(timestamp: timestamp, domainName: name, kind: kind))
+}
+
+private func string(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+
+// MARK: Trampolines (exact C signatures)
+
+/// `virConnectDomainEventCallback` for `VIR_DOMAIN_EVENT_ID_LIFECYCLE`.
+private func lifecycleTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ event: Int32, _ detail: Int32,
+                                 _ opaque: UnsafeMutableRawPointer?) -> Int32 {
+    let now = ContinuousClock.now
+    let kind: DomainEvent.Kind
+    if let e = DomainEvent.LifecycleEvent(rawValue: event) {
+        kind = .lifecycle(e, detail: detail, detailName: e.detailName(detail))
+    } else {
+        // A lifecycle event newer than libvirt 9.0: not representable, so not delivered.
+        return 0
+    }
+    deliver(opaque, now, dom, kind)
+    return 0
+}
+
+/// `virConnectDomainEventBlockJobCallback` for `VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`.
+private func blockJobTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ disk: UnsafePointer<CChar>?,
+                                _ type: Int32, _ status: Int32, _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    deliver(opaque, now, dom, .blockJob(disk: string(disk), type: DomainEvent.BlockJobType(rawValue: type),
+                                        status: DomainEvent.BlockJobStatus(rawValue: status),
+                                        rawType: type, rawStatus: status))
+}
+
+/// `virConnectDomainEventJobCompletedCallback` for `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`.
+private func jobCompletedTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?,
+                                    _ params: UnsafeMutablePointer<virTypedParameter>?, _ nparams: Int32,
+                                    _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    // libvirt frees `params` after the callback returns: copy everything now.
+    deliver(opaque, now, dom, .jobCompleted(params: decodeEventParameters(params, count: nparams)))
+}
+
+/// `virConnectDomainEventBlockThresholdCallback` for `VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`.
+private func blockThresholdTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ dev: UnsafePointer<CChar>?,
+                                      _ path: UnsafePointer<CChar>?, _ threshold: UInt64, _ excess: UInt64,
+                                      _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    deliver(opaque, now, dom, .blockThreshold(dev: string(dev), path: string(path), threshold: threshold, excess: excess))
+}
+
+/// Copies a `virTypedParameter` array into Swift values, keyed by field name.
+/// Parameters of an unknown type are skipped.
+func decodeEventParameters(_ params: UnsafeMutablePointer<virTypedParameter>?, count: Int32) -> [String: EventParameter] {
+    guard let params, count > 0 else { return [:] }
+    var out: [String: EventParameter] = [:]
+    for i in 0..<Int(count) {
+        var p = params[i]
+        let field = withUnsafeBytes(of: &p.field) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        let value: EventParameter
+        switch UInt32(p.type) {
+        case VIR_TYPED_PARAM_INT.rawValue: value = .int(p.value.i)
+        case VIR_TYPED_PARAM_UINT.rawValue: value = .uint(p.value.ui)
+        case VIR_TYPED_PARAM_LLONG.rawValue: value = .long(p.value.l)
+        case VIR_TYPED_PARAM_ULLONG.rawValue: value = .ulong(p.value.ul)
+        case VIR_TYPED_PARAM_DOUBLE.rawValue: value = .double(p.value.d)
+        case VIR_TYPED_PARAM_BOOLEAN.rawValue: value = .bool(p.value.b != 0)
+        case VIR_TYPED_PARAM_STRING.rawValue: value = .string(string(p.value.s))
+        default: continue
+        }
+        out[field] = value
+    }
+    return out
+}
+
+// MARK: Registration
+
+extension DomainEvent.ID {
+    /// The trampoline for this event, cast to the generic callback type libvirt's registration takes.
+    var genericCallback: virConnectDomainEventGenericCallback {
+        switch self {
+        case .lifecycle:
+            let cb: virConnectDomainEventCallback = lifecycleTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        case .blockJob2:
+            let cb: virConnectDomainEventBlockJobCallback = blockJobTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        case .jobCompleted:
+            let cb: virConnectDomainEventJobCompletedCallback = jobCompletedTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        case .blockThreshold:
+            let cb: virConnectDomainEventBlockThresholdCallback = blockThresholdTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        }
+    }
+}
+
+/// Registers one callback for `id`, limited to `domain`, delivering into `context`
+/// (the corresponding C function is `virConnectDomainEventRegisterAny`). Returns the callback ID.
+///
+/// On success libvirt owns one retain of `context` and releases it through the free callback;
+/// on failure libvirt does not call the free callback, so the retain is dropped here.
+func registerDomainEvent(connection conn: OpaquePointer, domain dom: OpaquePointer, id: DomainEvent.ID,
+                         context: EventCallbackContext) throws(LibvirtError) -> Int32 {
+    let opaque = Unmanaged.passRetained(context).toOpaque()
+    let callbackID = virConnectDomainEventRegisterAny(conn, dom, id.rawValue, id.genericCallback, opaque,
+                                                      releaseEventContext)
+    if callbackID < 0 {
+        let error = LibvirtError.last()
+        Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
+        throw error
+    }
+    return callbackID
+}

@@ -1,0 +1,274 @@
+import CLibvirt
+import Foundation
+import Testing
+@testable import Libvirt
+
+/// A private test-driver host (`test:///<tmp>/node.xml`) with two running domains, so that tests
+/// mutating state do not see each other's events.
+private final class PrivateTestHost {
+    static let names = ["rewind-ev-a", "rewind-ev-b"]
+    let directory: URL
+    let connection: Connection
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rewind-ev-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Fixed, trusted names only: the two domains of the test driver's node file.
+        let domains = Self.names.map { name in
+            "<domain type='test'><name>\(name)</name><memory>65536</memory><os><type>hvm</type></os></domain>"
+        }
+        let node = "<node>\(domains.joined())</node>\n"
+        let file = directory.appendingPathComponent("node.xml")
+        try node.write(to: file, atomically: true, encoding: .utf8)
+        do {
+            connection = try Connection(uri: "test://\(file.path)")
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    func domain(_ index: Int) throws -> Domain { try connection.lookupDomain(name: Self.names[index]) }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+private func isLifecycle(_ event: DomainEvent.LifecycleEvent) -> (DomainEvent) -> Bool {
+    { $0.kind.lifecycle?.event == event }
+}
+
+private func median(_ values: [Duration]) -> Duration {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+@Suite("Domain events (test driver)", .timeLimit(.minutes(1)))
+struct EventTests {
+    @Test("suspend/resume/destroy/start produce lifecycle events in order with non-decreasing timestamps")
+    func lifecycleInOrder() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        let events = try dom.events([.lifecycle])
+        defer { events.cancel() }
+
+        var received: [DomainEvent] = []
+        var latencies: [Duration] = []
+        func step(_ action: () throws -> Void) async throws {
+            try action()
+            let e = try await events.next(timeout: .seconds(10))
+            latencies.append(ContinuousClock.now - e.timestamp)
+            received.append(e)
+        }
+        try await step { try dom.suspend() }
+        try await step { try dom.resume() }
+        try await step { try dom.destroy() }
+        try await step { try dom.start() }
+
+        let kinds = received.map { e in e.kind.lifecycle.map { "\($0.event) \($0.detailName)" } ?? "\(e.kind)" }
+        #expect(kinds == ["Suspended PAUSED", "Resumed UNPAUSED", "Stopped DESTROYED", "Started BOOTED"])
+        #expect(received.allSatisfy { $0.domainName == "rewind-ev-a" })
+        #expect(received.allSatisfy { $0.kind.id == .lifecycle })
+        #expect(received.map { $0.kind.lifecycle?.detail } == [0, 0, 1, 0])
+        for (a, b) in zip(received, received.dropFirst()) { #expect(a.timestamp <= b.timestamp) }
+
+        // More samples for the latency figure (printed, never asserted).
+        for _ in 0..<20 {
+            try await step { try dom.suspend() }
+            try await step { try dom.resume() }
+        }
+        for (a, b) in zip(received, received.dropFirst()) { #expect(a.timestamp <= b.timestamp) }
+        print("[events] test driver: median callback-to-consumer latency \(median(latencies)) over \(latencies.count) lifecycle events")
+    }
+
+    @Test("events of another domain are not delivered")
+    func otherDomainFiltered() async throws {
+        let host = try PrivateTestHost()
+        let a = try host.domain(0), b = try host.domain(1)
+        let eventsA = try a.events([.lifecycle])
+        let eventsB = try b.events([.lifecycle])
+        defer { eventsA.cancel(); eventsB.cancel() }
+
+        try b.destroy()
+        try b.start()
+        try b.suspend()
+        try a.suspend()
+
+        // B's own stream sees B's three events, so they were really emitted …
+        var seenByB: [String] = []
+        for _ in 0..<3 {
+            let e = try await eventsB.next(timeout: .seconds(10))
+            seenByB.append("\(e.domainName) \(e.kind)")
+        }
+        #expect(seenByB == ["rewind-ev-b Stopped (DESTROYED)", "rewind-ev-b Started (BOOTED)",
+                            "rewind-ev-b Suspended (PAUSED)"])
+        // … and A's stream, in the same dispatch order, sees only A's suspend.
+        let first = try await eventsA.next(timeout: .seconds(10))
+        #expect(first.domainName == "rewind-ev-a")
+        #expect(first.kind.lifecycle?.event == .suspended)
+        #expect(eventsA.queue.bufferedCount == 0)
+        #expect(eventsB.queue.bufferedCount == 0)
+    }
+
+    @Test("cancel deregisters every callback; later state changes are harmless; a new subscription works")
+    func cancelDeregisters() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        let events = try dom.events() // the four default IDs
+        #expect(events.tracker.registeredCount == 4)
+        #expect(events.tracker.liveCount == 4)
+
+        try dom.suspend()
+        _ = try await events.next(matching: isLifecycle(.suspended), timeout: .seconds(10))
+        events.cancel()
+        events.cancel() // idempotent
+        #expect(events.isCancelled)
+
+        // libvirt called the free callback of every registration (no context leaked).
+        await events.tracker.waitUntilAllReleased()
+        #expect(events.tracker.liveCount == 0)
+
+        // Further state changes after deregistration do not reach the (finished) stream.
+        try dom.resume()
+        try dom.destroy()
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == nil)
+        await #expect(throws: DomainEventStream.Ended.self) {
+            try await events.next(timeout: .seconds(5))
+        }
+
+        // A new subscription on the same domain and connection works.
+        let again = try dom.events([.lifecycle])
+        defer { again.cancel() }
+        try dom.start()
+        let started = try await again.next(timeout: .seconds(10))
+        #expect(started.kind.lifecycle?.event == .started)
+        #expect(started.kind.lifecycle?.detailName == "BOOTED")
+    }
+
+    @Test("releasing the stream object deregisters and frees the callback contexts")
+    func deinitDeregisters() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        var events: DomainEventStream? = try dom.events([.lifecycle, .blockJob2])
+        let tracker = events!.tracker
+        try dom.suspend()
+        _ = try await events!.next(timeout: .seconds(10))
+        #expect(tracker.liveCount == 2)
+        events = nil
+        await tracker.waitUntilAllReleased()
+        #expect(tracker.liveCount == 0)
+        #expect(tracker.registeredCount == 2)
+
+        try dom.resume()
+        let next = try dom.events([.lifecycle])
+        defer { next.cancel() }
+        try dom.suspend()
+        #expect(try await next.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
+    }
+
+    @Test("cancelling the iterating task ends the stream and deregisters")
+    func taskCancellationEndsStream() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        let events = try dom.events([.lifecycle])
+        let firstSeen = AsyncStream.makeStream(of: Void.self)
+        let consumer = Task {
+            var count = 0
+            for await _ in events {
+                count += 1
+                firstSeen.continuation.yield()
+            }
+            return count
+        }
+        try dom.suspend()
+        var signals = firstSeen.stream.makeAsyncIterator()
+        _ = await signals.next()
+        consumer.cancel()
+        #expect(await consumer.value == 1)
+        #expect(events.isCancelled)
+        await events.tracker.waitUntilAllReleased()
+        #expect(events.tracker.liveCount == 0)
+    }
+
+    @Test("a timeout throws EventTimeout and keeps the stream usable")
+    func timeoutKeepsStream() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        let events = try dom.events([.lifecycle])
+        defer { events.cancel() }
+
+        try dom.suspend()
+        let start = ContinuousClock.now
+        do {
+            _ = try await events.next(matching: isLifecycle(.crashed), timeout: .milliseconds(300))
+            Issue.record("no crash event was expected")
+        } catch let timeout as EventTimeout {
+            #expect(timeout.discarded == 1) // the suspend event did not match
+            #expect(timeout.domainName == "rewind-ev-a")
+            #expect(ContinuousClock.now - start >= .milliseconds(300))
+        }
+        #expect(!events.isCancelled)
+
+        try dom.resume()
+        let resumed = try await events.next(timeout: .seconds(10))
+        #expect(resumed.kind.lifecycle?.event == .resumed)
+    }
+
+    @Test("a cancelled wait throws CancellationError and does not end the stream")
+    func cancelledWait() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        let events = try dom.events([.lifecycle])
+        defer { events.cancel() }
+        let waiter = Task { try await events.next(matching: isLifecycle(.crashed), timeout: .seconds(30)) }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(!events.isCancelled)
+        try dom.suspend()
+        #expect(try await events.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
+    }
+
+    @Test("typed parameters of a job-completed event are decoded")
+    func decodesTypedParameters() throws {
+        var params: virTypedParameterPtr? = nil
+        var count: Int32 = 0
+        var capacity: Int32 = 0
+        defer { virTypedParamsFree(params, count) }
+        #expect(virTypedParamsAddInt(&params, &count, &capacity, "operation", 9) == 0)
+        #expect(virTypedParamsAddBoolean(&params, &count, &capacity, "success", 1) == 0)
+        #expect(virTypedParamsAddULLong(&params, &count, &capacity, "downtime", 42) == 0)
+        #expect(virTypedParamsAddULLong(&params, &count, &capacity, "time_elapsed", 1234) == 0)
+        #expect(virTypedParamsAddLLong(&params, &count, &capacity, "signed", -7) == 0)
+        #expect(virTypedParamsAddUInt(&params, &count, &capacity, "unsigned", 7) == 0)
+        #expect(virTypedParamsAddDouble(&params, &count, &capacity, "ratio", 0.5) == 0)
+        #expect(virTypedParamsAddString(&params, &count, &capacity, "errmsg", "none") == 0)
+
+        let decoded = decodeEventParameters(params, count: count)
+        #expect(decoded.count == 8)
+        #expect(decoded["operation"] == .int(9))
+        #expect(decoded["signed"] == .long(-7))
+        #expect(decoded["unsigned"] == .uint(7))
+        #expect(decoded["ratio"] == .double(0.5))
+        #expect(decoded.operation == 9)
+        #expect(decoded.operationName == "BACKUP")
+        #expect(decoded.success == true)
+        #expect(decoded.downtimeMs == 42)
+        #expect(decoded.timeElapsedMs == 1234)
+        #expect(decoded.errorMessage == "none")
+        #expect(decoded.dataTotal == nil)
+        let kind = DomainEvent.Kind.jobCompleted(params: decoded)
+        #expect(kind.id == .jobCompleted)
+        #expect(kind.jobCompletedParams?.success == true)
+        #expect("\(kind)" == "job completed: BACKUP, success")
+    }
+
+    @Test("detail names come from the header's enumerators")
+    func detailNames() {
+        #expect(DomainEvent.LifecycleEvent.suspended.detailName(0) == "PAUSED")
+        #expect(DomainEvent.LifecycleEvent.stopped.detailName(4) == "SAVED")
+        #expect(DomainEvent.LifecycleEvent.started.detailName(2) == "RESTORED")
+        #expect(DomainEvent.LifecycleEvent.started.detailName(99) == "99")
+        for event in DomainEvent.LifecycleEvent.allCases { #expect(!event.detailNames.isEmpty) }
+    }
+}
