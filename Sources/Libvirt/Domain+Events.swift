@@ -1,5 +1,3 @@
-import CLibvirt
-
 extension Domain {
     /// Subscribes to events of this domain only, delivered in order as a `DomainEventStream`
     /// (the corresponding C function is `virConnectDomainEventRegisterAny`, called once per event ID
@@ -7,9 +5,12 @@ extension Domain {
     ///
     /// The registration is limited to this domain on purpose: with a NULL domain libvirt also delivers the
     /// events of every other domain of the driver, including other clients' domains on `qemu:///system`.
-    /// Events are buffered without limit until consumed. The callbacks are deregistered
-    /// (`virConnectDomainEventDeregisterAny`) when the stream is cancelled, when a task iterating it is
-    /// cancelled, or when the stream object is released.
+    /// Events are buffered without limit until consumed.
+    ///
+    /// Several streams may subscribe to the same domain at once: libvirt accepts only one registration of a
+    /// given callback per connection, domain and event ID, so streams share that registration and each one
+    /// receives every event. The registration is removed (`virConnectDomainEventDeregisterAny`) when its
+    /// last stream is cancelled, its iterating task is cancelled, or the stream object is released.
     ///
     /// ```swift
     /// let events = try dom.events([.lifecycle])
@@ -25,22 +26,23 @@ extension Domain {
     /// `Connection.init`) registers and runs on its own thread.
     public func events(_ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold])
         throws(LibvirtError) -> DomainEventStream {
-        let dom = try handle()
-        let conn = try connection.handle()
         let queue = EventQueue()
-        let tracker = EventContextTracker()
-        var callbackIDs: [Int32] = []
+        let token = EventRegistry.makeToken()
+        var keys: [EventRegistry.Key] = []
+        var signals: [ReleaseSignal] = []
         // A stable order, so that a failure is reproducible.
         for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
             do {
-                let context = EventCallbackContext(queue: queue, tracker: tracker)
-                callbackIDs.append(try registerDomainEvent(connection: conn, domain: dom, id: id, context: context))
+                let (key, signal) = try EventRegistry.subscribe(domain: self, id: id, queue: queue, token: token)
+                keys.append(key)
+                signals.append(signal)
             } catch {
-                for callbackID in callbackIDs { _ = virConnectDomainEventDeregisterAny(conn, callbackID) }
+                for key in keys { EventRegistry.unsubscribe(key, token: token) }
                 queue.finish()
                 throw error
             }
         }
-        return DomainEventStream(domain: self, ids: ids, callbackIDs: callbackIDs, queue: queue, tracker: tracker)
+        return DomainEventStream(domain: self, ids: ids, token: token, keys: keys, releaseSignals: signals,
+                                 queue: queue)
     }
 }

@@ -1,5 +1,3 @@
-import CLibvirt
-
 /// One event libvirt reported for a domain, as delivered by `Domain.events(_:)`.
 ///
 /// The timestamp is taken first thing inside libvirt's callback, on libvirt's event loop thread,
@@ -26,7 +24,7 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    /// `rewind-ev-a: Suspended (PAUSED)`
+    /// The domain name and the kind, e.g. `rewind-ev-a: Suspended (PAUSED)`.
     public var description: String { "\(domainName): \(kind)" }
 
     // MARK: Event identifiers
@@ -55,6 +53,7 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             }
         }
 
+        /// The C enumerator name, as `name`.
         public var description: String { name }
     }
 
@@ -278,6 +277,7 @@ public enum EventParameter: Sendable, Hashable, CustomStringConvertible {
     /// The value if it is a double.
     public var doubleValue: Double? { if case let .double(v) = self { v } else { nil } }
 
+    /// The value as text (strings verbatim).
     public var description: String {
         switch self {
         case let .int(v): "\(v)"

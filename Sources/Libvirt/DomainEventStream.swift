@@ -1,4 +1,3 @@
-import CLibvirt
 import Synchronization
 
 /// The events of one domain, in the order libvirt dispatched them (see `Domain.events(_:)`).
@@ -15,7 +14,9 @@ import Synchronization
 /// print(stopped.kind.lifecycle?.detailName ?? "")   // DESTROYED
 /// ```
 public final class DomainEventStream: AsyncSequence, Sendable {
+    /// The stream delivers `DomainEvent` values.
     public typealias Element = DomainEvent
+    /// Iteration never throws; it ends with nil.
     public typealias Failure = Never
 
     /// The domain whose events this stream delivers.
@@ -24,43 +25,42 @@ public final class DomainEventStream: AsyncSequence, Sendable {
     public let ids: Set<DomainEvent.ID>
 
     let queue: EventQueue
-    let tracker: EventContextTracker
-    /// The libvirt callback IDs, or nil once deregistered.
-    private let callbackIDs: Mutex<[Int32]?>
+    /// This stream's subscriber token in the registry.
+    private let token: UInt64
+    /// The registry keys subscribed to, or nil once unsubscribed.
+    private let keys: Mutex<[EventRegistry.Key]?>
+    /// Fired when libvirt released the callback contexts this stream was delivered from.
+    let releaseSignals: [ReleaseSignal]
 
-    init(domain: Domain, ids: Set<DomainEvent.ID>, callbackIDs: [Int32], queue: EventQueue,
-         tracker: EventContextTracker) {
+    init(domain: Domain, ids: Set<DomainEvent.ID>, token: UInt64, keys: [EventRegistry.Key],
+         releaseSignals: [ReleaseSignal], queue: EventQueue) {
         self.domain = domain
         self.ids = ids
-        self.callbackIDs = Mutex(callbackIDs)
+        self.token = token
+        self.keys = Mutex(keys)
+        self.releaseSignals = releaseSignals
         self.queue = queue
-        self.tracker = tracker
     }
 
     deinit { cancel() }
 
-    /// Ends the stream: deregisters its callbacks (the corresponding C function is
-    /// `virConnectDomainEventDeregisterAny`), drops buffered events and makes every pending and future
-    /// `next()` return nil. Calling it again does nothing.
+    /// Ends the stream: leaves its event registrations (the last stream of a registration deregisters it;
+    /// the corresponding C function is `virConnectDomainEventDeregisterAny`), drops buffered events and makes
+    /// every pending and future `next()` return nil. Calling it again does nothing.
     ///
     /// Deregistration goes through the connection the domain handle holds (`virDomainGetConnect`),
-    /// so it also works after `Connection.close()`.
+    /// so it also works after `Connection.close()`. Other streams subscribed to the same domain keep working.
     public func cancel() {
-        guard let ids = callbackIDs.withLock({ ids -> [Int32]? in
-            defer { ids = nil }
-            return ids
+        guard let keys = keys.withLock({ keys -> [EventRegistry.Key]? in
+            defer { keys = nil }
+            return keys
         }) else { return }
-        if let conn = virDomainGetConnect(domain.rawHandle) {
-            for id in ids where virConnectDomainEventDeregisterAny(conn, id) < 0 {
-                // Nothing to recover: the callback is gone with its connection. Clear the thread's error.
-                virResetLastError()
-            }
-        }
+        for key in keys { EventRegistry.unsubscribe(key, token: token) }
         queue.finish()
     }
 
     /// Whether the stream has ended (`cancel()` was called, directly or by a cancelled iteration).
-    public var isCancelled: Bool { callbackIDs.withLock { $0 == nil } }
+    public var isCancelled: Bool { keys.withLock { $0 == nil } }
 
     /// Waits for the next event that satisfies `predicate`, discarding the events before it, for at most
     /// `timeout`. The wait is event-driven (no polling).
@@ -139,10 +139,20 @@ public final class DomainEventStream: AsyncSequence, Sendable {
     /// Makes an iterator. Iterators share the stream's buffer; each event goes to one of them.
     public func makeAsyncIterator() -> Iterator { Iterator(stream: self) }
 
+    /// Returns once libvirt released every callback context this stream was delivered from
+    /// (each registration's free callback ran). For tests of the registration balance.
+    func waitUntilCallbacksReleased() async {
+        for signal in releaseSignals { await signal.wait() }
+    }
+
+    /// Contexts of this stream's registrations that libvirt still holds.
+    var liveCallbackCount: Int { releaseSignals.filter { !$0.isReleased }.count }
+
     /// The error `next(matching:timeout:)` throws when the stream ended before a matching event arrived.
     public struct Ended: Error, Sendable, CustomStringConvertible {
         /// The domain the stream was subscribed to.
         public var domainName: String
+        /// A sentence naming the domain.
         public var description: String { "the event stream of domain '\(domainName)' ended" }
     }
 }
@@ -163,6 +173,7 @@ public struct EventTimeout: Error, Sendable, CustomStringConvertible {
         self.discarded = discarded
     }
 
+    /// A sentence naming the domain, the timeout and the number of discarded events.
     public var description: String {
         "no matching event for domain '\(domainName)' within \(timeout) (\(discarded) other event(s) discarded)"
     }

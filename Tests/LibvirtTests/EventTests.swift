@@ -115,8 +115,8 @@ struct EventTests {
         let host = try PrivateTestHost()
         let dom = try host.domain(0)
         let events = try dom.events() // the four default IDs
-        #expect(events.tracker.registeredCount == 4)
-        #expect(events.tracker.liveCount == 4)
+        #expect(events.releaseSignals.count == 4)
+        #expect(events.liveCallbackCount == 4)
 
         try dom.suspend()
         _ = try await events.next(matching: isLifecycle(.suspended), timeout: .seconds(10))
@@ -125,8 +125,8 @@ struct EventTests {
         #expect(events.isCancelled)
 
         // libvirt called the free callback of every registration (no context leaked).
-        await events.tracker.waitUntilAllReleased()
-        #expect(events.tracker.liveCount == 0)
+        await events.waitUntilCallbacksReleased()
+        #expect(events.liveCallbackCount == 0)
 
         // Further state changes after deregistration do not reach the (finished) stream.
         try dom.resume()
@@ -151,14 +151,14 @@ struct EventTests {
         let host = try PrivateTestHost()
         let dom = try host.domain(0)
         var events: DomainEventStream? = try dom.events([.lifecycle, .blockJob2])
-        let tracker = events!.tracker
+        let signals = events!.releaseSignals
         try dom.suspend()
         _ = try await events!.next(timeout: .seconds(10))
-        #expect(tracker.liveCount == 2)
+        #expect(signals.count == 2)
+        #expect(signals.allSatisfy { !$0.isReleased })
         events = nil
-        await tracker.waitUntilAllReleased()
-        #expect(tracker.liveCount == 0)
-        #expect(tracker.registeredCount == 2)
+        for signal in signals { await signal.wait() }
+        #expect(signals.allSatisfy { $0.isReleased })
 
         try dom.resume()
         let next = try dom.events([.lifecycle])
@@ -187,8 +187,35 @@ struct EventTests {
         consumer.cancel()
         #expect(await consumer.value == 1)
         #expect(events.isCancelled)
-        await events.tracker.waitUntilAllReleased()
-        #expect(events.tracker.liveCount == 0)
+        await events.waitUntilCallbacksReleased()
+        #expect(events.liveCallbackCount == 0)
+    }
+
+    @Test("two streams on the same domain share one registration and both receive every event")
+    func sharedRegistration() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        // A second Domain object for the same domain: same connection, same UUID, same registration.
+        let sameDom = try host.domain(0)
+        let first = try dom.events([.lifecycle])
+        let second = try sameDom.events([.lifecycle, .blockThreshold])
+        defer { first.cancel(); second.cancel() }
+        #expect(first.releaseSignals[0] === second.releaseSignals[0])
+
+        try dom.suspend()
+        #expect(try await first.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
+        #expect(try await second.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
+
+        // Leaving does not deregister while the other stream still listens.
+        first.cancel()
+        #expect(first.liveCallbackCount == 1)
+        try dom.resume()
+        #expect(try await second.next(timeout: .seconds(10)).kind.lifecycle?.event == .resumed)
+
+        second.cancel()
+        await second.waitUntilCallbacksReleased()
+        #expect(first.liveCallbackCount == 0)
+        #expect(second.liveCallbackCount == 0)
     }
 
     @Test("a timeout throws EventTimeout and keeps the stream usable")

@@ -10,39 +10,32 @@ import Synchronization
 // `EventCallbackContext` retained with `Unmanaged.passRetained` and released by `releaseEventContext`,
 // the free callback libvirt calls once the registration is gone.
 
-/// Counts the callback contexts of one subscription that libvirt still holds, so that a test can
-/// check that every registration's free callback ran.
-final class EventContextTracker: Sendable {
+/// Fires once, when libvirt released the callback context it belongs to (its free callback ran).
+/// Lets tests check that every registration was balanced by a release.
+final class ReleaseSignal: Sendable {
     private struct State {
-        var live = 0
-        var registered = 0
+        var released = false
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
-    func retained() { state.withLock { $0.live += 1; $0.registered += 1 } }
-
-    func released() {
+    func fire() {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { s in
-            s.live -= 1
-            guard s.live == 0 else { return [] }
+            s.released = true
             defer { s.waiters.removeAll() }
             return s.waiters
         }
         for w in waiters { w.resume() }
     }
 
-    /// Contexts handed to libvirt and not yet released by its free callback.
-    var liveCount: Int { state.withLock { $0.live } }
+    /// Whether the context was released.
+    var isReleased: Bool { state.withLock { $0.released } }
 
-    /// Contexts ever handed to libvirt.
-    var registeredCount: Int { state.withLock { $0.registered } }
-
-    /// Returns once every context was released (at once if none is live).
-    func waitUntilAllReleased() async {
+    /// Returns once the context was released (at once if it already was).
+    func wait() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in
-                if s.live == 0 { return true }
+                if s.released { return true }
                 s.waiters.append(c)
                 return false
             }
@@ -51,18 +44,25 @@ final class EventContextTracker: Sendable {
     }
 }
 
-/// What libvirt's opaque pointer points to: where to deliver the events of one registration.
+/// What libvirt's opaque pointer points to: the queues of every stream subscribed to one registration
+/// (one connection, one domain, one event ID). libvirt refuses to register the same callback function
+/// twice for the same connection, domain and event ID ("event callback already tracked"), so streams
+/// share a registration and the context fans each event out to all of them.
 final class EventCallbackContext: Sendable {
-    let queue: EventQueue
-    let tracker: EventContextTracker
+    let released = ReleaseSignal()
+    private let subscribers = Mutex<[(token: UInt64, queue: EventQueue)]>([])
 
-    init(queue: EventQueue, tracker: EventContextTracker) {
-        self.queue = queue
-        self.tracker = tracker
-        tracker.retained()
+    func add(_ queue: EventQueue, token: UInt64) { subscribers.withLock { $0.append((token, queue)) } }
+
+    func remove(token: UInt64) { subscribers.withLock { $0.removeAll { $0.token == token } } }
+
+    /// Pushes the event into every subscribed queue, in subscription order. Called on libvirt's event loop thread.
+    func deliver(_ event: DomainEvent) {
+        let queues = subscribers.withLock { $0.map(\.queue) }
+        for q in queues { q.push(event) }
     }
 
-    deinit { tracker.released() }
+    deinit { released.fire() }
 }
 
 /// The free callback: drops the reference `Unmanaged.passRetained` took at registration.
@@ -77,7 +77,7 @@ private func deliver(_ opaque: UnsafeMutableRawPointer?, _ timestamp: Continuous
     guard let opaque else { return }
     let context = Unmanaged<EventCallbackContext>.fromOpaque(opaque).takeUnretainedValue()
     let name = dom.flatMap { virDomainGetName($0) }.map { String(cString: $0) } ?? ""
-    context.queue.push(DomainEvent(timestamp: timestamp, domainName: name, kind: kind))
+    context.deliver(DomainEvent(timestamp: timestamp, domainName: name, kind: kind))
 }
 
 private func string(_ p: UnsafePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
