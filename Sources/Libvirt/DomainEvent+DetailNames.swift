@@ -1,5 +1,5 @@
 // Generated from /usr/include/libvirt/libvirt-domain.h (libvirt 9.0.0): the detail enumerators of each
-// lifecycle event (`virDomainEvent*DetailType`) and the job operations (`virDomainJobOperation`).
+// lifecycle event (`virDomainEvent*DetailType`).
 
 extension DomainEvent.LifecycleEvent {
     /// The C enumerator names of the details of this event (`virDomainEvent<Event>DetailType`), by value,
@@ -17,9 +17,4 @@ extension DomainEvent.LifecycleEvent {
         case .crashed: return [0: "PANICKED", 1: "CRASHLOADED"]
         }
     }
-}
-
-extension DomainEvent {
-    /// The C enumerator names of `virDomainJobOperation`, by value, without the `VIR_DOMAIN_JOB_OPERATION_` prefix.
-    static let jobOperationNames: [Int32: String] = [0: "UNKNOWN", 1: "START", 2: "SAVE", 3: "RESTORE", 4: "MIGRATION_IN", 5: "MIGRATION_OUT", 6: "SNAPSHOT", 7: "SNAPSHOT_REVERT", 8: "DUMP", 9: "BACKUP", 10: "SNAPSHOT_DELETE"]
 }

@@ -103,34 +103,6 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
 
     // MARK: Block jobs
 
-    /// The type of a block job (`virDomainBlockJobType`).
-    public enum BlockJobType: Int32, Sendable, Hashable, CustomStringConvertible {
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_UNKNOWN`
-        case unknown = 0
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_PULL`: block pull (`virDomainBlockPull`, `virDomainBlockRebase`).
-        case pull = 1
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_COPY`: block copy (`virDomainBlockCopy`).
-        case copy = 2
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_COMMIT`: commit of a backing layer (`virDomainBlockCommit`).
-        case commit = 3
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_ACTIVE_COMMIT`: commit of the active layer.
-        case activeCommit = 4
-        /// `VIR_DOMAIN_BLOCK_JOB_TYPE_BACKUP`: a disk of a backup job (`virDomainBackupBegin`).
-        case backup = 5
-
-        /// The C enumerator name without its prefix, e.g. `ACTIVE_COMMIT`.
-        public var description: String {
-            switch self {
-            case .unknown: "UNKNOWN"
-            case .pull: "PULL"
-            case .copy: "COPY"
-            case .commit: "COMMIT"
-            case .activeCommit: "ACTIVE_COMMIT"
-            case .backup: "BACKUP"
-            }
-        }
-    }
-
     /// The status a block job event reports (`virConnectDomainEventBlockJobStatus`).
     public enum BlockJobStatus: Int32, Sendable, Hashable, CustomStringConvertible {
         /// `VIR_DOMAIN_BLOCK_JOB_COMPLETED`: the job finished (a pull or non-active commit is done).
@@ -162,12 +134,13 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// (`PAUSED` for a suspend by `virDomainSuspend`, `SAVED` when a save stopped the domain).
         case lifecycle(LifecycleEvent, detail: Int32, detailName: String)
         /// A block job changed status (`VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`). `disk` is the target name (`vda`).
-        /// `type` and `status` are nil only for values libvirt 9.0 does not define; `rawType` and `rawStatus`
-        /// always carry the numbers.
-        case blockJob(disk: String, type: BlockJobType?, status: BlockJobStatus?, rawType: Int32, rawStatus: Int32)
+        /// `type` is `.unknown` and `status` nil only for values libvirt 9.0 does not define; `rawType` and
+        /// `rawStatus` always carry the numbers libvirt passed.
+        case blockJob(disk: String, type: Domain.BlockJobType, status: BlockJobStatus?, rawType: Int32, rawStatus: Int32)
         /// A domain job finished (`VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`), with the statistics
-        /// `virDomainGetJobStats` would return, keyed by the `VIR_DOMAIN_JOB_*` field names.
-        case jobCompleted(params: [String: EventParameter])
+        /// `virDomainGetJobStats(…COMPLETED)` would return (type `.completed`; every parameter is in `raw`,
+        /// keyed by the `VIR_DOMAIN_JOB_*` field names).
+        case jobCompleted(JobStats)
         /// A write went beyond a block threshold (`VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`): `dev` is the disk target
         /// (possibly with a `[index]` suffix for a backing layer), `path` the host file (may be empty).
         case blockThreshold(dev: String, path: String, threshold: UInt64, excess: UInt64)
@@ -189,14 +162,14 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         }
 
         /// The block job disk, type and status, or nil for other kinds.
-        public var blockJob: (disk: String, type: BlockJobType?, status: BlockJobStatus?)? {
+        public var blockJob: (disk: String, type: Domain.BlockJobType, status: BlockJobStatus?)? {
             if case let .blockJob(disk, type, status, _, _) = self { return (disk, type, status) }
             return nil
         }
 
         /// The statistics of a completed job, or nil for other kinds.
-        public var jobCompletedParams: [String: EventParameter]? {
-            if case let .jobCompleted(params) = self { return params }
+        public var jobCompleted: JobStats? {
+            if case let .jobCompleted(stats) = self { return stats }
             return nil
         }
 
@@ -206,118 +179,21 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             return nil
         }
 
-        /// `Suspended (PAUSED)`, `block job COPY on vda: READY`, `job completed: BACKUP, success`, …
+        /// `Suspended (PAUSED)`, `block job copy on vda: READY`, `job completed: backup, success`, …
         public var description: String {
             switch self {
             case let .lifecycle(event, _, name):
                 return "\(event) (\(name))"
             case let .blockJob(disk, type, status, rawType, rawStatus):
-                return "block job \(type?.description ?? "\(rawType)") on \(disk): \(status?.description ?? "\(rawStatus)")"
-            case let .jobCompleted(params):
-                let op = params.operationName ?? "?"
-                let outcome = params.success.map { $0 ? "success" : "failure" } ?? "no outcome"
+                let typeName = type == .unknown && rawType != 0 ? "type \(rawType)" : type.description
+                return "block job \(typeName) on \(disk): \(status?.description ?? "status \(rawStatus)")"
+            case let .jobCompleted(stats):
+                let op = stats.operation?.description ?? "unknown operation"
+                let outcome = stats.success.map { $0 ? "success" : "failure" } ?? "no outcome"
                 return "job completed: \(op), \(outcome)"
             case let .blockThreshold(dev, path, threshold, excess):
                 return "block threshold \(threshold) crossed on \(dev) (\(path)) by \(excess) bytes"
             }
         }
     }
-}
-
-// MARK: - Typed parameters of events
-
-/// One value of a typed parameter list passed to an event callback (`virTypedParameter`).
-///
-/// A `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED` event carries the statistics of the job as such a list,
-/// decoded into `[String: EventParameter]`.
-public enum EventParameter: Sendable, Hashable, CustomStringConvertible {
-    /// `VIR_TYPED_PARAM_INT`
-    case int(Int32)
-    /// `VIR_TYPED_PARAM_UINT`
-    case uint(UInt32)
-    /// `VIR_TYPED_PARAM_LLONG`
-    case long(Int64)
-    /// `VIR_TYPED_PARAM_ULLONG`
-    case ulong(UInt64)
-    /// `VIR_TYPED_PARAM_DOUBLE`
-    case double(Double)
-    /// `VIR_TYPED_PARAM_BOOLEAN`
-    case bool(Bool)
-    /// `VIR_TYPED_PARAM_STRING`
-    case string(String)
-
-    /// The value as a signed integer, if it is an integer that fits.
-    public var int64Value: Int64? {
-        switch self {
-        case let .int(v): Int64(v)
-        case let .uint(v): Int64(v)
-        case let .long(v): v
-        case let .ulong(v): Int64(exactly: v)
-        default: nil
-        }
-    }
-
-    /// The value as an unsigned integer, if it is a non-negative integer.
-    public var uint64Value: UInt64? {
-        switch self {
-        case let .int(v): UInt64(exactly: v)
-        case let .uint(v): UInt64(v)
-        case let .long(v): UInt64(exactly: v)
-        case let .ulong(v): v
-        default: nil
-        }
-    }
-
-    /// The value if it is a boolean.
-    public var boolValue: Bool? { if case let .bool(v) = self { v } else { nil } }
-
-    /// The value if it is a string.
-    public var stringValue: String? { if case let .string(v) = self { v } else { nil } }
-
-    /// The value if it is a double.
-    public var doubleValue: Double? { if case let .double(v) = self { v } else { nil } }
-
-    /// The value as text (strings verbatim).
-    public var description: String {
-        switch self {
-        case let .int(v): "\(v)"
-        case let .uint(v): "\(v)"
-        case let .long(v): "\(v)"
-        case let .ulong(v): "\(v)"
-        case let .double(v): "\(v)"
-        case let .bool(v): "\(v)"
-        case let .string(v): v
-        }
-    }
-}
-
-/// Accessors for the well-known fields of a job's statistics (`VIR_DOMAIN_JOB_*` names),
-/// as found in a `.jobCompleted` event.
-extension Dictionary where Key == String, Value == EventParameter {
-    /// `VIR_DOMAIN_JOB_OPERATION` (`operation`): the raw `virDomainJobOperation` of the job.
-    public var operation: Int32? { self["operation"]?.int64Value.flatMap { Int32(exactly: $0) } }
-
-    /// The `virDomainJobOperation` enumerator of `operation` without its prefix, e.g. `BACKUP`.
-    public var operationName: String? { operation.map { DomainEvent.jobOperationNames[$0] ?? "\($0)" } }
-
-    /// `VIR_DOMAIN_JOB_SUCCESS` (`success`): whether the job succeeded.
-    public var success: Bool? { self["success"]?.boolValue }
-
-    /// `VIR_DOMAIN_JOB_ERRMSG` (`errmsg`): the error message of a failed job.
-    public var errorMessage: String? { self["errmsg"]?.stringValue }
-
-    /// `VIR_DOMAIN_JOB_TIME_ELAPSED` (`time_elapsed`): milliseconds since the job started.
-    public var timeElapsedMs: UInt64? { self["time_elapsed"]?.uint64Value }
-
-    /// `VIR_DOMAIN_JOB_DOWNTIME` (`downtime`): milliseconds the guest was paused (migration, snapshot).
-    public var downtimeMs: UInt64? { self["downtime"]?.uint64Value }
-
-    /// `VIR_DOMAIN_JOB_DATA_TOTAL` (`data_total`): bytes the job had to transfer.
-    public var dataTotal: UInt64? { self["data_total"]?.uint64Value }
-
-    /// `VIR_DOMAIN_JOB_DATA_PROCESSED` (`data_processed`): bytes transferred.
-    public var dataProcessed: UInt64? { self["data_processed"]?.uint64Value }
-
-    /// `VIR_DOMAIN_JOB_DATA_REMAINING` (`data_remaining`): bytes left to transfer.
-    public var dataRemaining: UInt64? { self["data_remaining"]?.uint64Value }
 }

@@ -1,5 +1,5 @@
-import CLibvirt
 import Foundation
+import RewindXML
 import Testing
 @testable import Libvirt
 
@@ -14,13 +14,17 @@ private final class PrivateTestHost {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("rewind-ev-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // Fixed, trusted names only: the two domains of the test driver's node file.
-        let domains = Self.names.map { name in
-            "<domain type='test'><name>\(name)</name><memory>65536</memory><os><type>hvm</type></os></domain>"
+        // The test driver's node file: its domains start running when the connection opens.
+        let node = XMLDocument(rootName: "node")
+        for name in Self.names {
+            let domain = node.root.addChild(name: "domain")
+            domain["type"] = "test"
+            domain.addChild(name: "name", text: name)
+            domain.addChild(name: "memory", text: "65536")
+            domain.addChild(name: "os").addChild(name: "type", text: "hvm")
         }
-        let node = "<node>\(domains.joined())</node>\n"
         let file = directory.appendingPathComponent("node.xml")
-        try node.write(to: file, atomically: true, encoding: .utf8)
+        try node.serialized().write(to: file, atomically: true, encoding: .utf8)
         do {
             connection = try Connection(uri: "test://\(file.path)")
         } catch {
@@ -256,38 +260,45 @@ struct EventTests {
         #expect(try await events.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
     }
 
-    @Test("typed parameters of a job-completed event are decoded")
-    func decodesTypedParameters() throws {
-        var params: virTypedParameterPtr? = nil
-        var count: Int32 = 0
-        var capacity: Int32 = 0
-        defer { virTypedParamsFree(params, count) }
-        #expect(virTypedParamsAddInt(&params, &count, &capacity, "operation", 9) == 0)
-        #expect(virTypedParamsAddBoolean(&params, &count, &capacity, "success", 1) == 0)
-        #expect(virTypedParamsAddULLong(&params, &count, &capacity, "downtime", 42) == 0)
-        #expect(virTypedParamsAddULLong(&params, &count, &capacity, "time_elapsed", 1234) == 0)
-        #expect(virTypedParamsAddLLong(&params, &count, &capacity, "signed", -7) == 0)
-        #expect(virTypedParamsAddUInt(&params, &count, &capacity, "unsigned", 7) == 0)
-        #expect(virTypedParamsAddDouble(&params, &count, &capacity, "ratio", 0.5) == 0)
-        #expect(virTypedParamsAddString(&params, &count, &capacity, "errmsg", "none") == 0)
+    @Test("the parameters of a job-completed event become completed-job statistics")
+    func jobCompletedParameters() throws {
+        var list = TypedParameterList()
+        try list.add("operation", .int(9))
+        try list.add("success", .bool(true))
+        try list.add("downtime", .ulong(42))
+        try list.add("time_elapsed", .ulong(1234))
+        try list.add("disk_total", .ulong(1 << 26))
+        try list.add("errmsg", .string("none"))
+        try list.add("custom", .double(0.5))
 
-        let decoded = decodeEventParameters(params, count: count)
-        #expect(decoded.count == 8)
-        #expect(decoded["operation"] == .int(9))
-        #expect(decoded["signed"] == .long(-7))
-        #expect(decoded["unsigned"] == .uint(7))
-        #expect(decoded["ratio"] == .double(0.5))
-        #expect(decoded.operation == 9)
-        #expect(decoded.operationName == "BACKUP")
-        #expect(decoded.success == true)
-        #expect(decoded.downtimeMs == 42)
-        #expect(decoded.timeElapsedMs == 1234)
-        #expect(decoded.errorMessage == "none")
-        #expect(decoded.dataTotal == nil)
-        let kind = DomainEvent.Kind.jobCompleted(params: decoded)
+        let kind = jobCompletedKind(list.pointer, count: list.count)
         #expect(kind.id == .jobCompleted)
-        #expect(kind.jobCompletedParams?.success == true)
-        #expect("\(kind)" == "job completed: BACKUP, success")
+        let stats = try #require(kind.jobCompleted)
+        #expect(stats.type == .completed)
+        #expect(stats.operation == .backup)
+        #expect(stats.success == true)
+        #expect(stats.downtime == 42)
+        #expect(stats.timeElapsed == 1234)
+        #expect(stats.diskTotal == 1 << 26)
+        #expect(stats.errmsg == "none")
+        #expect(stats.raw.count == 7)
+        #expect(stats.raw["custom"] == .double(0.5))
+        #expect("\(kind)" == "job completed: backup, success")
+
+        let empty = jobCompletedKind(nil, count: 0)
+        #expect(empty.jobCompleted?.raw.isEmpty == true)
+        #expect("\(empty)" == "job completed: unknown operation, no outcome")
+    }
+
+    @Test("block job kinds keep unknown values")
+    func blockJobKinds() {
+        let known = DomainEvent.Kind.blockJob(disk: "vda", type: .copy, status: .ready, rawType: 2, rawStatus: 3)
+        #expect(known.id == .blockJob2)
+        #expect(known.blockJob?.type == .copy)
+        #expect(known.blockJob?.status == .ready)
+        #expect("\(known)" == "block job copy on vda: READY")
+        let future = DomainEvent.Kind.blockJob(disk: "vdb", type: .unknown, status: nil, rawType: 42, rawStatus: 7)
+        #expect("\(future)" == "block job type 42 on vdb: status 7")
     }
 
     @Test("detail names come from the header's enumerators")

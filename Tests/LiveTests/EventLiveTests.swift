@@ -16,6 +16,7 @@ struct EventLiveTests {
         let name: String
         let diskPath: String
         let copyPath: String
+        let backupPath: String
         let connection: Connection
         private(set) var domain: Domain?
 
@@ -24,37 +25,23 @@ struct EventLiveTests {
             name = "rewind-ev-live-\(id)"
             diskPath = "\(EventLiveTests.imageDirectory)/rewind-ev-\(id).qcow2"
             copyPath = "\(EventLiveTests.imageDirectory)/rewind-ev-\(id)-copy.qcow2"
+            backupPath = "\(EventLiveTests.imageDirectory)/rewind-ev-\(id)-backup.qcow2"
             connection = try Connection(uri: "qemu:///system")
         }
 
         /// KVM when `/dev/kvm` opens read-write, TCG otherwise.
-        static var virtType: String {
+        static var virtType: VirtType {
             let fd = open("/dev/kvm", O_RDWR)
-            guard fd >= 0 else { return "qemu" }
+            guard fd >= 0 else { return .qemu }
             close(fd)
-            return "kvm"
+            return .kvm
         }
 
-        /// Fixed, trusted values only (the name and path are generated above).
-        var xml: String {
-            """
-            <domain type='\(Self.virtType)'>
-              <name>\(name)</name>
-              <memory unit='MiB'>64</memory>
-              <vcpu>1</vcpu>
-              <os><type arch='x86_64' machine='q35'>hvm</type></os>
-              <on_poweroff>destroy</on_poweroff>
-              <on_crash>destroy</on_crash>
-              <devices>
-                <disk type='file' device='disk'>
-                  <driver name='qemu' type='qcow2'/>
-                  <source file='\(diskPath)'/>
-                  <target dev='vda' bus='virtio'/>
-                </disk>
-                <memballoon model='none'/>
-              </devices>
-            </domain>
-            """
+        /// The q35 lab guest, written through libxml2 (`DomainDefinition`): 64 MiB, one vCPU, the disk as
+        /// `vda` on virtio, `<memballoon model='none'/>`, no NIC, no graphics.
+        var definition: DomainDefinition {
+            DomainDefinition(name: name, type: Self.virtType, memoryMiB: 64,
+                             disks: [.init(target: "vda", source: diskPath, format: .qcow2)])
         }
 
         /// Creates the disk and defines the domain (not started).
@@ -62,7 +49,7 @@ struct EventLiveTests {
             try FileManager.default.createDirectory(atPath: EventLiveTests.imageDirectory,
                                                     withIntermediateDirectories: true)
             try EventLiveTests.run("/usr/bin/qemu-img", ["create", "-q", "-f", "qcow2", diskPath, "64M"])
-            let dom = try connection.defineDomain(xml: xml)
+            let dom = try connection.defineDomain(xml: definition.xml())
             domain = dom
             return dom
         }
@@ -73,7 +60,7 @@ struct EventLiveTests {
                 if (try? dom.isActive()) == true { try? dom.destroy() }
                 try? dom.undefine([.managedSave, .snapshotsMetadata, .checkpointsMetadata, .nvram])
             }
-            for path in [diskPath, copyPath] where FileManager.default.fileExists(atPath: path) {
+            for path in [diskPath, copyPath, backupPath] where FileManager.default.fileExists(atPath: path) {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
@@ -176,5 +163,30 @@ struct EventLiveTests {
         // The domain kept running through the copy and its abort.
         #expect(try dom.state().state == .running)
         print("[events] block copy: \(blockEvents.map { "\($0.kind)" }.joined(separator: " -> ")), READY to CANCELED \(blockEvents[1].timestamp - blockEvents[0].timestamp)")
+    }
+
+    @Test("a push backup ends with JOB_COMPLETED carrying the backup's statistics")
+    func backupJobCompleted() async throws {
+        let lab = try LabDomain()
+        defer { lab.cleanUp() }
+        let dom = try lab.define()
+        try dom.start()
+        let events = try dom.events([.jobCompleted])
+        defer { events.cancel() }
+
+        let backup = BackupDefinition(mode: .push, disks: [
+            .init(name: "vda", target: lab.backupPath, driverType: .qcow2),
+        ])
+        try dom.beginBackup(xml: backup.xml())
+        let done = try await events.next(timeout: .seconds(60))
+        let stats = try #require(done.kind.jobCompleted)
+        #expect(stats.type == .completed)
+        #expect(stats.operation == .backup)
+        #expect(stats.success == true)
+        #expect(stats.diskTotal == 64 << 20)
+        #expect(!stats.raw.isEmpty)
+        #expect(done.domainName == lab.name)
+        #expect(FileManager.default.fileExists(atPath: lab.backupPath))
+        print("[events] push backup: \(done.kind); \(stats.raw.count) parameters")
     }
 }

@@ -103,7 +103,7 @@ private func lifecycleTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, 
 private func blockJobTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ disk: UnsafePointer<CChar>?,
                                 _ type: Int32, _ status: Int32, _ opaque: UnsafeMutableRawPointer?) {
     let now = ContinuousClock.now
-    deliver(opaque, now, dom, .blockJob(disk: string(disk), type: DomainEvent.BlockJobType(rawValue: type),
+    deliver(opaque, now, dom, .blockJob(disk: string(disk), type: Domain.BlockJobType(rawValue: type) ?? .unknown,
                                         status: DomainEvent.BlockJobStatus(rawValue: status),
                                         rawType: type, rawStatus: status))
 }
@@ -114,7 +114,7 @@ private func jobCompletedTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer
                                     _ opaque: UnsafeMutableRawPointer?) {
     let now = ContinuousClock.now
     // libvirt frees `params` after the callback returns: copy everything now.
-    deliver(opaque, now, dom, .jobCompleted(params: decodeEventParameters(params, count: nparams)))
+    deliver(opaque, now, dom, jobCompletedKind(params, count: nparams))
 }
 
 /// `virConnectDomainEventBlockThresholdCallback` for `VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`.
@@ -125,30 +125,11 @@ private func blockThresholdTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePoint
     deliver(opaque, now, dom, .blockThreshold(dev: string(dev), path: string(path), threshold: threshold, excess: excess))
 }
 
-/// Copies a `virTypedParameter` array into Swift values, keyed by field name.
-/// Parameters of an unknown type are skipped.
-func decodeEventParameters(_ params: UnsafeMutablePointer<virTypedParameter>?, count: Int32) -> [String: EventParameter] {
-    guard let params, count > 0 else { return [:] }
-    var out: [String: EventParameter] = [:]
-    for i in 0..<Int(count) {
-        var p = params[i]
-        let field = withUnsafeBytes(of: &p.field) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        let value: EventParameter
-        switch UInt32(p.type) {
-        case VIR_TYPED_PARAM_INT.rawValue: value = .int(p.value.i)
-        case VIR_TYPED_PARAM_UINT.rawValue: value = .uint(p.value.ui)
-        case VIR_TYPED_PARAM_LLONG.rawValue: value = .long(p.value.l)
-        case VIR_TYPED_PARAM_ULLONG.rawValue: value = .ulong(p.value.ul)
-        case VIR_TYPED_PARAM_DOUBLE.rawValue: value = .double(p.value.d)
-        case VIR_TYPED_PARAM_BOOLEAN.rawValue: value = .bool(p.value.b != 0)
-        case VIR_TYPED_PARAM_STRING.rawValue: value = .string(string(p.value.s))
-        default: continue
-        }
-        out[field] = value
-    }
-    return out
+/// The kind of a `JOB_COMPLETED` event: the parameters are copied (libvirt frees them after the callback)
+/// and decoded as completed-job statistics.
+func jobCompletedKind(_ params: UnsafeMutablePointer<virTypedParameter>?, count: Int32) -> DomainEvent.Kind {
+    .jobCompleted(JobStats(type: .completed, raw: decodeTypedParameters(params.map { UnsafePointer($0) },
+                                                                        count: Int(count))))
 }
 
 // MARK: Registration
