@@ -189,4 +189,28 @@ struct EventLiveTests {
         #expect(FileManager.default.fileExists(atPath: lab.backupPath))
         print("[events] push backup: \(done.kind); \(stats.raw.count) parameters")
     }
+
+    @Test("a guest write beyond a block threshold raises BLOCK_THRESHOLD")
+    func blockThreshold() async throws {
+        let lab = try LabDomain()
+        defer { lab.cleanUp() }
+        let dom = try lab.define()
+        try dom.start()
+        let events = try dom.events([.blockThreshold])
+        defer { events.cancel() }
+
+        let threshold: UInt64 = 1 << 20
+        try dom.setBlockThreshold(disk: "vda", threshold: threshold)
+        // A simulated guest write of 2 MiB (qemu-io through HMP; its reply is always empty).
+        _ = try dom.qemuMonitorCommand(
+            #"qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "write -P 0xaa 0 2M""#, hmp: true)
+        let crossed = try await events.next(timeout: .seconds(30))
+        let t = try #require(crossed.kind.blockThreshold)
+        #expect(t.dev == "vda")
+        #expect(t.path == lab.diskPath)
+        #expect(t.threshold == threshold)
+        // The qcow2 file grew past the threshold by the data written (its metadata comes before it).
+        #expect(t.excess > 0 && t.excess <= 2 << 20)
+        print("[events] \(crossed.kind)")
+    }
 }
