@@ -10,6 +10,9 @@ import Foundation
 /// (`virEventRunDefaultImpl`), so that domain events and keep-alives are delivered.
 public enum Libvirt {
     private static let setUp: Void = {
+        // glib 2.74's slice allocator was seen to crash inside virInitialize (about 1 run in 10, in
+        // g_slice_alloc's per-thread data). Plain malloc avoids it; an explicit G_SLICE setting wins.
+        setenv("G_SLICE", "always-malloc", 0)
         _ = virInitialize()
         virSetErrorFunc(nil) { _, _ in }
         _ = virEventRegisterDefaultImpl()
