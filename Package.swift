@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "LiveHost"),
 
         // Runner, reports, site.
-        .target(name: "Runner", dependencies: ["GuideModel", "RewindXML"]),
+        .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab"]),
         .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
         .target(name: "Site", dependencies: ["GuideModel", "Runner", "CCMark"], resources: []),
 
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "LibvirtTests", dependencies: ["Libvirt", "RewindXML"]),
         .testTarget(name: "NBDTests", dependencies: ["NBD"]),
         .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
         .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML"]),
     ],

@@ -1,1 +1,157 @@
-// Lab module.
+import Foundation
+import Libvirt
+import Synchronization
+
+/// The lab a guide snippet runs in: one per snippet, in its own process.
+///
+/// A snippet in a guide is the body of a function that receives `lab`:
+///
+/// ````markdown
+/// ```swift id=lookup-missing expect-error=VIR_ERR_NO_DOMAIN
+/// _ = try lab.connection.lookupDomain(name: "no-such-domain")
+/// ```
+/// ````
+///
+/// The lab gives the snippet its connection (`--connect URI` of `rewind verify`), a private
+/// directory, a name prefix for everything it creates (so that a crashed or timed-out snippet can be
+/// cleaned up), expectations whose failures name the guide's Markdown line, and a place to record
+/// evidence (measurements, extents, events, notes). Domain fixtures live in other files
+/// (`Lab+Domains.swift`, …).
+///
+/// Teardown hooks registered with `onTeardown` run in reverse order after the snippet, also when it
+/// failed.
+public final class Lab: Sendable {
+    /// The connection the snippet uses.
+    public let connection: Connection
+    /// The URI of `connection`, e.g. `test:///default`.
+    public let uri: String
+    /// A directory private to this snippet run (images, scratch files). It is removed after the run.
+    public let directory: URL
+    /// The identifier of this snippet run, unique within a `rewind verify` run (lower-case letters, digits, `-`).
+    public let runID: String
+    /// The snippet's id in its guide.
+    public let snippetID: String
+    /// The capabilities the snippet's fence declares (`needs=backup,qemu`).
+    public let declaredNeeds: Set<String>
+    /// Capabilities the host probe found missing, with the reason (e.g. `qemu`: `connection driver is TEST`).
+    public let missingCapabilities: [String: String]
+
+    private let start = ContinuousClock.now
+    private let state = Mutex(State())
+
+    private struct State: Sendable {
+        var evidence = Evidence()
+        var teardown: [@Sendable () async throws -> Void] = []
+    }
+
+    /// Creates a lab around an open connection.
+    public init(connection: Connection, directory: URL, runID: String, snippetID: String,
+                declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:]) {
+        self.connection = connection
+        self.uri = connection.uri
+        self.directory = directory
+        self.runID = runID
+        self.snippetID = snippetID
+        self.declaredNeeds = declaredNeeds
+        self.missingCapabilities = missingCapabilities
+    }
+
+    // MARK: Names
+
+    /// The prefix of every libvirt object this lab creates: `rewind-<runID>-`.
+    /// `SnippetMain`'s cleanup mode removes the domains whose name starts with it.
+    public var resourcePrefix: String { "rewind-\(runID)-" }
+
+    /// A name for something this lab creates, e.g. `lab.name("vm")` → `rewind-a1b2c3-4-vm`.
+    public func name(_ suffix: String) -> String { resourcePrefix + suffix }
+
+    /// Seconds since the lab was created.
+    public var elapsed: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    // MARK: Evidence
+
+    /// Records a measurement, e.g. `lab.record("pause window", 0.012, unit: "s")`.
+    public func record(_ name: String, _ value: Double, unit: String) {
+        state.withLock { $0.evidence.measurements.append(.init(name: name, value: value, unit: unit)) }
+    }
+
+    /// Records a byte range with a label, e.g. `lab.recordExtent("dirty", offset: 0, length: 65536)`.
+    public func recordExtent(_ label: String, offset: UInt64, length: UInt64) {
+        state.withLock { $0.evidence.extents.append(.init(label: label, offset: offset, length: length)) }
+    }
+
+    /// Records an event with the time since the lab started.
+    public func recordEvent(_ name: String, detail: String? = nil) {
+        let t = elapsed
+        state.withLock { $0.evidence.events.append(.init(time: t, name: name, detail: detail)) }
+    }
+
+    /// Adds a free-form note to the evidence.
+    public func note(_ text: String) {
+        state.withLock { $0.evidence.notes.append(text) }
+    }
+
+    /// Everything recorded so far.
+    public var evidence: Evidence { state.withLock { $0.evidence } }
+
+    // MARK: Expectations
+
+    /// Fails the snippet unless `condition` holds. The failure names the line of the call, which in a
+    /// guide is the Markdown line.
+    public func expect(_ condition: Bool, _ message: @autoclosure () -> String = "expectation failed",
+                       file: String = #filePath, line: Int = #line) throws(LabFailure) {
+        if !condition { throw LabFailure(message(), file: file, line: line) }
+    }
+
+    /// Fails the snippet unless `actual == expected`, saying both values.
+    public func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ message: @autoclosure () -> String = "",
+                                          file: String = #filePath, line: Int = #line) throws(LabFailure) {
+        if actual != expected {
+            let what = message()
+            throw LabFailure((what.isEmpty ? "" : what + ": ") + "expected \(expected), got \(actual)",
+                             file: file, line: line)
+        }
+    }
+
+    /// Fails the snippet now.
+    public func fail(_ message: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> Never {
+        throw LabFailure(message, file: file, line: line)
+    }
+
+    /// Stops the snippet as *unsupported* if the host probe found `capability` missing.
+    ///
+    /// The fence must declare the capability (`needs=backup`); calling this for an undeclared one
+    /// is a mistake in the guide and fails the snippet.
+    public func require(_ capability: String, file: String = #filePath, line: Int = #line) throws {
+        guard declaredNeeds.contains(capability) else {
+            throw LabFailure("lab.require(\"\(capability)\") but the fence does not declare needs=\(capability)",
+                             file: file, line: line)
+        }
+        if let reason = missingCapabilities[capability] {
+            throw Unsupported(capability: capability, reason: "needs \(capability); \(reason)")
+        }
+    }
+
+    // MARK: Teardown
+
+    /// Registers work to run after the snippet, also when it fails. Hooks run in reverse order.
+    public func onTeardown(_ body: @escaping @Sendable () async throws -> Void) {
+        state.withLock { $0.teardown.append(body) }
+    }
+
+    /// Runs and forgets the teardown hooks, newest first; returns the errors they threw.
+    func runTeardown() async -> [String] {
+        let hooks = state.withLock { s in
+            defer { s.teardown.removeAll() }
+            return s.teardown
+        }
+        var errors: [String] = []
+        for hook in hooks.reversed() {
+            do { try await hook() } catch { errors.append(String(describing: error)) }
+        }
+        return errors
+    }
+}

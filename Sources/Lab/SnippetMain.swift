@@ -1,0 +1,197 @@
+import Foundation
+import Libvirt
+
+/// The entry point of a generated snippet executable: the child side of `rewind verify`.
+///
+/// `rewind verify` compiles the guides' snippets into one executable whose `main.swift` is
+///
+/// ```swift
+/// await SnippetMain.run(registry: ["lookup-missing": __snippet_lookup_missing, …])
+/// ```
+///
+/// and starts it once per snippet, each in its own process:
+///
+/// ```text
+/// RewindSnippets run --id ID --connect URI --lab-dir DIR --run-id R --result FILE
+///                    [--expect-error VIR_ERR_X] [--needs a,b] [--finding] [--missing CAP=REASON]...
+/// RewindSnippets cleanup --connect URI --run-id R --lab-dir DIR
+/// RewindSnippets list
+/// ```
+///
+/// `run` opens the connection, makes a `Lab`, runs the snippet, runs the lab's teardown hooks and
+/// writes a `SnippetReport` (JSON) to `FILE`: the raw outcome, the evidence and the timings. The
+/// verdict is the parent's business. `cleanup` removes what a lab with that run id left behind (used
+/// after a timeout or a crash): domains named with the lab's prefix, and the lab directory. `list`
+/// prints the registered ids.
+public enum SnippetMain {
+    /// A snippet body.
+    public typealias Body = @Sendable (Lab) async throws -> Void
+
+    /// Parses the process arguments, does what they say, and exits.
+    ///
+    /// Exit status: 0 when the result file was written (whatever the snippet's outcome), 64 for bad
+    /// arguments, 70 when the result file cannot be written.
+    public static func run(registry: [String: Body]) async -> Never {
+        let args = Array(CommandLine.arguments.dropFirst())
+        do {
+            let invocation = try Invocation(parsing: args)
+            switch invocation.mode {
+            case .list:
+                for id in registry.keys.sorted() { print(id) }
+                exit(0)
+            case .cleanup:
+                let removed = LabCleanup.run(uri: invocation.connect!, runID: invocation.runID!,
+                                             labDirectory: invocation.labDir)
+                for line in removed { print(line) }
+                exit(0)
+            case .run:
+                let report = await runSnippet(invocation, registry: registry)
+                fflush(nil)
+                do {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    try encoder.encode(report).write(to: URL(fileURLWithPath: invocation.resultPath!), options: .atomic)
+                } catch {
+                    FileHandle.standardError.write(Data("cannot write the result file: \(error)\n".utf8))
+                    exit(70)
+                }
+                exit(0)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n\(usage)\n".utf8))
+            exit(64)
+        }
+    }
+
+    static let usage = """
+        usage: <snippets> run --id ID --connect URI --lab-dir DIR --run-id R --result FILE \
+        [--expect-error VIR_ERR_X] [--needs a,b] [--finding] [--missing CAP=REASON]...
+               <snippets> cleanup --connect URI --run-id R --lab-dir DIR
+               <snippets> list
+        """
+
+    // MARK: run
+
+    static func runSnippet(_ inv: Invocation, registry: [String: Body]) async -> SnippetReport {
+        let id = inv.id!
+        let runID = inv.runID!
+        let uri = inv.connect!
+        guard let body = registry[id] else {
+            return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: .init(
+                kind: .setupFailed, message: "no snippet with id '\(id)' in this executable"))
+        }
+        var timings = SnippetReport.Timings()
+        let dir = URL(fileURLWithPath: inv.labDir!, isDirectory: true)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: .init(
+                kind: .setupFailed, message: "cannot create the lab directory \(dir.path): \(error)"))
+        }
+        let connectStart = ContinuousClock.now
+        let connection: Connection
+        do {
+            connection = try Connection(uri: uri)
+        } catch {
+            return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: .init(
+                kind: .setupFailed, message: "cannot connect to \(uri): \(error.message)", code: error.code.name,
+                meansUnsupported: error.meansUnsupported))
+        }
+        timings.connect = seconds(since: connectStart)
+        let lab = Lab(connection: connection, directory: dir, runID: runID, snippetID: id,
+                      declaredNeeds: Set(inv.needs), missingCapabilities: inv.missing)
+
+        let bodyStart = ContinuousClock.now
+        let outcome: SnippetReport.Outcome
+        do {
+            try await body(lab)
+            outcome = .init(kind: .ok)
+        } catch let error as LibvirtError {
+            outcome = .init(kind: .libvirtError, message: error.message, code: error.code.name,
+                            meansUnsupported: error.meansUnsupported)
+        } catch let error as LabFailure {
+            outcome = .init(kind: .labFailure, message: error.message, file: error.file, line: error.line)
+        } catch let error as Unsupported {
+            outcome = .init(kind: .unsupported, message: error.reason, capability: error.capability)
+        } catch {
+            outcome = .init(kind: .error, message: String(describing: error),
+                            errorType: String(reflecting: type(of: error)))
+        }
+        timings.body = seconds(since: bodyStart)
+
+        let teardownStart = ContinuousClock.now
+        let teardownErrors = await lab.runTeardown()
+        timings.teardown = seconds(since: teardownStart)
+        return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: outcome,
+                             teardownErrors: teardownErrors, evidence: lab.evidence, timings: timings)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    // MARK: arguments
+
+    struct Invocation {
+        enum Mode: String { case run, cleanup, list }
+        var mode: Mode
+        var id: String?
+        var connect: String?
+        var labDir: String?
+        var runID: String?
+        var resultPath: String?
+        var expectError: String?
+        var needs: [String] = []
+        var finding = false
+        var missing: [String: String] = [:]
+
+        struct BadArguments: Error, CustomStringConvertible {
+            var description: String
+        }
+
+        init(parsing args: [String]) throws(BadArguments) {
+            guard let first = args.first, let mode = Mode(rawValue: first) else {
+                throw BadArguments(description: "expected a mode: run, cleanup or list")
+            }
+            self.mode = mode
+            var i = 1
+            func value(_ name: String) throws(BadArguments) -> String {
+                i += 1
+                guard i < args.count else { throw BadArguments(description: "\(name) needs a value") }
+                return args[i]
+            }
+            while i < args.count {
+                let arg = args[i]
+                switch arg {
+                case "--id": id = try value(arg)
+                case "--connect": connect = try value(arg)
+                case "--lab-dir": labDir = try value(arg)
+                case "--run-id": runID = try value(arg)
+                case "--result": resultPath = try value(arg)
+                case "--expect-error": expectError = try value(arg)
+                case "--needs": needs = try value(arg).split(separator: ",").map(String.init)
+                case "--finding": finding = true
+                case "--missing":
+                    let v = try value(arg)
+                    guard let eq = v.firstIndex(of: "=") else {
+                        throw BadArguments(description: "--missing wants CAPABILITY=REASON, got \(v)")
+                    }
+                    missing[String(v[..<eq])] = String(v[v.index(after: eq)...])
+                default: throw BadArguments(description: "unknown argument \(arg)")
+                }
+                i += 1
+            }
+            let required: [(String, String?)]
+            switch mode {
+            case .run: required = [("--id", id), ("--connect", connect), ("--lab-dir", labDir),
+                                   ("--run-id", runID), ("--result", resultPath)]
+            case .cleanup: required = [("--connect", connect), ("--run-id", runID)]
+            case .list: required = []
+            }
+            for (name, v) in required where v == nil {
+                throw BadArguments(description: "\(mode.rawValue) needs \(name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A child process started with `posix_spawn` in a process group of its own, with its standard output and
+/// error sent to files, so that a timeout can end it and everything it started (`kill(-pgid)`).
+///
+/// It does not use Foundation's `Process`, which cannot set a process group.
+final class ChildProcess: Sendable {
+    /// How a child ended.
+    enum Termination: Sendable, Hashable, CustomStringConvertible {
+        /// It exited with a status.
+        case exited(Int32)
+        /// A signal ended it.
+        case signaled(Int32)
+
+        var description: String {
+            switch self {
+            case .exited(let s): "exited with status \(s)"
+            case .signaled(let s): "killed by \(ChildProcess.signalName(s))"
+            }
+        }
+    }
+
+    /// The child could not be started.
+    struct SpawnError: Error, Sendable, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The child's pid (also its process group id).
+    let pid: pid_t
+    /// Whether the child has ended (it may not be reaped yet); guards signalling the group.
+    private let state = Mutex(false)
+
+    init(pid: pid_t) {
+        self.pid = pid
+    }
+
+    /// Starts `executable` (looked up in `PATH` when it has no `/`).
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                      stdout: String, stderr: String) throws(SpawnError) -> ChildProcess {
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&fileActions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A new process group (pgid = pid), default dispositions for the signals a parent may ignore,
+        // and an empty signal mask.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGHUP] { sigaddset(&defaults, s) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv = ([executable] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
+        defer { env.forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let rc = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
+            (env + [nil]).withUnsafeBufferPointer { envBuffer in
+                let a = UnsafeMutablePointer(mutating: argvBuffer.baseAddress!)
+                let e = UnsafeMutablePointer(mutating: envBuffer.baseAddress!)
+                return executable.contains("/")
+                    ? posix_spawn(&pid, executable, &fileActions, &attributes, a, e)
+                    : posix_spawnp(&pid, executable, &fileActions, &attributes, a, e)
+            }
+        }
+        guard rc == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Waits for the child to end (on a thread of its own, so that no concurrency thread blocks).
+    ///
+    /// The child is waited for without being reaped first (`waitid` with `WNOWAIT`), so that its pid, which
+    /// is also its process group id, cannot be reused while the group is signalled; then, when
+    /// `killGroup` is true, whatever is left of its process group is killed, and the child is reaped.
+    func wait(killGroup: Bool = true) async -> Termination {
+        let pid = self.pid
+        return await withCheckedContinuation { continuation in
+            let thread = Thread {
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                self.state.withLock { exited in
+                    exited = true
+                    if killGroup { _ = kill(-pid, SIGKILL) }
+                }
+                var status: Int32 = 0
+                while true {
+                    let r = waitpid(pid, &status, 0)
+                    if r == pid { break }
+                    if r < 0 && errno != EINTR {
+                        continuation.resume(returning: .exited(-1))
+                        return
+                    }
+                }
+                let signal = status & 0x7f
+                continuation.resume(returning: signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal))
+            }
+            thread.name = "rewind-wait-\(pid)"
+            thread.start()
+        }
+    }
+
+    /// Sends a signal to the child's whole process group, unless the child has already ended.
+    func signalGroup(_ signal: Int32) {
+        let pid = self.pid
+        state.withLock { exited in
+            if !exited { _ = kill(-pid, signal) }
+        }
+    }
+
+    /// Runs a command to the end and returns its termination and output (both streams read from files in `scratch`).
+    static func run(_ executable: String, _ arguments: [String], scratch: URL, name: String,
+                    environment: [String: String]? = nil) async throws(SpawnError) -> (Termination, stdout: String, stderr: String) {
+        let out = scratch.appendingPathComponent("\(name).out").path
+        let err = scratch.appendingPathComponent("\(name).err").path
+        let child = try spawn(executable, arguments, environment: environment, stdout: out, stderr: err)
+        let termination = await child.wait()
+        let o = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let e = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        return (termination, o, e)
+    }
+
+    /// `SIGSEGV`, `SIGILL`, … or `signal N`.
+    static func signalName(_ signal: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+            SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGUSR1: "SIGUSR1", SIGUSR2: "SIGUSR2",
+        ]
+        return names[signal] ?? "signal \(signal)"
+    }
+}

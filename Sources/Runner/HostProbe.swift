@@ -1,0 +1,93 @@
+import Foundation
+import Libvirt
+import RewindXML
+
+/// Finds out, in the parent process, what a `--connect` URI can do, before any snippet runs.
+///
+/// It records the URI, the driver (`QEMU`, `TEST`), the libvirt and hypervisor versions, the virt type
+/// (`kvm`, `qemu` for TCG, `test`) and, for each capability a fence can declare in `needs=`, whether the
+/// host has it:
+///
+/// | need | answer |
+/// |---|---|
+/// | `qemu`, `monitor`, `blockjob` | the driver is QEMU |
+/// | `backup` | QEMU and the domain capabilities say `<backup supported='yes'/>` |
+/// | `checkpoint`, `save`, `events` | QEMU or TEST |
+/// | `snapshot-external` | QEMU (the test driver keeps external snapshots as metadata only) |
+/// | `agent` | unknown: only a running guest can tell, so the snippet runs and its error decides |
+///
+/// ```swift
+/// let host = try HostProbe.probe(uri: "test:///default")
+/// print(host.driver, host.missingReason("qemu") ?? "-")   // TEST connection driver is TEST
+/// ```
+public enum HostProbe {
+    /// The capability names a fence can declare (`needs=`).
+    public static let knownCapabilities = ["qemu", "backup", "checkpoint", "blockjob", "monitor", "agent", "save",
+                                           "snapshot-external", "events"]
+
+    /// The URI could not be opened or queried.
+    public struct ProbeError: Error, Sendable, CustomStringConvertible {
+        /// The URI.
+        public var uri: String
+        /// The libvirt error.
+        public var error: LibvirtError
+        /// `cannot connect to qemu+tcp://h/system: VIR_ERR_SYSTEM_ERROR: …`
+        public var description: String { "cannot connect to \(uri): \(error.code.name): \(error.message)" }
+    }
+
+    /// Opens `uri` and answers the questions above. The connection is closed again.
+    public static func probe(uri: String) throws(ProbeError) -> HostInfo {
+        let connection: Connection
+        do { connection = try Connection(uri: uri) } catch { throw ProbeError(uri: uri, error: error) }
+        defer { connection.close() }
+        let driver: String
+        let libvirtVersion: String
+        do {
+            driver = try connection.hypervisorType
+            libvirtVersion = try connection.libraryVersion.description
+        } catch { throw ProbeError(uri: uri, error: error) }
+        let hypervisorVersion = (try? connection.hypervisorVersion.description) ?? ""
+        let hostname = try? connection.hostname
+
+        var virtType = driver.lowercased()
+        var backup = HostInfo.Capability(available: false, reason: "connection driver is \(driver)")
+        if driver == "QEMU" {
+            // The domain capabilities for the default emulator name the virt type libvirt would pick
+            // (kvm when /dev/kvm works) and whether backups are supported.
+            do {
+                let doc = try XMLDocument(parsing: try connection.domainCapabilitiesXML())
+                virtType = (try? doc.string(at: "/domainCapabilities/domain")) ?? "qemu"
+                let supported = try? doc.string(at: "/domainCapabilities/features/backup/@supported")
+                backup = supported == "yes"
+                    ? .init(available: true, reason: "domain capabilities: <backup supported='yes'/>")
+                    : .init(available: false, reason: "domain capabilities: backup supported='\(supported ?? "absent")'")
+            } catch let error as LibvirtError {
+                backup = .init(available: false, reason: "domain capabilities unavailable: \(error)")
+                virtType = "qemu"
+            } catch {
+                backup = .init(available: false, reason: "domain capabilities unreadable: \(error)")
+                virtType = "qemu"
+            }
+        }
+        let isQEMU = driver == "QEMU"
+        let isTest = driver == "TEST"
+        func answer(_ yes: Bool) -> HostInfo.Capability {
+            .init(available: yes, reason: "connection driver is \(driver)")
+        }
+        var caps: [String: HostInfo.Capability] = [:]
+        caps["qemu"] = answer(isQEMU)
+        caps["monitor"] = answer(isQEMU)
+        caps["blockjob"] = answer(isQEMU)
+        caps["backup"] = backup
+        caps["checkpoint"] = answer(isQEMU || isTest)
+        caps["save"] = answer(isQEMU || isTest)
+        caps["events"] = answer(isQEMU || isTest)
+        caps["snapshot-external"] = isTest
+            ? .init(available: false, reason: "connection driver is TEST (external snapshots are metadata only)")
+            : answer(isQEMU)
+        caps["agent"] = .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
+        return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,
+                        hypervisorVersion: hypervisorVersion, virtType: virtType, hostname: hostname,
+                        probedAt: Date(), capabilities: caps)
+    }
+}

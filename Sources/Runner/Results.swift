@@ -1,0 +1,258 @@
+import Foundation
+import Lab
+
+/// The verdict on one snippet on one host.
+public enum Verdict: String, Sendable, Codable, CaseIterable {
+    /// It did what the guide says.
+    case pass
+    /// It did not (a failed expectation, an unexpected error, a compile error, a timeout, a crash, wrong output).
+    case fail
+    /// The host cannot do what it declared it needs (`needs=`), with the reason.
+    case unsupported
+    /// A `finding=` snippet that ran as written: the documentation's claim is contradicted.
+    case finding
+    /// Not run: `ignore`, `compile-only`, a prelude, filtered out, or the merged build failed.
+    case skipped
+}
+
+/// The result of one snippet on one host.
+public struct SnippetResult: Sendable, Codable, Hashable {
+    /// The snippet id.
+    public var id: String
+    /// Its guide, e.g. `Guides/backup.md`.
+    public var guide: String
+    /// The Markdown line of its opening fence.
+    public var line: Int
+    /// The verdict.
+    public var verdict: Verdict
+    /// What happened, for a failure or a finding (the failed expectation, the error, the diff summary).
+    public var message: String?
+    /// Where it happened, e.g. `Guides/backup.md:42` (the expectation's line, the error's line, or the fence).
+    public var location: String?
+    /// Why it was skipped or is unsupported, e.g. `needs qemu; connection driver is TEST`.
+    public var reason: String?
+    /// The libvirt error code the snippet ended with, if any (`VIR_ERR_NO_DOMAIN`).
+    public var errorCode: String?
+    /// Wall time of its process in seconds (0 when it did not run).
+    public var duration: Double
+    /// Time spent in each phase inside the process, when it reported them.
+    public var phases: SnippetReport.Timings?
+    /// What its lab recorded.
+    public var evidence: Evidence?
+    /// The claim ids it checks.
+    public var claims: [String]
+    /// The claim it contradicts, for `finding=` snippets.
+    public var finding: String?
+    /// The difference between expected and actual output, when they differ.
+    public var diff: String?
+    /// The end of its standard output (for failures and output checks).
+    public var stdout: String?
+    /// The end of its standard error (for failures).
+    public var stderr: String?
+    /// The run id of its process (`--run-id`).
+    public var runID: String?
+    /// Lines printed by the cleanup that ran after a timeout or a crash.
+    public var cleanup: [String]?
+
+    /// Creates a result.
+    public init(id: String, guide: String, line: Int, verdict: Verdict, message: String? = nil,
+                location: String? = nil, reason: String? = nil, errorCode: String? = nil, duration: Double = 0,
+                phases: SnippetReport.Timings? = nil, evidence: Evidence? = nil, claims: [String] = [],
+                finding: String? = nil, diff: String? = nil, stdout: String? = nil, stderr: String? = nil,
+                runID: String? = nil, cleanup: [String]? = nil) {
+        self.id = id
+        self.guide = guide
+        self.line = line
+        self.verdict = verdict
+        self.message = message
+        self.location = location
+        self.reason = reason
+        self.errorCode = errorCode
+        self.duration = duration
+        self.phases = phases
+        self.evidence = evidence
+        self.claims = claims
+        self.finding = finding
+        self.diff = diff
+        self.stdout = stdout
+        self.stderr = stderr
+        self.runID = runID
+        self.cleanup = cleanup
+    }
+
+    /// `Guides/x.md:12`, the opening fence.
+    public var fenceLocation: String { "\(guide):\(line)" }
+}
+
+/// What the host probe learnt about one `--connect` URI.
+public struct HostInfo: Sendable, Codable, Hashable {
+    /// The answer to "can this host do X?" for one capability.
+    public struct Capability: Sendable, Codable, Hashable {
+        /// True or false when the probe could tell; nil when only running the snippet can (e.g. `agent`).
+        public var available: Bool?
+        /// Why (the evidence for the answer, or why it cannot be probed).
+        public var reason: String
+        /// Creates an answer.
+        public init(available: Bool?, reason: String) {
+            self.available = available
+            self.reason = reason
+        }
+    }
+
+    /// The URI as given to `--connect`.
+    public var uri: String
+    /// The driver, e.g. `QEMU` or `TEST` (`virConnectGetType`).
+    public var driver: String
+    /// The libvirt version of the connection (for a remote one, the daemon's), e.g. `9.0.0`.
+    public var libvirtVersion: String
+    /// The hypervisor version, e.g. `7.2.0` for QEMU 7.2 (may be empty when the driver has none).
+    public var hypervisorVersion: String
+    /// `kvm`, `qemu` (TCG) or `test`.
+    public var virtType: String
+    /// The host name reported by the driver, if any.
+    public var hostname: String?
+    /// When the probe ran.
+    public var probedAt: Date
+    /// The answer for each capability a snippet can declare in `needs=`.
+    public var capabilities: [String: Capability]
+
+    /// Creates host information.
+    public init(uri: String, driver: String, libvirtVersion: String, hypervisorVersion: String, virtType: String,
+                hostname: String? = nil, probedAt: Date = Date(), capabilities: [String: Capability] = [:]) {
+        self.uri = uri
+        self.driver = driver
+        self.libvirtVersion = libvirtVersion
+        self.hypervisorVersion = hypervisorVersion
+        self.virtType = virtType
+        self.hostname = hostname
+        self.probedAt = probedAt
+        self.capabilities = capabilities
+    }
+
+    /// The reason a capability is known to be missing, or nil when it is available or unknown.
+    public func missingReason(_ capability: String) -> String? {
+        guard let c = capabilities[capability], c.available == false else { return nil }
+        return c.reason
+    }
+}
+
+/// Counts of verdicts.
+public struct Totals: Sendable, Codable, Hashable {
+    /// All results.
+    public var total = 0
+    /// `pass`
+    public var passed = 0
+    /// `fail`
+    public var failed = 0
+    /// `unsupported`
+    public var unsupported = 0
+    /// `finding`
+    public var findings = 0
+    /// `skipped`
+    public var skipped = 0
+
+    /// Creates zero totals.
+    public init() {}
+
+    /// Counts the verdicts of `results`.
+    public init<S: Sequence>(_ results: S) where S.Element == SnippetResult {
+        for r in results { add(r.verdict) }
+    }
+
+    /// Counts one more verdict.
+    public mutating func add(_ verdict: Verdict) {
+        total += 1
+        switch verdict {
+        case .pass: passed += 1
+        case .fail: failed += 1
+        case .unsupported: unsupported += 1
+        case .finding: findings += 1
+        case .skipped: skipped += 1
+        }
+    }
+
+    /// Adds other totals.
+    public static func + (a: Totals, b: Totals) -> Totals {
+        var t = a
+        t.total += b.total
+        t.passed += b.passed
+        t.failed += b.failed
+        t.unsupported += b.unsupported
+        t.findings += b.findings
+        t.skipped += b.skipped
+        return t
+    }
+}
+
+/// The results on one host.
+public struct HostResults: Sendable, Codable, Hashable {
+    /// What the probe learnt about the host.
+    public var host: HostInfo
+    /// One result per snippet, in guide order.
+    public var results: [SnippetResult]
+    /// Their counts.
+    public var totals: Totals
+    /// Wall time of running this host's snippets, in seconds.
+    public var runDuration: Double
+
+    /// Creates host results; the totals are counted from `results`.
+    public init(host: HostInfo, results: [SnippetResult], runDuration: Double) {
+        self.host = host
+        self.results = results
+        self.totals = Totals(results)
+        self.runDuration = runDuration
+    }
+}
+
+/// Everything one `rewind verify` run found: what every report (TAP, JUnit, JSON, the summary) is made from.
+public struct RunResults: Sendable, Codable, Hashable {
+    /// Wall times of the phases, in seconds.
+    public struct Timings: Sendable, Codable, Hashable {
+        /// Loading the guides (parsing Markdown, resolving contexts).
+        public var discovery: Double = 0
+        /// Generating the package and compiling it (all `swift build` runs).
+        public var compile: Double = 0
+        /// Running the snippets, on all hosts.
+        public var run: Double = 0
+        /// Creates timings.
+        public init(discovery: Double = 0, compile: Double = 0, run: Double = 0) {
+            self.discovery = discovery
+            self.compile = compile
+            self.run = run
+        }
+        /// discovery + compile + run.
+        public var total: Double { discovery + compile + run }
+    }
+
+    /// The format version of this structure (JSON consumers check it).
+    public var formatVersion = 1
+    /// When the run started.
+    public var startedAt: Date
+    /// Phase timings.
+    public var timings: Timings
+    /// Errors in the guides themselves (`Guides/x.md:LINE: message`); any of them fails the run.
+    public var guideErrors: [String]
+    /// What the compile phase did (nil when it did not get that far).
+    public var compile: CompileReport?
+    /// The results per `--connect` host, in the order given.
+    public var hosts: [HostResults]
+
+    /// Creates run results.
+    public init(startedAt: Date = Date(), timings: Timings = Timings(), guideErrors: [String] = [],
+                compile: CompileReport? = nil, hosts: [HostResults] = []) {
+        self.startedAt = startedAt
+        self.timings = timings
+        self.guideErrors = guideErrors
+        self.compile = compile
+        self.hosts = hosts
+    }
+
+    /// The counts over all hosts.
+    public var totals: Totals { hosts.map(\.totals).reduce(Totals(), +) }
+
+    /// Whether the run failed: a guide error, a failed snippet, or a build error outside any snippet.
+    public var failed: Bool {
+        !guideErrors.isEmpty || totals.failed > 0 || !(compile?.unattributedErrors.isEmpty ?? true)
+            || (compile.map { !$0.succeeded } ?? false)
+    }
+}

@@ -1,0 +1,113 @@
+/// A snippet as the runner sees it: the guide model's snippet with its context resolved.
+///
+/// `sourceLines` are the lines that make up the snippet's function, in order: the lines of the
+/// context prelude, of the snippets it continues, then its own (hidden ones included), each with the
+/// Markdown file and line it came from. The generator wraps each contiguous run of them in one
+/// `#sourceLocation` directive, so diagnostics, `#line` and `#filePath` name the Markdown.
+public struct RunnableSnippet: Sendable, Hashable, Codable {
+    /// One line of Swift with the Markdown location it came from.
+    public struct SourceLine: Sendable, Hashable, Codable {
+        /// The guide, relative to the project root, e.g. `Guides/backup.md`.
+        public var file: String
+        /// The 1-based Markdown line.
+        public var line: Int
+        /// The Swift text (a hidden line without its hiding prefix).
+        public var text: String
+        /// Whether the line belongs to this snippet (false for prelude and continued lines).
+        public var isOwn: Bool
+        /// Creates a source line.
+        public init(file: String, line: Int, text: String, isOwn: Bool = true) {
+            self.file = file
+            self.line = line
+            self.text = text
+            self.isOwn = isOwn
+        }
+    }
+
+    /// What the runner does with a snippet.
+    public enum Mode: Sendable, Hashable, Codable {
+        /// Compiled in the merged build and run.
+        case run
+        /// Compiled in the merged build, not run (`compile-only`).
+        case compileOnly
+        /// Must fail to compile with a diagnostic containing the text (`compile-fail=TEXT`).
+        case compileFail(String)
+        /// Neither compiled nor run (`ignore`).
+        case ignore
+        /// A context prelude (`prelude`): compiled as part of the snippets that use it, not on its own.
+        case prelude
+    }
+
+    /// An expected-output block that follows the snippet.
+    public struct ExpectedOutput: Sendable, Hashable, Codable {
+        /// The expected text (lines separated by `\n`).
+        public var text: String
+        /// Whether `{{...}}` in a line matches any text.
+        public var masked: Bool
+        /// The Markdown line of the output block's opening fence.
+        public var line: Int
+        /// Creates an expected output.
+        public init(text: String, masked: Bool, line: Int) {
+            self.text = text
+            self.masked = masked
+            self.line = line
+        }
+    }
+
+    /// The snippet id, unique in the guide set.
+    public var id: String
+    /// The guide, relative to the project root, e.g. `Guides/backup.md`.
+    public var guide: String
+    /// The Markdown line of the opening fence.
+    public var line: Int
+    /// The lines of the snippet's function (context, continued, own), in order.
+    public var sourceLines: [SourceLine]
+    /// What to do with it.
+    public var mode: Mode
+    /// Compiled in an executable of its own (`standalone`): a complete program.
+    public var standalone: Bool
+    /// The capabilities it needs (`needs=backup,qemu`).
+    public var needs: [String]
+    /// The libvirt error code it must end with (`expect-error=VIR_ERR_NO_DOMAIN`).
+    public var expectError: String?
+    /// Its timeout in seconds (`timeout=`), nil for the runner's default.
+    public var timeout: Double?
+    /// The documented claim this snippet contradicts (`finding=`).
+    public var finding: String?
+    /// The claim ids it checks (`claims=`).
+    public var claims: [String]
+    /// The expected output block, if any.
+    public var expectedOutput: ExpectedOutput?
+
+    /// Creates a runnable snippet.
+    public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,
+                standalone: Bool = false, needs: [String] = [], expectError: String? = nil,
+                timeout: Double? = nil, finding: String? = nil, claims: [String] = [],
+                expectedOutput: ExpectedOutput? = nil) {
+        self.id = id
+        self.guide = guide
+        self.line = line
+        self.sourceLines = sourceLines
+        self.mode = mode
+        self.standalone = standalone
+        self.needs = needs
+        self.expectError = expectError
+        self.timeout = timeout
+        self.finding = finding
+        self.claims = claims
+        self.expectedOutput = expectedOutput
+    }
+
+    /// `Guides/x.md:12`, the opening fence.
+    public var location: String { "\(guide):\(line)" }
+
+    /// Whether a Markdown location is one of this snippet's own lines.
+    public func ownsLine(file: String, line: Int) -> Bool {
+        sourceLines.contains { $0.isOwn && $0.line == line && $0.file == file }
+    }
+
+    /// Whether a Markdown location is one of the lines compiled into this snippet (own or borrowed).
+    public func includesLine(file: String, line: Int) -> Bool {
+        sourceLines.contains { $0.line == line && $0.file == file }
+    }
+}

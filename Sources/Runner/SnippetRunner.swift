@@ -1,0 +1,271 @@
+import Foundation
+import Glibc
+import Lab
+import Synchronization
+
+/// Runs compiled snippets against one host, each in its own process, `jobs` at a time.
+///
+/// Each process is started as `<executable> run --id ID --connect URI --lab-dir DIR --run-id R --result FILE …`
+/// in a process group of its own. A snippet that outlives its timeout (`timeout=` or the default 60 s) gets
+/// SIGTERM, then SIGKILL after a grace period, is reported `Guides/x.md:LINE: timed out after Ns`, and
+/// the executable's `cleanup` mode removes what its lab made. A crash is reported with the signal and,
+/// when the Swift runtime printed one, the guide line of the fatal error. Verdicts follow `VerdictRules`.
+public struct SnippetRunner: Sendable {
+    /// How to run.
+    public struct Options: Sendable {
+        /// The work directory (lab directories and per-run files go under it).
+        public var workDirectory: URL
+        /// How many snippet processes run at once.
+        public var jobs: Int = 2
+        /// The timeout of a snippet without `timeout=`, in seconds.
+        public var defaultTimeout: Double = 60
+        /// Seconds between SIGTERM and SIGKILL for a snippet that timed out.
+        public var killGrace: Double = 2
+        /// Snippet selectors (`--filter`): an id, a guide path, or a pattern with `*`. Empty selects all.
+        public var filters: [String] = []
+        /// Prefix of every run id of this session (lower-case letters and digits).
+        public var sessionID: String = SnippetRunner.makeSessionID()
+        /// Creates options.
+        public init(workDirectory: URL) {
+            self.workDirectory = workDirectory
+        }
+    }
+
+    /// Progress of a run, for a status line.
+    public struct Progress: Sendable {
+        /// Snippets finished so far on this host (skipped ones included).
+        public var completed: Int
+        /// Snippets on this host.
+        public var total: Int
+        /// The host's URI.
+        public var uri: String
+        /// The result that just finished.
+        public var result: SnippetResult
+    }
+
+    /// How to run.
+    public var options: Options
+
+    /// Creates a runner.
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// A random session id, e.g. `k3x9q2`.
+    public static func makeSessionID() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<6).map { _ in alphabet.randomElement()! })
+    }
+
+    /// Whether `--filter` selects the snippet.
+    public func isSelected(_ snippet: RunnableSnippet) -> Bool {
+        options.filters.isEmpty || options.filters.contains { Self.matches($0, snippet) }
+    }
+
+    static func matches(_ filter: String, _ snippet: RunnableSnippet) -> Bool {
+        if filter == snippet.id || filter == snippet.guide || filter == snippet.location { return true }
+        if filter.contains("*") { return glob(filter, snippet.id) || glob(filter, snippet.guide) }
+        return false
+    }
+
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        fnmatch(pattern, text, 0) == 0
+    }
+
+    /// Runs `snippets` on `host` and returns one result per snippet, in the given order.
+    ///
+    /// - Parameters:
+    ///   - compile: the compile report (executables, errors, compile-fail verdicts).
+    ///   - hostIndex: the host's position among `--connect` URIs (part of each run id).
+    ///   - progress: called after each snippet.
+    public func run(_ snippets: [RunnableSnippet], compile: CompileReport, host: HostInfo, hostIndex: Int = 0,
+                    progress: @escaping @Sendable (Progress) -> Void = { _ in }) async -> HostResults {
+        let start = ContinuousClock.now
+        let fm = FileManager.default
+        let runs = options.workDirectory.appendingPathComponent("runs")
+        let labs = options.workDirectory.appendingPathComponent("labs")
+        try? fm.createDirectory(at: runs, withIntermediateDirectories: true)
+        try? fm.createDirectory(at: labs, withIntermediateDirectories: true)
+
+        var results = [SnippetResult?](repeating: nil, count: snippets.count)
+        var toRun: [(index: Int, snippet: RunnableSnippet, executable: String)] = []
+        let counter = Mutex(0)
+        let total = snippets.count
+        let report = { @Sendable (r: SnippetResult) in
+            let n = counter.withLock { c in c += 1; return c }
+            progress(Progress(completed: n, total: total, uri: host.uri, result: r))
+        }
+        for (i, snippet) in snippets.enumerated() {
+            if let r = decideWithoutRunning(snippet, compile: compile, host: host) {
+                results[i] = r
+                report(r)
+            } else if let exe = compile.executables[snippet.id] {
+                toRun.append((i, snippet, exe))
+            } else {
+                let r = SnippetResult(id: snippet.id, guide: snippet.guide, line: snippet.line, verdict: .skipped,
+                                      reason: "not run: no executable was built for it", claims: snippet.claims)
+                results[i] = r
+                report(r)
+            }
+        }
+        let cleanupExecutable = compile.executables.first { id, _ in
+            snippets.first { $0.id == id }.map { !$0.standalone } ?? false
+        }?.value
+
+        let jobs = max(1, options.jobs)
+        await withTaskGroup(of: (Int, SnippetResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < toRun.count else { return }
+                let item = toRun[next]
+                next += 1
+                let runID = "\(options.sessionID)-\(hostIndex)-\(item.index)"
+                group.addTask {
+                    let r = await runOne(item.snippet, executable: item.executable, runID: runID, host: host,
+                                         cleanupExecutable: item.snippet.standalone ? cleanupExecutable : item.executable)
+                    return (item.index, r)
+                }
+            }
+            for _ in 0..<jobs { launch() }
+            while let (index, r) = await group.next() {
+                results[index] = r
+                report(r)
+                launch()
+            }
+        }
+        return HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
+    }
+
+    /// The verdict of a snippet that is not run on this host (skipped, compile failures, probe says unsupported).
+    func decideWithoutRunning(_ snippet: RunnableSnippet, compile: CompileReport, host: HostInfo) -> SnippetResult? {
+        var r = SnippetResult(id: snippet.id, guide: snippet.guide, line: snippet.line, verdict: .skipped,
+                              claims: snippet.claims, finding: snippet.finding)
+        switch snippet.mode {
+        case .ignore:
+            r.reason = "ignore"
+            return r
+        case .prelude:
+            r.reason = "prelude: compiled into the snippets that use it"
+            return r
+        case .compileFail:
+            guard let outcome = compile.compileFail[snippet.id] else {
+                r.reason = "not compiled"
+                return r
+            }
+            r.verdict = outcome.passed ? .pass : .fail
+            r.message = outcome.message
+            r.location = outcome.location
+            return r
+        case .compileOnly, .run:
+            break
+        }
+        if !isSelected(snippet) {
+            r.reason = "filtered out (--filter)"
+            return r
+        }
+        if let errors = compile.snippetErrors[snippet.id], let first = errors.first {
+            r.verdict = .fail
+            r.location = first.file.flatMap { f in first.line.map { "\(f):\($0)" } } ?? snippet.location
+            r.message = "does not compile: " + errors.map(\.description).joined(separator: "\n")
+            return r
+        }
+        if compile.executables[snippet.id] == nil, let target = compile.failedTargets.first {
+            r.reason = "not run: the build of \(target) failed"
+            return r
+        }
+        if case .compileOnly = snippet.mode {
+            r.reason = "compile-only: compiled, not run"
+            return r
+        }
+        for need in snippet.needs {
+            if let missing = host.missingReason(need) {
+                r.verdict = .unsupported
+                r.reason = "needs \(need); \(missing)"
+                r.location = snippet.location
+                return r
+            }
+        }
+        return nil
+    }
+
+    /// Runs one snippet process and judges it.
+    func runOne(_ snippet: RunnableSnippet, executable: String, runID: String, host: HostInfo,
+                cleanupExecutable: String?) async -> SnippetResult {
+        let runDir = options.workDirectory.appendingPathComponent("runs").appendingPathComponent(runID)
+        let labDir = options.workDirectory.appendingPathComponent("labs").appendingPathComponent(runID)
+        let fm = FileManager.default
+        try? fm.removeItem(at: runDir)
+        try? fm.createDirectory(at: runDir, withIntermediateDirectories: true)
+        let resultFile = runDir.appendingPathComponent("result.json")
+        let stdoutFile = runDir.appendingPathComponent("stdout").path
+        let stderrFile = runDir.appendingPathComponent("stderr").path
+
+        var arguments = ["run", "--id", snippet.id, "--connect", host.uri, "--lab-dir", labDir.path,
+                         "--run-id", runID, "--result", resultFile.path]
+        if let e = snippet.expectError { arguments += ["--expect-error", e] }
+        if !snippet.needs.isEmpty { arguments += ["--needs", snippet.needs.joined(separator: ",")] }
+        if snippet.finding != nil { arguments.append("--finding") }
+        for need in snippet.needs {
+            if let reason = host.capabilities[need], reason.available == false {
+                arguments += ["--missing", "\(need)=\(reason.reason)"]
+            }
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["REWIND_SNIPPET_ID"] = snippet.id
+        environment["REWIND_CONNECT"] = host.uri
+        environment["REWIND_LAB_DIR"] = labDir.path
+        environment["REWIND_RUN_ID"] = runID
+
+        let timeout = snippet.timeout ?? options.defaultTimeout
+        let start = ContinuousClock.now
+        var outcome = ProcessOutcome(termination: nil, timeout: timeout, stdout: "", stderr: "", duration: 0, runID: runID)
+        do {
+            let child = try ChildProcess.spawn(executable, arguments, environment: environment,
+                                               stdout: stdoutFile, stderr: stderrFile)
+            let timedOut = Mutex(false)
+            let grace = options.killGrace
+            let killer = Task {
+                try await Task.sleep(for: .seconds(timeout))
+                timedOut.withLock { $0 = true }
+                child.signalGroup(SIGTERM)
+                try await Task.sleep(for: .seconds(grace))
+                child.signalGroup(SIGKILL)
+            }
+            outcome.termination = await child.wait()
+            killer.cancel()
+            outcome.timedOut = timedOut.withLock { $0 }
+        } catch {
+            outcome.reportProblem = error.description
+        }
+        outcome.duration = Self.seconds(since: start)
+        outcome.stdout = (try? String(contentsOfFile: stdoutFile, encoding: .utf8)) ?? ""
+        outcome.stderr = (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? ""
+        if !outcome.timedOut, let data = try? Data(contentsOf: resultFile) {
+            do {
+                outcome.report = try JSONDecoder().decode(SnippetReport.self, from: data)
+            } catch {
+                outcome.reportProblem = "unreadable result file: \(error)"
+            }
+        }
+
+        // After a timeout or a crash the lab's teardown did not run: remove what it made.
+        let abnormal = outcome.timedOut || outcome.report == nil
+        if abnormal {
+            if let cleanupExecutable {
+                let args = ["cleanup", "--connect", host.uri, "--run-id", runID, "--lab-dir", labDir.path]
+                if let (_, out, err) = try? await ChildProcess.run(cleanupExecutable, args, scratch: runDir, name: "cleanup") {
+                    outcome.cleanup = (out + err).split(separator: "\n").map(String.init)
+                }
+            } else {
+                outcome.cleanup = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: labDir.path)
+            }
+        }
+        try? fm.removeItem(at: labDir)
+        return VerdictRules.judge(snippet, outcome)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
