@@ -11,7 +11,7 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
     case unsupported
     /// A `finding=` snippet that ran as written: the documentation's claim is contradicted.
     case finding
-    /// Not run: `ignore`, `compile-only`, a prelude, filtered out, or the merged build failed.
+    /// Not run: `ignore`, `compile-only`, filtered out, or the merged build failed.
     case skipped
 }
 

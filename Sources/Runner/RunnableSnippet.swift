@@ -34,8 +34,6 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
         case compileFail(String)
         /// Neither compiled nor run (`ignore`).
         case ignore
-        /// A context prelude (`prelude`): compiled as part of the snippets that use it, not on its own.
-        case prelude
     }
 
     /// An expected-output block that follows the snippet.

@@ -144,9 +144,6 @@ public struct SnippetRunner: Sendable {
         case .ignore:
             r.reason = "ignore"
             return r
-        case .prelude:
-            r.reason = "prelude: compiled into the snippets that use it"
-            return r
         case .compileFail:
             guard let outcome = compile.compileFail[snippet.id] else {
                 r.reason = "not compiled"

@@ -144,7 +144,7 @@ enum VerdictRules {
                 r.message = "output differs from the expected output at \(snippet.guide):\(expected.line)"
                 r.location = "\(snippet.guide):\(expected.line)"
                 r.diff = diff
-                r.stdout = tail(outcome.stdout)
+                r.stdout = outcome.stdout   // whole: `--update` writes it into the guide
                 return r
             }
         }

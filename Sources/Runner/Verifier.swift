@@ -1,0 +1,181 @@
+import Foundation
+
+/// The whole `rewind verify` pipeline after discovery: probe the hosts, generate the snippet package,
+/// compile it once, run the snippets on every host, and (with `update`) rewrite expected-output blocks.
+///
+/// ```swift
+/// let verifier = Verifier(configuration: .init(root: projectRoot))
+/// let outcome = try await verifier.verify(snippets, discoveryTime: 0.05)
+/// print(outcome.results.totals)
+/// ```
+public struct Verifier: Sendable {
+    /// What to verify and how.
+    public struct Configuration: Sendable {
+        /// The project root: guide paths (`Guides/x.md`) are relative to it, and `update` writes there.
+        public var root: URL
+        /// The Rewind package the generated package depends on (by default the root).
+        public var rewindPackage: URL
+        /// Where the generated package, its build and per-run files go (default `<root>/.rewind/snippets`).
+        public var workDirectory: URL
+        /// The hosts (`--connect`), each with its own results.
+        public var uris: [String] = ["test:///default"]
+        /// Snippet processes at once per host.
+        public var jobs: Int = 2
+        /// Timeout of a snippet without `timeout=`, in seconds.
+        public var defaultTimeout: Double = 60
+        /// Seconds between SIGTERM and SIGKILL after a timeout.
+        public var killGrace: Double = 2
+        /// `--filter` selectors (id, guide path, or `*` pattern).
+        public var filters: [String] = []
+        /// Merged (default) or one target per snippet.
+        public var layout: SnippetPackageGenerator.Layout = .merged
+        /// Rewrite expected-output blocks that differ (`--update`).
+        public var update = false
+        /// The build configuration (`debug` or `release`).
+        public var buildConfiguration = "debug"
+
+        /// A configuration for a project root.
+        public init(root: URL, rewindPackage: URL? = nil, workDirectory: URL? = nil) {
+            self.root = root.standardizedFileURL
+            self.rewindPackage = (rewindPackage ?? root).standardizedFileURL
+            self.workDirectory = (workDirectory ?? root.appendingPathComponent(".rewind/snippets")).standardizedFileURL
+        }
+    }
+
+    /// Something that happened, for progress output.
+    public enum Event: Sendable {
+        /// A host answered the probe.
+        case probed(HostInfo)
+        /// The package was written.
+        case generated(GeneratedPackage)
+        /// A build step started.
+        case compiling(String)
+        /// Compilation finished.
+        case compiled(CompileReport)
+        /// A snippet finished on a host.
+        case ran(SnippetRunner.Progress)
+    }
+
+    /// Why verification could not run at all.
+    public enum VerifyError: Error, Sendable, CustomStringConvertible {
+        /// A `--connect` URI could not be opened.
+        case probe(HostProbe.ProbeError)
+        /// The package could not be written.
+        case generation(SnippetPackageGenerator.GenerationError)
+        /// An expected-output block could not be rewritten.
+        case update(OutputBlockUpdater.UpdateError)
+
+        /// The message.
+        public var description: String {
+            switch self {
+            case .probe(let e): e.description
+            case .generation(let e): e.description
+            case .update(let e): e.description
+            }
+        }
+    }
+
+    /// What `verify` produced.
+    public struct Outcome: Sendable {
+        /// Everything the reports need.
+        public var results: RunResults
+        /// The generated package.
+        public var package: GeneratedPackage
+        /// Expected-output blocks rewritten by `update` (`Guides/x.md:LINE`).
+        public var updatedBlocks: [String]
+    }
+
+    /// What to verify and how.
+    public var configuration: Configuration
+
+    /// Creates a verifier.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Runs the pipeline on `snippets` (the guide set's snippets, context resolved, in guide order).
+    ///
+    /// - Parameters:
+    ///   - guideErrors: errors found while loading the guides (reported; they fail the run).
+    ///   - discoveryTime: seconds spent loading the guides.
+    ///   - startedAt: when the run started.
+    public func verify(_ snippets: [RunnableSnippet], guideErrors: [String] = [], discoveryTime: Double = 0,
+                       startedAt: Date = Date(),
+                       events: @escaping @Sendable (Event) -> Void = { _ in }) async throws(VerifyError) -> Outcome {
+        let c = configuration
+        var hosts: [HostInfo] = []
+        for uri in c.uris {
+            do {
+                let host = try HostProbe.probe(uri: uri)
+                hosts.append(host)
+                events(.probed(host))
+            } catch {
+                throw .probe(error)
+            }
+        }
+
+        let compileStart = ContinuousClock.now
+        let generator = SnippetPackageGenerator(workDirectory: c.workDirectory, rewindPackage: c.rewindPackage)
+        let package: GeneratedPackage
+        do { package = try generator.generate(snippets, layout: c.layout) } catch { throw .generation(error) }
+        events(.generated(package))
+        let compiler = SnippetCompiler(configuration: c.buildConfiguration)
+        let compileReport = await compiler.build(package, snippets: snippets) { events(.compiling($0)) }
+        events(.compiled(compileReport))
+        let compileTime = SnippetRunner.seconds(since: compileStart)
+
+        let fm = FileManager.default
+        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("runs"))
+        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("labs"))
+        var options = SnippetRunner.Options(workDirectory: c.workDirectory)
+        options.jobs = c.jobs
+        options.defaultTimeout = c.defaultTimeout
+        options.killGrace = c.killGrace
+        options.filters = c.filters
+        let runner = SnippetRunner(options: options)
+        let runStart = ContinuousClock.now
+        var hostResults: [HostResults] = []
+        for (index, host) in hosts.enumerated() {
+            hostResults.append(await runner.run(snippets, compile: compileReport, host: host, hostIndex: index) {
+                events(.ran($0))
+            })
+        }
+        let runTime = SnippetRunner.seconds(since: runStart)
+
+        var updated: [String] = []
+        if c.update, !hostResults.isEmpty {
+            let (updates, ids) = Self.outputUpdates(snippets, results: hostResults[0].results)
+            do { updated = try OutputBlockUpdater.apply(updates, root: c.root) } catch { throw .update(error) }
+            // The blocks now hold what the snippets printed: those results are no longer failures.
+            for h in hostResults.indices {
+                var results = hostResults[h].results
+                for i in results.indices where ids.contains(results[i].id) && results[i].diff != nil {
+                    results[i].verdict = results[i].finding == nil ? .pass : .finding
+                    results[i].message = results[i].finding ?? "expected output updated at \(results[i].location ?? results[i].fenceLocation)"
+                    results[i].diff = nil
+                }
+                hostResults[h] = HostResults(host: hostResults[h].host, results: results,
+                                             runDuration: hostResults[h].runDuration)
+            }
+        }
+
+        let results = RunResults(startedAt: startedAt,
+                                 timings: .init(discovery: discoveryTime, compile: compileTime, run: runTime),
+                                 guideErrors: guideErrors, compile: compileReport, hosts: hostResults)
+        return Outcome(results: results, package: package, updatedBlocks: updated)
+    }
+
+    /// The output blocks to rewrite: snippets whose only failure was their output.
+    static func outputUpdates(_ snippets: [RunnableSnippet], results: [SnippetResult]) -> ([OutputBlockUpdater.Update], Set<String>) {
+        let byID = Dictionary(snippets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var updates: [OutputBlockUpdater.Update] = []
+        var ids: Set<String> = []
+        for r in results where r.verdict == .fail && r.diff != nil {
+            guard let snippet = byID[r.id], let expected = snippet.expectedOutput else { continue }
+            let comparison = OutputComparison(expected: expected.text, actual: r.stdout ?? "", masked: expected.masked)
+            updates.append(.init(guide: snippet.guide, line: expected.line, text: comparison.updatedText))
+            ids.insert(r.id)
+        }
+        return (updates, ids)
+    }
+}
