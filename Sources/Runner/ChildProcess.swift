@@ -27,6 +27,17 @@ final class ChildProcess: Sendable {
         var description: String
     }
 
+    /// The process groups of the children that have not ended yet (for `terminateAll`).
+    private static let live = Mutex<Set<pid_t>>([])
+
+    /// Sends SIGKILL to the process group of every child still running (used when `rewind` is interrupted:
+    /// the children are in process groups of their own and do not get the terminal's SIGINT).
+    static func terminateAll() {
+        live.withLock { pids in
+            for pid in pids { _ = kill(-pid, SIGKILL) }
+        }
+    }
+
     /// The child's pid (also its process group id).
     let pid: pid_t
     /// Whether the child has ended (it may not be reaped yet); guards signalling the group.
@@ -79,6 +90,7 @@ final class ChildProcess: Sendable {
         guard rc == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
         }
+        live.withLock { _ = $0.insert(pid) }
         return ChildProcess(pid: pid)
     }
 
@@ -97,6 +109,7 @@ final class ChildProcess: Sendable {
                     exited = true
                     if killGroup { _ = kill(-pid, SIGKILL) }
                 }
+                ChildProcess.live.withLock { _ = $0.remove(pid) }
                 var status: Int32 = 0
                 while true {
                     let r = waitpid(pid, &status, 0)

@@ -51,6 +51,12 @@ public struct SnippetRunner: Sendable {
         self.options = options
     }
 
+    /// Kills every snippet process (and `swift build`) still running, with everything in their process
+    /// groups. For an interrupted `rewind verify`: the children do not get the terminal's SIGINT.
+    public static func terminateAllChildren() {
+        ChildProcess.terminateAll()
+    }
+
     /// A random session id, e.g. `k3x9q2`.
     public static func makeSessionID() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")

@@ -1,0 +1,170 @@
+import Foundation
+import Runner
+
+/// The human summary `rewind verify` prints: what failed and where, what is unsupported and why, the
+/// counts per host, and the time spent in discovery, compilation and running.
+///
+/// ```text
+/// test:///default — TEST, libvirt 9.0.0, virt type test
+///   FAIL         fails           Guides/x.md:14: arithmetic is broken
+///   UNSUPPORTED  needs-qemu      Guides/x.md:20: needs qemu; connection driver is TEST
+///   FINDING      shows-finding   Guides/x.md:30: snap.checkpoint-exclusive
+///   12 passed, 1 failed, 1 unsupported, 1 finding, 3 skipped
+///
+/// timings: discovery 0.04s · compile 9.81s (RewindSnippets 8.90s; 2 more builds 0.91s) · run 3.12s
+/// ```
+public struct SummaryWriter: Sendable {
+    /// Whether to list passing and skipped snippets too.
+    public var verbose: Bool
+    /// Whether to use ANSI colours.
+    public var color: Bool
+
+    /// Creates a summary writer.
+    public init(verbose: Bool = false, color: Bool = false) {
+        self.verbose = verbose
+        self.color = color
+    }
+
+    /// The summary text (ends with a newline).
+    public func render(_ results: RunResults, updatedBlocks: [String] = []) -> String {
+        var lines: [String] = []
+        if !results.guideErrors.isEmpty {
+            lines.append(paint("GUIDE ERRORS (\(results.guideErrors.count))", .red))
+            lines += results.guideErrors.map { "  \($0)" }
+            lines.append("")
+        }
+        if let compile = results.compile {
+            lines += compileSection(compile)
+        }
+        for host in results.hosts {
+            let h = host.host
+            lines.append(paint(h.uri, .bold) + " — \(h.driver), libvirt \(h.libvirtVersion)"
+                         + (h.hypervisorVersion.isEmpty ? "" : ", hypervisor \(h.hypervisorVersion)")
+                         + ", virt type \(h.virtType)")
+            let width = min(40, host.results.map(\.id.count).max() ?? 0)
+            for r in host.results where verbose || ![.pass, .skipped].contains(r.verdict) {
+                lines += describe(r, idWidth: width)
+            }
+            lines.append("  " + Self.counts(host.totals))
+            lines.append("")
+        }
+        if !updatedBlocks.isEmpty {
+            lines.append("updated \(updatedBlocks.count) output block\(updatedBlocks.count == 1 ? "" : "s"): "
+                         + updatedBlocks.joined(separator: ", "))
+        }
+        lines.append(timings(results))
+        let t = results.totals
+        let verdict = results.failed ? paint("FAILED", .red) : paint("OK", .green)
+        lines.append("\(verdict): \(t.passed) passed, \(t.failed) failed, \(t.unsupported) unsupported, "
+                     + "\(t.findings) findings, \(t.skipped) skipped")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The build problems: loud, with every error at its snippet's Markdown line.
+    func compileSection(_ c: CompileReport) -> [String] {
+        var lines: [String] = []
+        for target in c.failedTargets {
+            let invocation = c.invocations.first { $0.product == target }
+            let failing = c.snippetErrors.keys.sorted()
+            lines.append(paint("BUILD FAILED: swift build --product \(target)", .red)
+                         + (invocation.map { " (\($0.termination), \(Self.seconds($0.duration)))" } ?? "")
+                         + "; nothing from it ran, and no per-snippet retry was made")
+            for id in failing {
+                for d in c.snippetErrors[id] ?? [] {
+                    lines.append("  snippet '\(id)': \(d)")
+                }
+            }
+            for u in c.unattributedErrors where u.product == target {
+                lines.append("  \(u.diagnostic)")
+            }
+            lines.append("")
+        }
+        return lines
+    }
+
+    func describe(_ r: SnippetResult, idWidth: Int) -> [String] {
+        let label: String
+        let text: String
+        switch r.verdict {
+        case .pass:
+            label = paint("PASS", .green)
+            text = r.message ?? ""
+        case .fail:
+            label = paint("FAIL", .red)
+            text = r.message ?? "failed"
+        case .unsupported:
+            label = paint("UNSUPPORTED", .yellow)
+            text = r.reason ?? ""
+        case .finding:
+            label = paint("FINDING", .magenta)
+            text = r.finding ?? r.message ?? ""
+        case .skipped:
+            label = paint("SKIP", .dim)
+            text = r.reason ?? ""
+        }
+        let padding = String(repeating: " ", count: max(0, 11 - Self.visibleLength(r.verdict)))
+        let id = r.id.padding(toLength: max(idWidth, r.id.count), withPad: " ", startingAt: 0)
+        let location = r.location ?? r.fenceLocation
+        var messageLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if messageLines.isEmpty { messageLines = [""] }
+        var lines = ["  \(label)\(padding)  \(id)  \(location): \(messageLines[0])"]
+        lines += messageLines.dropFirst().map { "      \($0)" }
+        if let diff = r.diff {
+            lines += diff.split(separator: "\n").map { line in
+                let s = String(line)
+                if s.hasPrefix("-") && !s.hasPrefix("---") { return "      " + paint(s, .red) }
+                if s.hasPrefix("+") && !s.hasPrefix("+++") { return "      " + paint(s, .green) }
+                return "      " + s
+            }
+        }
+        if r.verdict == .fail, r.diff == nil, let err = r.stderr, !err.isEmpty, !(r.message ?? "").contains("does not compile") {
+            let tail = err.split(separator: "\n").prefix(6)
+            lines += tail.map { "      | \($0)" }
+        }
+        return lines
+    }
+
+    func timings(_ results: RunResults) -> String {
+        let t = results.timings
+        var compile = "compile \(Self.seconds(t.compile))"
+        if let c = results.compile, !c.invocations.isEmpty {
+            var parts: [String] = []
+            if let merged = c.invocations.first(where: { $0.kind == .merged }) {
+                parts.append("\(merged.product) \(Self.seconds(merged.duration))")
+            }
+            let others = c.invocations.filter { $0.kind != .merged }
+            if !others.isEmpty {
+                parts.append("\(others.count) more build\(others.count == 1 ? "" : "s") "
+                             + Self.seconds(others.map(\.duration).reduce(0, +)))
+            }
+            compile += " (" + parts.joined(separator: "; ") + ")"
+        }
+        return "timings: discovery \(Self.seconds(t.discovery)) · \(compile) · run \(Self.seconds(t.run))"
+    }
+
+    /// `12 passed, 1 failed, 1 unsupported, 1 finding, 3 skipped`
+    public static func counts(_ t: Totals) -> String {
+        "\(t.passed) passed, \(t.failed) failed, \(t.unsupported) unsupported, "
+            + "\(t.findings) finding\(t.findings == 1 ? "" : "s"), \(t.skipped) skipped"
+    }
+
+    static func visibleLength(_ v: Verdict) -> Int {
+        switch v {
+        case .pass: 4
+        case .fail: 4
+        case .unsupported: 11
+        case .finding: 7
+        case .skipped: 4
+        }
+    }
+
+    static func seconds(_ s: Double) -> String { String(format: "%.2fs", s) }
+
+    enum Style: String {
+        case red = "31", green = "32", yellow = "33", magenta = "35", bold = "1", dim = "2"
+    }
+
+    func paint(_ text: String, _ style: Style) -> String {
+        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,247 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GuideModel
+import Reports
+import Runner
+import Synchronization
+
+/// `rewind verify`: compile every guide snippet in one build, run each in its own process against one or
+/// more libvirt hosts, and report (summary, TAP 14, JUnit XML, JSON).
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Compile and run the guides' Swift snippets against libvirt, and report per-snippet verdicts.",
+        discussion: """
+            All snippets are compiled together in one SwiftPM build (a compile error names the snippet and its \
+            Markdown line; there is no per-snippet fallback), then each runs in its own process. Every \
+            --connect URI gets its own results from the same build. Unsupported snippets (a declared need the \
+            host lacks) do not fail the run; failures, guide errors and build errors do (exit status 1). An \
+            unreachable URI exits with status 2.
+            """)
+
+    @Option(name: .customLong("connect"), help: ArgumentHelp("A libvirt URI to run against (repeatable).", valueName: "uri"))
+    var connect: [String] = []
+
+    @Option(name: .shortAndLong, help: "Snippet processes at once per host.")
+    var jobs: Int = 2
+
+    @Option(name: .customLong("filter"), help: ArgumentHelp("Run only these snippets: an id, a guide path, or a pattern with * (repeatable).", valueName: "id"))
+    var filters: [String] = []
+
+    @Option(help: ArgumentHelp("Write TAP version 14 results to this file (- for standard output).", valueName: "file"))
+    var tap: String?
+
+    @Option(help: ArgumentHelp("Write JUnit XML results to this file.", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write JSON results to this file.", valueName: "file"))
+    var json: String?
+
+    @Flag(help: "Rewrite expected-output blocks that differ from what the snippets printed.")
+    var update = false
+
+    @Flag(name: .customLong("per-snippet"), help: "Build one executable per snippet (slow; for comparison with the merged build).")
+    var perSnippet = false
+
+    @Option(name: .customLong("work-dir"), help: ArgumentHelp("Where the generated package and its build live (default: <root>/.rewind/snippets).", valueName: "dir"))
+    var workDir: String?
+
+    @Option(help: ArgumentHelp("The project root: guide paths are relative to it (default: the current directory).", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .customLong("package-path"), help: ArgumentHelp("The Rewind package the snippets link against (default: the root).", valueName: "dir"))
+    var packagePath: String?
+
+    @Option(help: ArgumentHelp("The default snippet timeout in seconds.", valueName: "seconds"))
+    var timeout: Double = 60
+
+    @Option(name: .shortAndLong, help: "The build configuration (debug or release).")
+    var configuration: String = "debug"
+
+    @Flag(name: .shortAndLong, help: "List passing and skipped snippets too.")
+    var verbose = false
+
+    @Argument(help: ArgumentHelp("Guides or folders of guides to verify (default: Guides).", valueName: "path"))
+    var paths: [String] = []
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard ["debug", "release"].contains(configuration) else {
+            throw ValidationError("--configuration must be debug or release")
+        }
+    }
+
+    func run() async throws {
+        let startedAt = Date()
+        let rootURL = URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath).standardizedFileURL
+        let guides = rootURL.appendingPathComponent("Guides")
+        let console = Console()
+        installInterruptHandler()
+
+        // Discovery.
+        let discoveryStart = ContinuousClock.now
+        let set: GuideSet
+        do {
+            set = try GuideSet.load(directory: guides, root: rootURL)
+        } catch {
+            let messages = error.errors.map(\.description)
+            for m in messages { console.error(m) }
+            var results = RunResults(startedAt: startedAt, guideErrors: messages)
+            results.timings.discovery = seconds(since: discoveryStart)
+            try writeReports(results)
+            console.error("\(messages.count) guide error\(messages.count == 1 ? "" : "s"); nothing was compiled or run")
+            throw ExitCode(1)
+        }
+        let selected = try selectGuides(set, root: rootURL)
+        let snippets = RunnableSnippet.all(in: set).filter { selected.contains($0.guide) }
+        let discovery = seconds(since: discoveryStart)
+
+        var config = Verifier.Configuration(
+            root: rootURL, rewindPackage: packagePath.map { URL(fileURLWithPath: $0) },
+            workDirectory: workDir.map { URL(fileURLWithPath: $0) })
+        config.uris = connect.isEmpty ? ["test:///default"] : connect
+        config.jobs = jobs
+        config.defaultTimeout = timeout
+        config.filters = filters
+        config.layout = perSnippet ? .perSnippet : .merged
+        config.update = update
+        config.buildConfiguration = configuration
+
+        console.status("\(snippets.count) snippets in \(selected.count) guide\(selected.count == 1 ? "" : "s")")
+        let outcome: Verifier.Outcome
+        do {
+            outcome = try await Verifier(configuration: config).verify(
+                snippets, discoveryTime: discovery, startedAt: startedAt) { event in
+                console.progress(event)
+            }
+        } catch {
+            console.clearStatus()
+            console.error("rewind verify: \(error)")
+            if case .probe = error { throw ExitCode(2) }
+            throw ExitCode(1)
+        }
+        console.clearStatus()
+
+        let results = outcome.results
+        try writeReports(results)
+        if tap != "-" {
+            console.out(SummaryWriter(verbose: verbose, color: console.isTerminal(1)).render(results, updatedBlocks: outcome.updatedBlocks))
+        }
+        if results.failed { throw ExitCode(1) }
+    }
+
+    /// The guide paths the arguments select (all guides without arguments).
+    func selectGuides(_ set: GuideSet, root: URL) throws -> Set<String> {
+        let all = set.guides.map(\.path)
+        guard !paths.isEmpty else { return Set(all) }
+        var selected: Set<String> = []
+        for path in paths {
+            let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+            let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+            let relative = absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : path
+            let matches = all.filter { $0 == relative || $0.hasPrefix(relative.hasSuffix("/") ? relative : relative + "/") }
+            guard !matches.isEmpty else {
+                throw ValidationError("\(path): no guide there (guides are the .md files under \(root.path)/Guides)")
+            }
+            selected.formUnion(matches)
+        }
+        return selected
+    }
+
+    func writeReports(_ results: RunResults) throws {
+        if let tap {
+            let text = TAPWriter().render(results)
+            if tap == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try write(text, to: tap) }
+        }
+        if let junit { try write(JUnitWriter().render(results), to: junit) }
+        if let json { try write(try JSONWriter().render(results), to: json) }
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    /// On SIGINT or SIGTERM: kill every snippet process group (they do not get the terminal's signal), then exit.
+    func installInterruptHandler() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                SnippetRunner.terminateAllChildren()
+                FileHandle.standardError.write(Data("\nrewind verify: interrupted\n".utf8))
+                Foundation.exit(128 + sig)
+            }
+            source.resume()
+            Console.keep(source)
+        }
+    }
+
+    func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+/// Terminal output: the summary on standard output, errors and a one-line progress status on standard error
+/// (the status only when standard error is a terminal).
+final class Console: Sendable {
+    private let state = Mutex(State())
+    private struct State {
+        var statusShown = false
+    }
+    /// Keeps a signal source alive for the life of the process (it is never cancelled).
+    static func keep(_ source: any DispatchSourceSignal) {
+        _ = Unmanaged.passRetained(source as AnyObject)
+    }
+
+    let statusEnabled = isatty(STDERR_FILENO) == 1
+
+    func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    func out(_ text: String) {
+        clearStatus()
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func error(_ text: String) {
+        clearStatus()
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func status(_ text: String) {
+        guard statusEnabled else { return }
+        state.withLock { s in
+            let line = text.count > 100 ? String(text.prefix(99)) + "…" : text
+            FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+            s.statusShown = true
+        }
+    }
+
+    func clearStatus() {
+        guard statusEnabled else { return }
+        state.withLock { s in
+            if s.statusShown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+            s.statusShown = false
+        }
+    }
+
+    func progress(_ event: Verifier.Event) {
+        switch event {
+        case .probed(let host):
+            status("\(host.uri): \(host.driver), libvirt \(host.libvirtVersion), virt type \(host.virtType)")
+        case .generated(let package):
+            status("generated \(package.targets.count) target\(package.targets.count == 1 ? "" : "s") in \(package.directory.path)")
+        case .compiling(let what):
+            status(what)
+        case .compiled(let report):
+            if !report.succeeded { status("build failed: \(report.failedTargets.joined(separator: ", "))") }
+        case .ran(let p):
+            status("[\(p.completed)/\(p.total)] \(p.uri) \(p.result.id): \(p.result.verdict.rawValue)")
+        }
+    }
+}
