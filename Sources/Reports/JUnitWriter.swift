@@ -97,7 +97,7 @@ public struct JUnitWriter: Sendable {
         if let f = r.finding { props.append(("finding", f)) }
         if let code = r.errorCode { props.append(("error.code", code)) }
         for m in r.evidence?.measurements ?? [] {
-            props.append(("measurement.\(m.name)", "\(m.value) \(m.unit)"))
+            props.append(("measurement.\(m.name)", "\(Self.number(m.value)) \(m.unit)"))
         }
         let properties = c.addChild(name: "properties")
         for (n, v) in props { Self.property(properties, n, v) }
@@ -145,6 +145,11 @@ public struct JUnitWriter: Sendable {
     static func className(_ guide: String) -> String {
         let noExtension = guide.hasSuffix(".md") ? String(guide.dropLast(3)) : guide
         return noExtension.replacingSlashes()
+    }
+
+    /// `1` for 1.0, `0.25` for 0.25.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     static func firstLine(_ text: String) -> String {

@@ -55,8 +55,7 @@ public struct SummaryWriter: Sendable {
         lines.append(timings(results))
         let t = results.totals
         let verdict = results.failed ? paint("FAILED", .red) : paint("OK", .green)
-        lines.append("\(verdict): \(t.passed) passed, \(t.failed) failed, \(t.unsupported) unsupported, "
-                     + "\(t.findings) findings, \(t.skipped) skipped")
+        lines.append("\(verdict): " + Self.counts(t))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -117,9 +116,9 @@ public struct SummaryWriter: Sendable {
                 return "      " + s
             }
         }
-        if r.verdict == .fail, r.diff == nil, let err = r.stderr, !err.isEmpty, !(r.message ?? "").contains("does not compile") {
-            let tail = err.split(separator: "\n").prefix(6)
-            lines += tail.map { "      | \($0)" }
+        if r.verdict == .fail, (r.message ?? "").hasPrefix("exited"), let err = r.stderr, !err.isEmpty {
+            // A process that ended without a result: its last words say why.
+            lines += err.split(separator: "\n").suffix(6).map { "      | \($0)" }
         }
         return lines
     }

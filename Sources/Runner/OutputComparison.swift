@@ -92,10 +92,10 @@ public struct OutputComparison: Sendable, Hashable {
         while i < n || j < m {
             if i < n, j < m, lineMatches(expected[i], actual[j]) {
                 steps.append(.same(expected: i, actual: j)); i += 1; j += 1
-            } else if j < m, i == n || table[i][j + 1] >= table[i + 1][j] {
-                steps.append(.added(j)); j += 1
+            } else if i < n, j == m || table[i + 1][j] >= table[i][j + 1] {
+                steps.append(.removed(i)); i += 1   // removals first, as in a unified diff
             } else {
-                steps.append(.removed(i)); i += 1
+                steps.append(.added(j)); j += 1
             }
         }
         return steps

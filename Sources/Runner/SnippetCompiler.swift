@@ -119,7 +119,8 @@ public struct SnippetCompiler: Sendable {
             d.severity == .error && d.file.map { f in d.line.map { snippet.ownsLine(file: f, line: $0) } ?? false } ?? false
         }
         if let match = own.first(where: { $0.message.contains(expected) }) {
-            return CompileFailOutcome(passed: true, message: match.description, location: match.location)
+            return CompileFailOutcome(passed: true, message: "\(match.severity.rawValue): \(match.message)",
+                                      location: match.location)
         }
         let seen = own.isEmpty ? diagnostics.filter { $0.severity == .error } : own
         let listing = seen.prefix(5).map { "  \($0)" }.joined(separator: "\n")

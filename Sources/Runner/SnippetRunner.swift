@@ -146,9 +146,16 @@ public struct SnippetRunner: Sendable {
     func decideWithoutRunning(_ snippet: RunnableSnippet, compile: CompileReport, host: HostInfo) -> SnippetResult? {
         var r = SnippetResult(id: snippet.id, guide: snippet.guide, line: snippet.line, verdict: .skipped,
                               claims: snippet.claims, finding: snippet.finding)
+        if case .ignore = snippet.mode {
+            r.reason = "ignore"
+            return r
+        }
+        if !isSelected(snippet) {
+            r.reason = "filtered out (--filter)"
+            return r
+        }
         switch snippet.mode {
         case .ignore:
-            r.reason = "ignore"
             return r
         case .compileFail:
             guard let outcome = compile.compileFail[snippet.id] else {
@@ -161,10 +168,6 @@ public struct SnippetRunner: Sendable {
             return r
         case .compileOnly, .run:
             break
-        }
-        if !isSelected(snippet) {
-            r.reason = "filtered out (--filter)"
-            return r
         }
         if let errors = compile.snippetErrors[snippet.id], let first = errors.first {
             r.verdict = .fail
@@ -218,6 +221,10 @@ public struct SnippetRunner: Sendable {
         environment["REWIND_CONNECT"] = host.uri
         environment["REWIND_LAB_DIR"] = labDir.path
         environment["REWIND_RUN_ID"] = runID
+        if environment["SWIFT_BACKTRACE"] == nil {
+            // A crash report that fits a test report: the crashed thread only, no registers or images.
+            environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=32"
+        }
 
         let timeout = snippet.timeout ?? options.defaultTimeout
         let start = ContinuousClock.now

@@ -61,7 +61,9 @@ enum VerdictRules {
             case .signaled(let signal)?:
                 let crash = crashDetails(outcome.stderr, snippet: snippet)
                 let what = "crashed with \(ChildProcess.signalName(signal))"
-                return failing(crash.message.map { "\(what): \($0)" } ?? what, at: crash.location)
+                var r = failing(crash.message.map { "\(what): \($0)" } ?? what, at: crash.location)
+                r.stderr = head(outcome.stderr)   // the crash report starts with the interesting part
+                return r
             case .exited(let status)?:
                 if status == 0 && snippet.standalone {
                     return succeeded(snippet, outcome, result)
@@ -188,6 +190,13 @@ enum VerdictRules {
             return "\(parts[0]):\(n)"
         }
         return nil
+    }
+
+    static func head(_ text: String, lines: Int = 40) -> String? {
+        if text.isEmpty { return nil }
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if all.count <= lines { return text }
+        return all.prefix(lines).joined(separator: "\n") + "\n…"
     }
 
     static func tail(_ text: String, limit: Int = 4000) -> String? {

@@ -114,25 +114,29 @@ public struct Verifier: Sendable {
             }
         }
 
-        let compileStart = ContinuousClock.now
-        let generator = SnippetPackageGenerator(workDirectory: c.workDirectory, rewindPackage: c.rewindPackage)
-        let package: GeneratedPackage
-        do { package = try generator.generate(snippets, layout: c.layout) } catch { throw .generation(error) }
-        events(.generated(package))
-        let compiler = SnippetCompiler(configuration: c.buildConfiguration)
-        let compileReport = await compiler.build(package, snippets: snippets) { events(.compiling($0)) }
-        events(.compiled(compileReport))
-        let compileTime = SnippetRunner.seconds(since: compileStart)
-
-        let fm = FileManager.default
-        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("runs"))
-        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("labs"))
         var options = SnippetRunner.Options(workDirectory: c.workDirectory)
         options.jobs = c.jobs
         options.defaultTimeout = c.defaultTimeout
         options.killGrace = c.killGrace
         options.filters = c.filters
         let runner = SnippetRunner(options: options)
+
+        // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that
+        // continues it, so a selection is self-contained); the others are reported as filtered out.
+        let selected = snippets.filter(runner.isSelected)
+        let compileStart = ContinuousClock.now
+        let generator = SnippetPackageGenerator(workDirectory: c.workDirectory, rewindPackage: c.rewindPackage)
+        let package: GeneratedPackage
+        do { package = try generator.generate(selected, layout: c.layout) } catch { throw .generation(error) }
+        events(.generated(package))
+        let compiler = SnippetCompiler(configuration: c.buildConfiguration)
+        let compileReport = await compiler.build(package, snippets: selected) { events(.compiling($0)) }
+        events(.compiled(compileReport))
+        let compileTime = SnippetRunner.seconds(since: compileStart)
+
+        let fm = FileManager.default
+        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("runs"))
+        try? fm.removeItem(at: c.workDirectory.appendingPathComponent("labs"))
         let runStart = ContinuousClock.now
         var hostResults: [HostResults] = []
         for (index, host) in hosts.enumerated() {
