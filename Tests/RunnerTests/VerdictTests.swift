@@ -143,6 +143,36 @@ struct HostProbeTests {
         #expect(Set(host.capabilities.keys) == Set(HostProbe.knownCapabilities))
     }
 
+    @Test("qemu:///system: the QEMU driver, kvm or qemu, backup from the domain capabilities",
+          .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+    func liveQEMU() throws {
+        let host = try HostProbe.probe(uri: "qemu:///system")
+        #expect(host.driver == "QEMU")
+        #expect(["kvm", "qemu"].contains(host.virtType))
+        #expect(!host.hypervisorVersion.isEmpty)
+        #expect(host.capabilities["qemu"]?.available == true)
+        #expect(host.capabilities["monitor"]?.available == true)
+        #expect(host.capabilities["backup"]?.reason.hasPrefix("domain capabilities") == true)
+    }
+
+    @Test("one build, a second host: the fixture's snippets on qemu:///system",
+          .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+    func liveSecondHost() async throws {
+        let f = try await Fixture.shared()
+        let host = try HostProbe.probe(uri: "qemu:///system")
+        var options = SnippetRunner.Options(workDirectory: Fixture.workDirectory)
+        options.filters = ["needs-qemu", "missing-domain", "declared-unsupported"]
+        let results = await SnippetRunner(options: options).run(
+            f.snippets, compile: try #require(f.outcome.results.compile), host: host, hostIndex: 1)
+        let byID = Dictionary(uniqueKeysWithValues: results.results.map { ($0.id, $0) })
+        #expect(byID["needs-qemu"]?.verdict == .pass, "\(String(describing: byID["needs-qemu"]))")
+        #expect(byID["missing-domain"]?.verdict == .pass)
+        #expect(byID["missing-domain"]?.errorCode == "VIR_ERR_NO_DOMAIN")
+        // QEMU has domain capabilities: the snippet that is unsupported on the test driver passes here.
+        #expect(byID["declared-unsupported"]?.verdict == .pass)
+        #expect(byID["passes"]?.verdict == .skipped)
+    }
+
     @Test("an unreachable URI is a clear error naming the URI and the libvirt code")
     func unreachable() {
         do {
