@@ -78,6 +78,16 @@ public struct SummaryWriter: Sendable {
             }
             lines.append("")
         }
+        let warnings = Array(Set(c.warnings)).sorted { ($0.file ?? "", $0.line ?? 0) < ($1.file ?? "", $1.line ?? 0) }
+        if !warnings.isEmpty {
+            if verbose {
+                lines.append("compiler warnings at snippet lines:")
+                lines += warnings.map { "  \($0)" }
+            } else {
+                lines.append("\(warnings.count) compiler warning\(warnings.count == 1 ? "" : "s") at snippet lines (-v lists them)")
+            }
+            lines.append("")
+        }
         return lines
     }
 

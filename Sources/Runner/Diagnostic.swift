@@ -2,7 +2,12 @@
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// How serious it is.
     public enum Severity: String, Sendable, Codable {
-        case error, warning, note
+        /// An error: the build fails.
+        case error
+        /// A warning.
+        case warning
+        /// A note attached to an error or warning.
+        case note
     }
     /// The file as the compiler printed it: a guide path (thanks to `#sourceLocation`) or a Swift file.
     public var file: String?
