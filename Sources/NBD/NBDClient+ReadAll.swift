@@ -35,9 +35,11 @@ extension NBDClient {
     /// ```
     ///
     /// This is the efficient way to copy a whole disk out of a pull-mode backup:
-    /// - it allocates `requestsInFlight` buffers of `chunkSize` bytes once and reuses them;
-    /// - it keeps up to `requestsInFlight` read requests in flight with libnbd's asynchronous API,
-    ///   so the server works while the previous chunk is being delivered;
+    /// - each chunk is fetched with read requests of `requestSize` bytes, and up to `requestsInFlight`
+    ///   requests are kept outstanding with libnbd's asynchronous API, across chunk boundaries, so the
+    ///   server keeps working while a chunk is delivered;
+    /// - it allocates only the chunk buffers those requests need (two for the defaults) and reuses
+    ///   them, which keeps the working set small enough to stay in the CPU caches;
     /// - with `skipZeroes`, a chunk that `base:allocation` describes as entirely zero is delivered
     ///   from a zero-filled buffer without a read (the client must have been connected with
     ///   `base:allocation` in `metaContexts`, the default; otherwise every chunk is read).
@@ -47,19 +49,20 @@ extension NBDClient {
     /// throws, or a read fails, the requests still in flight are waited for and the error is rethrown.
     ///
     /// - Parameters:
-    ///   - chunkSize: Bytes per chunk (4 MiB by default). Chunks longer than `maximumRequestLength`
-    ///     are read with several requests.
-    ///   - requestsInFlight: How many chunks may be outstanding at once (at least 1).
+    ///   - chunkSize: Bytes per delivered chunk (4 MiB by default).
+    ///   - requestSize: Bytes per read request (1 MiB by default); at most `maximumRequestLength`, and
+    ///     never more than `chunkSize`.
+    ///   - requestsInFlight: How many read requests may be outstanding at once (at least 1).
     ///   - skipZeroes: Whether to use `base:allocation` to avoid reading zero chunks.
     ///   - offset: The first byte to copy.
     ///   - length: How many bytes to copy; `nil` means up to the end of the export.
     /// - Throws: `NBDError` for NBD failures, or what `body` throws.
     @discardableResult
-    public func readAll(chunkSize: Int = 4 << 20, requestsInFlight: Int = 4, skipZeroes: Bool = true,
-                        offset: UInt64 = 0, length: UInt64? = nil,
+    public func readAll(chunkSize: Int = 4 << 20, requestSize: Int = 1 << 20, requestsInFlight: Int = 4,
+                        skipZeroes: Bool = true, offset: UInt64 = 0, length: UInt64? = nil,
                         _ body: (_ offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws -> ReadAllSummary {
-        try streamChunks(chunkSize: chunkSize, requestsInFlight: requestsInFlight, skipZeroes: skipZeroes,
-                         offset: offset, length: length) { offset, bytes, _ in try body(offset, bytes) }
+        try streamChunks(chunkSize: chunkSize, requestSize: requestSize, requestsInFlight: requestsInFlight,
+                         skipZeroes: skipZeroes, offset: offset, length: length) { offset, bytes, _ in try body(offset, bytes) }
     }
 
     /// Copies a range of the export to a file handle, in order, from its current position (the
@@ -71,8 +74,8 @@ extension NBDClient {
     /// try nbd.readAll(to: out, sparse: true)
     /// ```
     ///
-    /// Works like `readAll(chunkSize:requestsInFlight:skipZeroes:offset:length:_:)` and writes each chunk
-    /// with `write(2)` on the handle's descriptor (a pipe works too).
+    /// Works like `readAll(chunkSize:requestSize:requestsInFlight:skipZeroes:offset:length:_:)` and
+    /// writes each chunk with `write(2)` on the handle's descriptor (a pipe works too).
     ///
     /// - Parameters:
     ///   - sparse: When true, chunks known to be zero are skipped with `lseek(2)` instead of written,
@@ -81,12 +84,12 @@ extension NBDClient {
     ///     empty file).
     /// - Throws: `NBDError` for NBD failures, `POSIXError` for a failed write, seek or truncate.
     @discardableResult
-    public func readAll(chunkSize: Int = 4 << 20, requestsInFlight: Int = 4, skipZeroes: Bool = true,
-                        offset: UInt64 = 0, length: UInt64? = nil,
+    public func readAll(chunkSize: Int = 4 << 20, requestSize: Int = 1 << 20, requestsInFlight: Int = 4,
+                        skipZeroes: Bool = true, offset: UInt64 = 0, length: UInt64? = nil,
                         to fileHandle: FileHandle, sparse: Bool = false) throws -> ReadAllSummary {
         let fd = fileHandle.fileDescriptor
         var skippedToEnd = false
-        let summary = try streamChunks(chunkSize: chunkSize, requestsInFlight: requestsInFlight,
+        let summary = try streamChunks(chunkSize: chunkSize, requestSize: requestSize, requestsInFlight: requestsInFlight,
                                        skipZeroes: skipZeroes, offset: offset, length: length) { _, bytes, isZero in
             if sparse && isZero {
                 guard lseek(fd, off_t(bytes.count), SEEK_CUR) >= 0 else { throw POSIXError.current }
@@ -112,10 +115,11 @@ extension NBDClient {
     }
 
     /// The pipeline behind both `readAll` variants; `body` also learns whether a chunk was skipped as zero.
-    private func streamChunks(chunkSize: Int, requestsInFlight: Int, skipZeroes: Bool,
+    private func streamChunks(chunkSize: Int, requestSize: Int, requestsInFlight: Int, skipZeroes: Bool,
                               offset: UInt64, length: UInt64?,
                               _ body: (UInt64, UnsafeRawBufferPointer, Bool) throws -> Void) throws -> ReadAllSummary {
         precondition(chunkSize > 0, "NBDClient.readAll: chunkSize must be positive")
+        precondition(requestSize > 0, "NBDClient.readAll: requestSize must be positive")
         precondition(requestsInFlight > 0, "NBDClient.readAll: requestsInFlight must be at least 1")
         guard offset <= size else {
             throw NBDError.misuse("readAll", "offset \(offset) is past the end of the export (size \(size))")
@@ -130,39 +134,43 @@ extension NBDClient {
             zeroMap = ZeroMap(extents: try blockStatus(context: "base:allocation", offset: offset, length: end - offset))
         }
 
+        let request = min(requestSize, chunkSize, Self.maximumRequestLength)
+        // Chunks being filled or delivered: enough to hold every request in flight, plus the one being delivered.
+        let maxChunks = (requestsInFlight * request + chunkSize - 1) / chunkSize + 1
         let pipeline = ReadPipeline(handle: handle, chunkSize: chunkSize)
         defer { pipeline.finish() }
         var summary = ReadAllSummary()
         var nextOffset = offset
-        var queue: [ReadPipeline.Chunk] = []   // in offset order
-        var head = 0
 
-        func refill() throws(NBDError) {
-            while queue.count - head < requestsInFlight, nextOffset < end {
-                let count = Int(min(UInt64(chunkSize), end - nextOffset))
-                let isZero = zeroMap.isZero(nextOffset, count)
-                let chunk = try pipeline.start(offset: nextOffset, count: count, isZero: isZero)
-                if isZero {
-                    summary.zeroBytesSkipped += UInt64(count)
+        /// Starts chunks and sends requests until `requestsInFlight` are outstanding or the chunk window is full.
+        func fill() throws(NBDError) {
+            while pipeline.requestsInFlight < requestsInFlight {
+                if let last = pipeline.lastChunk, pipeline.chunks[last].issued < pipeline.chunks[last].count {
+                    summary.readRequests += 1
+                    try pipeline.sendRequest(chunk: last, maximum: request)
+                } else if pipeline.chunkCount < maxChunks, nextOffset < end {
+                    let count = Int(min(UInt64(chunkSize), end - nextOffset))
+                    let isZero = zeroMap.isZero(nextOffset, count)
+                    pipeline.startChunk(offset: nextOffset, count: count, isZero: isZero)
+                    if isZero { summary.zeroBytesSkipped += UInt64(count) } else { summary.bytesRead += UInt64(count) }
+                    nextOffset += UInt64(count)
                 } else {
-                    summary.bytesRead += UInt64(count)
-                    summary.readRequests += chunk.cookies.count
+                    break
                 }
-                queue.append(chunk)
-                nextOffset += UInt64(count)
             }
-            if head > 64 { queue.removeFirst(head); head = 0 }
         }
 
-        try refill()
-        while head < queue.count {
-            let chunk = queue[head]
-            head += 1
-            let bytes = try pipeline.complete(chunk)
-            try body(chunk.offset, bytes, chunk.isZero)
-            summary.bytes += UInt64(bytes.count)
-            pipeline.recycle(chunk)
-            try refill()
+        try fill()
+        while let first = pipeline.firstChunk {
+            if pipeline.isComplete(first) {
+                let chunk = pipeline.chunks[first]
+                try body(chunk.offset, pipeline.bytes(of: first), chunk.isZero)
+                summary.bytes += UInt64(chunk.count)
+                pipeline.removeFirstChunk()
+            } else {
+                try pipeline.progress()
+            }
+            try fill()
         }
         return summary
     }
@@ -190,8 +198,9 @@ private struct ZeroMap {
     }
 }
 
-/// Owns the reusable buffers and the in-flight read requests of one `readAll`.
+/// Owns the reusable chunk buffers and the in-flight read requests of one `readAll`.
 ///
+/// Chunks form a FIFO window in offset order; requests form a FIFO in the order they were sent.
 /// A buffer handed to `nbd_aio_pread` must outlive the request, so `finish()` waits for every
 /// request still in flight before freeing the buffers (and leaks them if the connection can no
 /// longer complete them, rather than let libnbd write into freed memory).
@@ -201,99 +210,148 @@ private final class ReadPipeline {
         var count: Int
         var isZero: Bool
         var buffer: Int          // index into `buffers`, or -1 for a zero chunk
-        var cookies: [UInt64]
+        var issued = 0           // bytes for which requests were sent
+        var outstanding = 0      // requests sent and not yet completed
+    }
+
+    struct Request {
+        var cookie: UInt64
+        var chunk: Int           // sequence number of its chunk
+        var offset: UInt64
+        var count: Int
     }
 
     let handle: OpaquePointer
     let chunkSize: Int
-    var buffers: [UnsafeMutableRawBufferPointer] = []
-    var freeBuffers: [Int] = []
-    var zeroes: UnsafeMutableRawBufferPointer?
-    var inFlight: Set<UInt64> = []
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+    private var freeBuffers: [Int] = []
+    private var zeroes: UnsafeMutableRawBufferPointer?
+
+    /// Chunks by sequence number; `chunks[firstSequence...]` is the live window.
+    private(set) var chunks: [Chunk] = []
+    private var firstSequence = 0
+    /// Requests in the order they were sent; `requests[firstRequest...]` are in flight.
+    private var requests: [Request] = []
+    private var firstRequest = 0
 
     init(handle: OpaquePointer, chunkSize: Int) {
         self.handle = handle
         self.chunkSize = chunkSize
     }
 
-    /// Sends the read requests for one chunk (none for a zero chunk).
-    func start(offset: UInt64, count: Int, isZero: Bool) throws(NBDError) -> Chunk {
+    var requestsInFlight: Int { requests.count - firstRequest }
+    var chunkCount: Int { chunks.count - firstSequence }
+    var firstChunk: Int? { firstSequence < chunks.count ? firstSequence : nil }
+    var lastChunk: Int? { firstSequence < chunks.count ? chunks.count - 1 : nil }
+
+    /// Adds a chunk at the end of the window; a zero chunk needs no buffer and no request.
+    func startChunk(offset: UInt64, count: Int, isZero: Bool) {
+        var chunk = Chunk(offset: offset, count: count, isZero: isZero, buffer: -1)
         if isZero {
             if zeroes == nil {
                 let z = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
                 z.initializeMemory(as: UInt8.self, repeating: 0)
                 zeroes = z
             }
-            return Chunk(offset: offset, count: count, isZero: true, buffer: -1, cookies: [])
-        }
-        let index: Int
-        if let reused = freeBuffers.popLast() {
-            index = reused
+            chunk.issued = count
+        } else if let reused = freeBuffers.popLast() {
+            chunk.buffer = reused
         } else {
             buffers.append(.allocate(byteCount: chunkSize, alignment: 4096))
-            index = buffers.count - 1
+            chunk.buffer = buffers.count - 1
         }
-        var chunk = Chunk(offset: offset, count: count, isZero: false, buffer: index, cookies: [])
-        let base = buffers[index].baseAddress!
-        var done = 0
-        while done < count {
-            let n = min(count - done, NBDClient.maximumRequestLength)
-            let at = offset + UInt64(done)
-            let cookie = nbd_aio_pread(handle, base + done, n, at,
-                                       nbd_completion_callback(callback: nil, user_data: nil, free: nil), 0)
-            if cookie < 0 {
-                let error = NBDError.last("nbd_aio_pread", subject: "offset \(at), length \(n)")
-                recycle(chunk)   // its earlier requests stay in `inFlight`; finish() waits for them
-                throw error
-            }
-            inFlight.insert(UInt64(cookie))
-            chunk.cookies.append(UInt64(cookie))
-            done += n
-        }
-        return chunk
+        chunks.append(chunk)
     }
 
-    /// Waits until every request of `chunk` has completed and returns its bytes.
-    func complete(_ chunk: Chunk) throws(NBDError) -> UnsafeRawBufferPointer {
-        if chunk.isZero {
-            return UnsafeRawBufferPointer(rebasing: zeroes![0..<chunk.count])
+    /// Sends the next read request of chunk `sequence`, of at most `maximum` bytes.
+    func sendRequest(chunk sequence: Int, maximum: Int) throws(NBDError) {
+        let chunk = chunks[sequence]
+        let count = min(maximum, chunk.count - chunk.issued)
+        let at = chunk.offset + UInt64(chunk.issued)
+        let cookie = nbd_aio_pread(handle, buffers[chunk.buffer].baseAddress! + chunk.issued, count, at,
+                                   nbd_completion_callback(callback: nil, user_data: nil, free: nil), 0)
+        guard cookie >= 0 else {
+            throw NBDError.last("nbd_aio_pread", subject: "offset \(at), length \(count)")
         }
-        for cookie in chunk.cookies {
-            try wait(cookie, subject: "offset \(chunk.offset), length \(chunk.count)")
-        }
-        return UnsafeRawBufferPointer(rebasing: buffers[chunk.buffer][0..<chunk.count])
+        requests.append(Request(cookie: UInt64(cookie), chunk: sequence, offset: at, count: count))
+        chunks[sequence].issued += count
+        chunks[sequence].outstanding += 1
     }
 
-    /// Makes the chunk's buffer available for another chunk.
-    func recycle(_ chunk: Chunk) {
-        if chunk.buffer >= 0 { freeBuffers.append(chunk.buffer) }
+    /// Whether every byte of chunk `sequence` has arrived.
+    func isComplete(_ sequence: Int) -> Bool {
+        chunks[sequence].issued == chunks[sequence].count && chunks[sequence].outstanding == 0
     }
 
-    /// Runs libnbd's state machine until the request `cookie` is retired; throws its error if it failed.
-    private func wait(_ cookie: UInt64, subject: @autoclosure () -> String) throws(NBDError) {
-        while true {
-            let done = nbd_aio_command_completed(handle, cookie)
-            if done == 1 { inFlight.remove(cookie); return }
-            if done < 0 {
-                let error = NBDError.last("nbd_aio_pread", subject: subject())
-                inFlight.remove(cookie)   // a failed command is retired too
-                throw error
-            }
+    /// The bytes of a complete chunk.
+    func bytes(of sequence: Int) -> UnsafeRawBufferPointer {
+        let chunk = chunks[sequence]
+        let source = chunk.isZero ? zeroes! : buffers[chunk.buffer]
+        return UnsafeRawBufferPointer(rebasing: source[0..<chunk.count])
+    }
+
+    /// Drops the first chunk of the window and makes its buffer reusable.
+    func removeFirstChunk() {
+        if chunks[firstSequence].buffer >= 0 { freeBuffers.append(chunks[firstSequence].buffer) }
+        firstSequence += 1
+        if firstSequence >= 64 {
+            // Compact: drop delivered chunks and renumber the requests still in flight.
+            chunks.removeFirst(firstSequence)
+            for i in firstRequest..<requests.count { requests[i].chunk -= firstSequence }
+            firstSequence = 0
+        }
+    }
+
+    /// Retires the requests that completed, oldest first, waiting for the server first if none has;
+    /// throws the error of a failed request.
+    func progress() throws(NBDError) {
+        if try retireCompleted() == 0 {
             try check(nbd_poll(handle, -1), "nbd_poll")
+            try retireCompleted()
+        }
+    }
+
+    /// Retires completed requests at the head of the FIFO; returns how many. A failed request is
+    /// retired too, and its error thrown.
+    @discardableResult
+    private func retireCompleted() throws(NBDError) -> Int {
+        var retired = 0
+        while firstRequest < requests.count {
+            let request = requests[firstRequest]
+            let done = nbd_aio_command_completed(handle, request.cookie)
+            if done == 0 { break }
+            if done < 0 {
+                let error = NBDError.last("nbd_aio_pread", subject: "offset \(request.offset), length \(request.count)")
+                popRequest()   // a failed command is retired too
+                throw error
+            }
+            popRequest()
+            retired += 1
+        }
+        return retired
+    }
+
+    private func popRequest() {
+        chunks[requests[firstRequest].chunk].outstanding -= 1
+        firstRequest += 1
+        if firstRequest >= 256 {
+            requests.removeFirst(firstRequest)
+            firstRequest = 0
         }
     }
 
     /// Waits for requests still in flight, then frees the buffers.
     func finish() {
-        for cookie in inFlight {
-            while nbd_aio_command_completed(handle, cookie) == 0 {
-                if nbd_poll(handle, -1) < 0 && nbd_aio_command_completed(handle, cookie) == 0 {
+        for request in requests[firstRequest...] {
+            while nbd_aio_command_completed(handle, request.cookie) == 0 {
+                if nbd_poll(handle, -1) < 0 && nbd_aio_command_completed(handle, request.cookie) == 0 {
                     // The connection cannot complete the request: leave the buffers allocated.
                     return
                 }
             }
         }
-        inFlight.removeAll()
+        requests.removeAll()
+        firstRequest = 0
         for buffer in buffers { buffer.deallocate() }
         buffers.removeAll()
         zeroes?.deallocate()

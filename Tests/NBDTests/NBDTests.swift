@@ -254,15 +254,17 @@ struct NBDTests {
     }
 
     @Test("readAll streams every byte in order, skipping zero chunks when asked",
-          arguments: [(256 * KiB, 1, true), (4 * MiB, 4, true), (4 * MiB, 3, false), (40 * MiB, 2, true)])
-    func readAllCallback(chunkSize: Int, inFlight: Int, skipZeroes: Bool) throws {
+          arguments: [(256 * KiB, 64 * KiB, 1, true), (4 * MiB, 1 * MiB, 4, true), (4 * MiB, 4 * MiB, 3, false),
+                      (1 * MiB, 256 * KiB, 16, false), (40 * MiB, 40 * MiB, 2, true)])
+    func readAllCallback(chunkSize: Int, requestSize: Int, inFlight: Int, skipZeroes: Bool) throws {
         let fixture = try RawFixture()
         let nbd = try NBDClient(unixSocket: fixture.socket)
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(nbd.size), alignment: 16)
         defer { copy.deallocate() }
         var copied = 0
         var offsets: [UInt64] = []
-        let summary = try nbd.readAll(chunkSize: chunkSize, requestsInFlight: inFlight, skipZeroes: skipZeroes) { offset, bytes in
+        let summary = try nbd.readAll(chunkSize: chunkSize, requestSize: requestSize, requestsInFlight: inFlight,
+                                      skipZeroes: skipZeroes) { offset, bytes in
             #expect(offset == UInt64(copied))
             offsets.append(offset)
             UnsafeMutableRawBufferPointer(rebasing: copy[copied..<copied + bytes.count]).copyMemory(from: bytes)
@@ -273,17 +275,17 @@ struct NBDTests {
         #expect(offsets == Array(stride(from: 0, to: nbd.size, by: chunkSize)))
         #expect(summary.bytes == nbd.size)
         #expect(summary.bytesRead + summary.zeroBytesSkipped == nbd.size)
-        // Chunks holding a patterned region must be read; with skipping, every other chunk is not.
+
+        // Chunks holding a patterned region must be read; with skipping, no other chunk is.
+        let chunkCount = (Int(nbd.size) + chunkSize - 1) / chunkSize
         let dataChunks = Set(RawFixture.regions.flatMap { offset, region in
-            [offset / UInt64(chunkSize), (offset + UInt64(region.count) - 1) / UInt64(chunkSize)]
+            [Int(offset) / chunkSize, (Int(offset) + region.count - 1) / chunkSize]
         })
-        let expectedRead = skipZeroes
-            ? dataChunks.reduce(0) { $0 + min(UInt64(chunkSize), nbd.size - $1 * UInt64(chunkSize)) }
-            : nbd.size
-        #expect(summary.bytesRead == expectedRead)
-        #expect(summary.readRequests == Int((expectedRead + UInt64(NBDClient.maximumRequestLength) - 1)
-                                            / UInt64(NBDClient.maximumRequestLength))
-                || chunkSize <= NBDClient.maximumRequestLength)
+        let readChunks = skipZeroes ? dataChunks.sorted() : Array(0..<chunkCount)
+        let lengths = readChunks.map { min(chunkSize, Int(nbd.size) - $0 * chunkSize) }
+        let request = min(requestSize, chunkSize, NBDClient.maximumRequestLength)
+        #expect(summary.bytesRead == UInt64(lengths.reduce(0, +)))
+        #expect(summary.readRequests == lengths.reduce(0) { $0 + ($1 + request - 1) / request })
 
         // A sub-range, and an error from the body stops the copy and is rethrown.
         var partial = [UInt8]()
@@ -303,6 +305,19 @@ struct NBDTests {
         #expect(calls == 2)
         // The handle is still usable after an interrupted copy.
         #expect(try nbd.read(offset: RawFixture.regions[0].0, length: 64 * KiB) == RawFixture.regions[0].1)
+    }
+
+    @Test("reads from a server that went away fail with an NBDError instead of hanging")
+    func serverGone() throws {
+        let fixture = try RawFixture()
+        let nbd = try NBDClient(unixSocket: fixture.socket)
+        #expect(try nbd.read(offset: 0, length: 512).count == 512)
+        fixture.server.stop()
+        let error = #expect(throws: NBDError.self) {
+            try nbd.readAll(chunkSize: 1 * MiB, requestSize: 256 * KiB, requestsInFlight: 8, skipZeroes: false) { _, _ in }
+        }
+        #expect(error?.message.isEmpty == false)
+        #expect(throws: NBDError.self) { try nbd.read(offset: 0, length: 512) }
     }
 
     @Test("readAll(to:) writes the export to a file, sparse when asked")
