@@ -71,8 +71,8 @@ struct NBDBenchmark {
             #expect(summary.bytes == nbd.size)
             #expect(summary.bytesRead == (skip ? UInt64(Self.written) : nbd.size))
         }
-        for chunkSize in [1 << 20, 16 << 20] {
-            try measure("readAll \(chunkSize >> 20) MiB chunks, defaults (1 MiB x 4)") {
+        for chunkSize in [1 << 20, 4 << 20, 16 << 20] {
+            try measure("readAll \(chunkSize >> 20) MiB chunks, defaults (256 KiB x 8)") {
                 try nbd.readAll(chunkSize: chunkSize) { _, _ in }
             }
         }

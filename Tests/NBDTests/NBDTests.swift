@@ -292,6 +292,9 @@ struct NBDTests {
         try nbd.readAll(chunkSize: 64 * KiB, offset: UInt64(1 * MiB - 100), length: 200 * 1024) { offset, bytes in
             #expect(offset == UInt64(1 * MiB - 100 + partial.count))
             partial += Array(bytes)
+            // A synchronous read on the same handle while requests are in flight.
+            let again = try nbd.read(offset: offset, length: bytes.count)
+            #expect(again == Array(bytes))
         }
         #expect(partial == Array(RawFixture.expected[(1 * MiB - 100)..<(1 * MiB - 100 + 200 * 1024)]))
         struct Stop: Error {}
