@@ -152,8 +152,8 @@ extension NBDClient {
         func fill() throws(NBDError) {
             while pipeline.requestsInFlight < requestsInFlight {
                 if let last = pipeline.lastChunk, pipeline.chunks[last].issued < pipeline.chunks[last].count {
-                    summary.readRequests += 1
                     try pipeline.sendRequest(chunk: last, maximum: request)
+                    summary.readRequests += 1
                 } else if pipeline.chunkCount < maxChunks, nextOffset < end {
                     let count = Int(min(UInt64(chunkSize), end - nextOffset))
                     let isZero = zeroMap.isZero(nextOffset, count)
