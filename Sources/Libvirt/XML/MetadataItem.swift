@@ -42,14 +42,34 @@ public struct MetadataItem: Sendable, Hashable {
     /// The namespace of Rewind's own metadata, `https://rewind.invalid/lab/1`.
     public static let rewindNamespace = "https://rewind.invalid/lab/1"
 
-    /// Rewind's lab tag, `<rewind:lab xmlns:rewind="https://rewind.invalid/lab/1" run="…"/>`: the domain
-    /// belongs to the lab run `run` and may be removed by Rewind's clean-up.
-    public static func rewindLab(run: String) -> MetadataItem {
-        MetadataItem(namespaceURI: rewindNamespace, prefix: "rewind", name: "lab", attributes: ["run": run])
+    /// Rewind's lab tag, `<rewind:lab xmlns:rewind="https://rewind.invalid/lab/1" run="…" snippet="…"/>`:
+    /// the domain belongs to the lab run `run` (of the guide snippet `snippet`, when given) and may be
+    /// removed by Rewind's clean-up.
+    public static func rewindLab(run: String, snippet: String? = nil) -> MetadataItem {
+        var attributes = ["run": run]
+        if let snippet { attributes["snippet"] = snippet }
+        return MetadataItem(namespaceURI: rewindNamespace, prefix: "rewind", name: "lab", attributes: attributes)
     }
 
     /// Whether this is Rewind's lab tag (namespace `rewindNamespace`, name `lab`).
     public var isRewindLab: Bool { namespaceURI == Self.rewindNamespace && name == "lab" }
+
+    /// Reads one metadata element from XML text, such as what `Domain.metadata(namespaceURI:)` returns.
+    ///
+    /// - Throws: `LibvirtError` with code `VIR_ERR_XML_ERROR` if the text is not well-formed XML or its
+    ///   root element is in no namespace.
+    public init(xml: String) throws(LibvirtError) {
+        let doc: XMLDocument
+        do {
+            doc = try XMLDocument(parsing: xml)
+        } catch {
+            throw .invalidXML("not well-formed metadata XML: \(error)")
+        }
+        guard let item = MetadataItem(element: doc.root) else {
+            throw .invalidXML("the metadata element <\(doc.root.qualifiedName)> is in no namespace")
+        }
+        self = item
+    }
 
     /// Writes this item as a child of `parent`.
     func write(into parent: XMLElement) {
