@@ -137,9 +137,8 @@ extension Lab {
     ///
     /// The tag is read with `Domain.metadata(namespaceURI:)` (`virDomainGetMetadata`).
     public static func isOwned(_ domain: Domain, run: String? = nil) throws(LibvirtError) -> Bool {
-        guard let xml = try domain.metadata(namespaceURI: MetadataItem.rewindNamespace) else { return false }
-        let tag = try MetadataItem(xml: xml)
-        guard tag.isRewindLab else { return false }
+        guard let tag = try domain.metadata(namespaceURI: MetadataItem.rewindNamespace),
+              tag.isRewindLab else { return false }
         return run == nil || tag.attributes["run"] == run
     }
 

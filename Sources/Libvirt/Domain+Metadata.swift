@@ -15,23 +15,24 @@ extension Domain {
         public static let config = ModificationImpact(rawValue: VIR_DOMAIN_AFFECT_CONFIG.rawValue)
     }
 
-    /// The application metadata element in the namespace `namespaceURI`, as XML text, or nil when the
-    /// domain has none (the corresponding C function is `virDomainGetMetadata` with
-    /// `VIR_DOMAIN_METADATA_ELEMENT`).
+    /// The application metadata element in the namespace `namespaceURI`, or nil when the domain has none
+    /// (the corresponding C function is `virDomainGetMetadata` with `VIR_DOMAIN_METADATA_ELEMENT`).
     ///
-    /// libvirt prints the element with a namespace declaration of its own choosing; parse it with
-    /// `MetadataItem(xml:)` and match on the namespace URI, not on the prefix:
+    /// libvirt returns the element *without* its namespace (`<lab run="…"/>` for
+    /// `<rewind:lab xmlns:rewind="…" run="…"/>`); the item returned here carries `namespaceURI` again, on
+    /// the element and on its children, with an empty prefix.
     ///
     /// ```swift
-    /// if let xml = try dom.metadata(namespaceURI: MetadataItem.rewindNamespace) {
-    ///     let tag = try MetadataItem(xml: xml)
+    /// if let tag = try dom.metadata(namespaceURI: MetadataItem.rewindNamespace) {
     ///     print(tag.attributes["run"] ?? "?")      // the lab run that created the domain
     /// }
     /// ```
     ///
     /// - Throws: `LibvirtError` for errors other than `VIR_ERR_NO_DOMAIN_METADATA` (which gives nil),
-    ///   e.g. `VIR_ERR_OPERATION_INVALID` for `.live` on a domain that is not running.
-    public func metadata(namespaceURI: String, _ impact: ModificationImpact = .current) throws(LibvirtError) -> String? {
+    ///   e.g. `VIR_ERR_OPERATION_INVALID` for `.live` on a domain that is not running, or
+    ///   `VIR_ERR_XML_ERROR` if the returned text cannot be read.
+    public func metadata(namespaceURI: String, _ impact: ModificationImpact = .current)
+        throws(LibvirtError) -> MetadataItem? {
         let h = try handle()
         guard let p = virDomainGetMetadata(h, Int32(VIR_DOMAIN_METADATA_ELEMENT.rawValue), namespaceURI,
                                            impact.rawValue) else {
@@ -39,6 +40,6 @@ extension Domain {
             if error.code == .noDomainMetadata { return nil }
             throw error
         }
-        return try checkString(p)
+        return try MetadataItem(xml: try checkString(p), defaultNamespace: namespaceURI)
     }
 }

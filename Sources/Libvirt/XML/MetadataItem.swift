@@ -54,18 +54,16 @@ public struct MetadataItem: Sendable, Hashable {
     /// Whether this is Rewind's lab tag (namespace `rewindNamespace`, name `lab`).
     public var isRewindLab: Bool { namespaceURI == Self.rewindNamespace && name == "lab" }
 
-    /// Reads one metadata element from XML text, such as what `Domain.metadata(namespaceURI:)` returns.
-    ///
-    /// - Throws: `LibvirtError` with code `VIR_ERR_XML_ERROR` if the text is not well-formed XML or its
-    ///   root element is in no namespace.
-    public init(xml: String) throws(LibvirtError) {
+    /// Reads one metadata element from XML text. Elements in no namespace are given `defaultNamespace`:
+    /// `virDomainGetMetadata` prints the element it finds without its namespace.
+    init(xml: String, defaultNamespace: String?) throws(LibvirtError) {
         let doc: XMLDocument
         do {
             doc = try XMLDocument(parsing: xml)
         } catch {
             throw .invalidXML("not well-formed metadata XML: \(error)")
         }
-        guard let item = MetadataItem(element: doc.root) else {
+        guard let item = MetadataItem(element: doc.root, defaultNamespace: defaultNamespace) else {
             throw .invalidXML("the metadata element <\(doc.root.qualifiedName)> is in no namespace")
         }
         self = item
@@ -80,10 +78,11 @@ public struct MetadataItem: Sendable, Hashable {
         for child in children { child.write(into: e) }
     }
 
-    /// Reads an element in a namespace (nil for an element in no namespace, which libvirt would refuse).
-    init?(element e: XMLElement) {
-        guard let uri = e.namespaceURI else { return nil }
-        let kids = e.children.compactMap { MetadataItem(element: $0) }
+    /// Reads an element in a namespace (nil for an element in no namespace, which libvirt would refuse),
+    /// or in `defaultNamespace` when it has none.
+    init?(element e: XMLElement, defaultNamespace: String? = nil) {
+        guard let uri = e.namespaceURI ?? defaultNamespace else { return nil }
+        let kids = e.children.compactMap { MetadataItem(element: $0, defaultNamespace: defaultNamespace) }
         var attrs: [String: String] = [:]
         for (key, value) in e.attributes where !key.contains(":") { attrs[key] = value }
         self.init(namespaceURI: uri, prefix: e.prefix ?? "", name: e.name, attributes: attrs,

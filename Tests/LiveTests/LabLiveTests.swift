@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+@testable import Lab
+import Libvirt
+import Testing
+
+/// Lab fixtures on a real QEMU host through `qemu:///system`. Run with `REWIND_LIVE=1`.
+///
+/// Each test builds a `Lab` as `SnippetMain` would, with a run id `lab-test-<random>` (so every domain is
+/// `rewind-lab-test-…`), and finishes with the lab's teardown plus a safety net that reports anything the
+/// teardown left behind.
+@Suite("Lab fixtures (live QEMU)", .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+struct LabLiveTests {
+    static let imageRoot = "/var/lib/libvirt/images/rewind"
+
+    @Test("Two-disk guest: simulated writes are confirmed, a wrong pattern is caught, teardown leaves nothing")
+    func guestWrites() async throws {
+        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
+        do {
+            #expect(lab.isQEMU)
+            try lab.requireQEMU()
+            let vm = try lab.makeDomain(disks: 2)
+            #expect(try vm.state().state == .running)
+            let def = try DomainDefinition(xml: vm.xmlDescription())
+            #expect(def.type == (try lab.virtType))
+            #expect(def.machine?.hasPrefix("pc-q35") == true)
+            #expect(def.disks.map(\.target) == ["vda", "vdb"])
+            #expect(def.disks.map(\.alias) == ["virtio-disk0", "virtio-disk1"])
+            let vda = try lab.diskSource(vm, "vda")
+            #expect(vda == lab.directory.path + "/vm-vda.qcow2")
+            #expect(try Lab.isOwned(vm, run: lab.runID))
+
+            let latency = try lab.write(vm, pattern: 0x11, offset: 0, length: 1 << 20)
+            try lab.write(vm, disk: "vdb", pattern: 0x22, offset: 65536, length: 65536)
+            try lab.expectPattern(vm, pattern: 0x11, offset: 0, length: 1 << 20)
+            try lab.expectPattern(vm, disk: "vdb", pattern: 0x22, offset: 65536, length: 65536)
+            try lab.expectPattern(vm, disk: "vdb", pattern: 0x00, offset: 0, length: 65536)
+            #expect(latency > .zero && latency < Lab.guestIOTimeout)
+            #expect(lab.evidence.measurements.map(\.name) == ["write vda latency", "write vdb latency"])
+
+            // A wrong pattern is a failure naming the calling line and qemu-io's complaint.
+            // (Called outside `#expect`, whose expansion would give the closure the macro's line.)
+            var mismatch: LabFailure?
+            let line = #line + 1
+            do { try lab.expectPattern(vm, disk: "vdb", pattern: 0x23, offset: 65536, length: 65536) } catch { mismatch = error as? LabFailure }
+            #expect(mismatch?.line == line)
+            #expect(mismatch?.file == #filePath)
+            #expect(mismatch?.message.contains("Pattern verification failed") == true)
+            // A range that is only partly written is caught too.
+            #expect(throws: LabFailure.self) { try lab.expectPattern(vm, pattern: 0x11, offset: 0, length: 2 << 20) }
+            // A write qemu-io refuses (beyond the end of the 64 MiB disk) is not reported as done.
+            let refused = #expect(throws: LabFailure.self) { try lab.write(vm, pattern: 0x44, offset: 64 << 20, length: 512) }
+            #expect(refused?.message.contains("write failed") == true)
+            #expect(throws: LabFailure.self) { try lab.write(vm, disk: "vdz", pattern: 0x44, offset: 0, length: 512) }
+
+            // The writes reached the image files: read them once QEMU has let go.
+            try vm.destroy()
+            #expect(try lab.imageHasPattern(vda, pattern: 0x11, offset: 0, length: 1 << 20))
+            #expect(try lab.allocatedRanges(vda) == [0..<(1 << 20)])
+            #expect(try lab.imageHasPattern(lab.path("vm-vdb.qcow2"), pattern: 0x22, offset: 65536, length: 65536))
+        } catch {
+            Issue.record(error)
+        }
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [])
+        #expect(leftovers == [])
+        #expect(empty, "the lab directory should be empty after teardown")
+        #expect(!FileManager.default.fileExists(atPath: lab.directory.path))
+        #expect(try LabTestSupport.prefixedDomains(lab) == [])
+    }
+
+    @Test("A lab directory outside /var/lib/libvirt/images works (libvirt runs as root, security_driver none)")
+    func directoryElsewhere() async throws {
+        let lab = try LabTestSupport.qemuLab(under: FileManager.default.temporaryDirectory.path)
+        do {
+            let vm = try lab.makeDomain(memoryMiB: 32, persistent: false)
+            try lab.write(vm, pattern: 0x5c, offset: 4096, length: 4096)
+            try lab.expectPattern(vm, pattern: 0x5c, offset: 4096, length: 4096)
+        } catch {
+            Issue.record(error)
+        }
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [] && empty)
+        #expect(try LabTestSupport.prefixedDomains(lab) == [])
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import Glibc
+@testable import Lab
+import Libvirt
+import Testing
+
+/// Lab fixtures on libvirt's test driver and on plain files: no daemon, no QEMU guest (runs without
+/// `REWIND_LIVE`). Each lab has a private test-driver state.
+@Suite("Lab fixtures (test driver, files)")
+struct LabTestDriverTests {
+    @Test("makeDomain defines, starts and tags test-driver guests; teardown removes them and only them")
+    func makeDomainAndTeardown() async throws {
+        let lab = try LabTestSupport.testDriverLab(snippetID: "make-domain")
+        #expect(!lab.isQEMU)
+        #expect(try lab.virtType == .test)
+
+        let vm = try lab.makeDomain(disks: 2)
+        #expect(vm.name == lab.name("vm"))
+        #expect(try vm.state().state == .running)
+        #expect(try vm.isPersistent())
+        let def = try DomainDefinition(xml: vm.xmlDescription())
+        #expect(def.type == .test)
+        #expect(def.arch == "i686")
+        #expect(def.memoryMiB == 64)
+        #expect(def.disks.map(\.target) == ["vda", "vdb"])
+        #expect(def.disks.map(\.source) == [try lab.path("vm-vda.qcow2"), try lab.path("vm-vdb.qcow2")])
+        #expect(try lab.diskSource(vm, "vdb") == lab.directory.appendingPathComponent("vm-vdb.qcow2").path)
+        // The test driver never opens disk images: none is made.
+        #expect(!FileManager.default.fileExists(atPath: try lab.path("vm-vda.qcow2")))
+        let tag = try #require(try vm.metadata(namespaceURI: MetadataItem.rewindNamespace))
+        #expect(tag.attributes == ["run": lab.runID, "snippet": "make-domain"])
+        #expect(try Lab.isOwned(vm))
+        #expect(try Lab.isOwned(vm, run: lab.runID))
+        #expect(try !Lab.isOwned(vm, run: "another-run"))
+
+        // Defaults pick the next free name; the other shapes.
+        let stopped = try lab.makeDomain(start: false)
+        #expect(stopped.name == lab.name("vm2"))
+        #expect(try !stopped.isActive())
+        let transient = try lab.makeDomain(disks: 0, memoryMiB: 32, persistent: false, name: "scratch")
+        #expect(transient.name == lab.name("scratch"))
+        #expect(try !transient.isPersistent())
+        #expect(try transient.isActive())
+        #expect(try DomainDefinition(xml: transient.xmlDescription()).memoryMiB == 32)
+
+        // Metadata that teardown must not trip over: a snapshot on the first guest.
+        _ = try vm.createSnapshot(xml: "<domainsnapshot><name>s1</name></domainsnapshot>")
+        try vm.destroy()   // a persistent, stopped domain with a snapshot needs SNAPSHOTS_METADATA to go
+
+        #expect(Set(try LabTestSupport.prefixedDomains(lab)) == [lab.name("vm"), lab.name("vm2"), lab.name("scratch")])
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [])
+        #expect(leftovers == [])
+        #expect(empty)
+        #expect(try LabTestSupport.prefixedDomains(lab) == [])
+    }
+
+    @Test("makeDomain refuses impossible shapes")
+    func makeDomainRefuses() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let line = #line + 1
+        let transientStopped = #expect(throws: LabFailure.self) { try lab.makeDomain(start: false, persistent: false) }
+        #expect(transientStopped?.line == line)
+        #expect(throws: LabFailure.self) { try lab.makeDomain(disks: 27) }
+        #expect(throws: LabFailure.self) { try lab.makeDomain(name: "a/b") }
+        #expect(try LabTestSupport.prefixedDomains(lab) == [])
+        let (errors, leftovers, _) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [])
+    }
+
+    @Test("Teardown refuses a domain without the lab's tag, and one tagged by another run")
+    func teardownRefusesUntagged() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let untagged = try lab.connection.defineDomain(xml: DomainDefinition(
+            name: lab.name("foreign"), type: .test, arch: "i686", machine: nil).xml())
+        let otherRun = try lab.connection.defineDomain(xml: DomainDefinition(
+            name: lab.name("other"), type: .test, arch: "i686", machine: nil,
+            metadata: [.rewindLab(run: "someone-else")]).xml())
+        #expect(try !Lab.isOwned(untagged))
+        #expect(try Lab.isOwned(otherRun))
+        #expect(try !Lab.isOwned(otherRun, run: lab.runID))
+
+        let refusal = #expect(throws: LabFailure.self) { try Lab.remove(untagged, run: lab.runID) }
+        #expect(refusal?.message.contains("does not carry the lab tag") == true)
+        #expect(throws: LabFailure.self) { try Lab.remove(otherRun, run: lab.runID) }
+        #expect(try untagged.isPersistent() && otherRun.isPersistent())
+
+        // Gone already: nothing to do, no error.
+        let mine = try lab.makeDomain(start: false)
+        try mine.undefine()
+        try Lab.remove(mine, run: lab.runID)
+
+        try untagged.undefine()
+        try otherRun.undefine()
+        let (errors, leftovers, _) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [])
+    }
+
+    @Test("Capabilities: requireQEMU says why on the test driver")
+    func requireQEMU() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let error = #expect(throws: Unsupported.self) { try lab.requireQEMU() }
+        #expect(error?.capability == "qemu")
+        #expect(error?.reason == "needs qemu; connection driver is TEST")
+        // Guest I/O needs QEMU too.
+        let vm = try lab.makeDomain()
+        #expect(throws: Unsupported.self) { try lab.write(vm, pattern: 1, offset: 0, length: 512) }
+        _ = await LabTestSupport.finish(lab)
+    }
+
+    @Test("lab.path stays in the lab directory")
+    func pathEscapes() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        #expect(try lab.path("disk.qcow2") == lab.directory.path + "/disk.qcow2")
+        #expect(try lab.path("..hidden") == lab.directory.path + "/..hidden")
+        for bad in ["../etc/passwd", "..", ".", "", "a/b", "/tmp/x", "a\0b"] {
+            #expect(throws: LabFailure.self, "\(bad.debugDescription)") { try lab.path(bad) }
+        }
+        #expect(throws: LabFailure.self) { try lab.createImage(name: "../escape.qcow2") }
+        #expect(throws: LabFailure.self) { try lab.unixSocketPath("../x.sock") }
+        _ = await LabTestSupport.finish(lab)
+    }
+
+    @Test("unixSocketPath fits sun_path: in the lab directory when short, else /run/rewind, removed in teardown")
+    func socketPaths() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let short = try lab.unixSocketPath("backup.sock")
+        #expect(short == lab.directory.path + "/backup.sock")
+
+        let long = URL(fileURLWithPath: "/tmp/" + String(repeating: "d", count: 110), isDirectory: true)
+        let deep = Lab(connection: lab.connection, directory: long, runID: lab.runID, snippetID: "deep")
+        let fallback = try deep.unixSocketPath("backup.sock")
+        #expect(fallback == "/run/rewind/\(lab.runID)-backup.sock")
+        #expect(fallback.utf8.count <= Lab.maximumSocketPathLength)
+        // A socket made there is removed after the snippet.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in fallback.utf8.enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        #expect(bound == 0)
+        #expect(FileManager.default.fileExists(atPath: fallback))
+        #expect(await deep.runTeardown() == [])
+        #expect(!FileManager.default.fileExists(atPath: fallback))
+
+        let tooLong = Lab(connection: lab.connection, directory: long, runID: String(repeating: "r", count: 100),
+                          snippetID: "deep")
+        #expect(throws: LabFailure.self) { try tooLong.unixSocketPath("backup.sock") }
+        _ = await LabTestSupport.finish(lab)
+    }
+
+    @Test("freeTCPPort gives a port that can be bound on 127.0.0.1")
+    func freePort() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let port = try lab.freeTCPPort()
+        #expect((1...65535).contains(port))
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(bound == 0)
+        _ = await LabTestSupport.finish(lab)
+    }
+
+    @Test("Image helpers read data, allocation, backing files, internal snapshots and hashes of files")
+    func images() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let base = try lab.createImage(name: "base.qcow2", sizeMiB: 16)
+        #expect(base == lab.directory.path + "/base.qcow2")
+        #expect(try lab.allocatedRanges(base) == [])
+        #expect(try lab.backingFile(of: base) == nil)
+        #expect(try lab.imageSnapshots(base) == [])
+
+        try Self.qemuIO(base, "write -P 0x5a 65536 65536")
+        try Self.qemuIO(base, "write -P 0x5a 131072 65536")
+        #expect(try lab.imageHasPattern(base, pattern: 0x5a, offset: 65536, length: 131072))
+        #expect(try !lab.imageHasPattern(base, pattern: 0x5b, offset: 65536, length: 131072))
+        #expect(try lab.imageHasPattern(base, pattern: 0, offset: 0, length: 65536))
+        #expect(try lab.allocatedRanges(base) == [65536..<196608])
+
+        // An overlay: its own data only, and the backing file as written in its header.
+        let overlay = try lab.createImage(name: "overlay.qcow2", backing: base)
+        #expect(try lab.backingFile(of: overlay) == base)
+        #expect(try lab.allocatedRanges(overlay) == [])
+        #expect(try lab.imageHasPattern(overlay, pattern: 0x5a, offset: 65536, length: 65536))
+        try Self.qemuIO(overlay, "write -P 0x33 0 4096")
+        #expect(try lab.allocatedRanges(overlay) == [0..<65536])   // one 64 KiB cluster
+
+        // Internal snapshots.
+        let tool = try #require(Tool.find("qemu-img"))
+        try Self.run(tool, ["snapshot", "-c", "before upgrade", base])
+        #expect(try lab.imageSnapshots(base).map(\.name) == ["before upgrade"])
+        #expect(try lab.imageSnapshots(base).first?.vmStateSize == 0)
+
+        // Raw images and hashes.
+        let raw = try lab.createImage(name: "disk.raw", sizeMiB: 1, format: .raw)
+        #expect(try lab.imageHasPattern(raw, format: .raw, pattern: 0, offset: 0, length: 1 << 20))
+        let text = try lab.path("abc.txt")
+        try "abc".write(toFile: text, atomically: true, encoding: .utf8)
+        #expect(try lab.sha256(text) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+        // Errors name the command and what the tool said.
+        let missing = try lab.path("missing.qcow2")
+        let error = #expect(throws: LabFailure.self) { try lab.imageHasPattern(missing, pattern: 1, offset: 0, length: 512) }
+        #expect(error?.message.contains("qemu-io") == true)
+        #expect(error?.message.contains("No such file") == true)
+        #expect(throws: LabFailure.self) { try lab.allocatedRanges(missing) }
+        #expect(throws: LabFailure.self) { try lab.sha256(missing) }
+        #expect(throws: LabFailure.self) { try lab.imageHasPattern(base, pattern: 0, offset: 16 << 20, length: 512) }
+
+        try FileManager.default.removeItem(atPath: text)
+        // Teardown deletes the images it made, leaving the directory empty.
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [] && empty)
+    }
+
+    /// Writes with qemu-io into an image file (not through the lab, to check the lab's readers).
+    private static func qemuIO(_ image: String, _ command: String) throws {
+        try run(try #require(Tool.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(executable) \(arguments)")
+    }
+}
