@@ -69,6 +69,31 @@ struct LabLiveTests {
         #expect(try LabTestSupport.prefixedDomains(lab) == [])
     }
 
+    @Test("An internal snapshot of a running guest pauses it: the events give the pause window")
+    func pauseWindowOfInternalSnapshot() async throws {
+        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
+        do {
+            let vm = try lab.makeDomain()
+            let events = try lab.events(vm)
+            _ = try vm.createSnapshot(xml: "<domainsnapshot><name>s1</name></domainsnapshot>")
+            let suspended = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.lifecycle?.event == .suspended }
+            let resumed = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.lifecycle?.event == .resumed }
+            let window = try #require(lab.pauseWindow(in: events))
+            #expect(window == resumed.timestamp - suspended.timestamp)
+            #expect(window > .zero && window < .seconds(30))
+            #expect(lab.evidence.events.contains { $0.name.hasPrefix("Suspended") })
+            // The snapshot lives inside the disk image (memory state included).
+            try vm.destroy()
+            let inside = try lab.imageSnapshots(lab.diskSource(vm, "vda"))
+            #expect(inside.map(\.name) == ["s1"])
+            #expect(inside.first.map { $0.vmStateSize > 0 } == true)
+        } catch {
+            Issue.record(error)
+        }
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [] && empty)
+    }
+
     @Test("A lab directory outside /var/lib/libvirt/images works (libvirt runs as root, security_driver none)")
     func directoryElsewhere() async throws {
         let lab = try LabTestSupport.qemuLab(under: FileManager.default.temporaryDirectory.path)

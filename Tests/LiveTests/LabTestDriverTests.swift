@@ -55,6 +55,50 @@ struct LabTestDriverTests {
         #expect(try LabTestSupport.prefixedDomains(lab) == [])
     }
 
+    @Test("lab.events records every event; waitFor walks them in order; pauseWindow measures Suspended → Resumed")
+    func events() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let vm = try lab.makeDomain()
+        let events = try lab.events(vm, [.lifecycle])
+        #expect(lab.pauseWindow(in: events) == nil)
+        try vm.suspend()
+        try vm.resume()
+        try vm.suspend()
+        try vm.resume()
+
+        let first = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .suspended }
+        let resumed = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .resumed }
+        let second = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .suspended }
+        #expect(first.timestamp < resumed.timestamp && resumed.timestamp < second.timestamp)
+        let lastResumed = try await lab.waitFor(events, timeout: .seconds(5)) { $0.kind.lifecycle?.event == .resumed }
+        #expect(events.all.map { $0.kind.lifecycle?.event } == [.suspended, .resumed, .suspended, .resumed])
+
+        // The last complete window, from callback timestamps, also in the evidence.
+        let window = try #require(lab.pauseWindow(in: events))
+        #expect(window == lastResumed.timestamp - second.timestamp)
+        #expect(lab.evidence.measurements.last?.name == "pause window")
+        #expect(lab.evidence.events.map(\.name) == ["Suspended (PAUSED)", "Resumed (UNPAUSED)",
+                                                    "Suspended (PAUSED)", "Resumed (UNPAUSED)"])
+        #expect(lab.evidence.events.allSatisfy { $0.detail == vm.name })
+
+        // Nothing more: a bounded wait fails, naming the line and what arrived since the last match.
+        try vm.suspend()
+        var timeout: LabFailure?
+        let line = #line + 1
+        do { _ = try await lab.waitFor(events, timeout: .milliseconds(200)) { $0.kind.lifecycle?.event == .stopped } } catch { timeout = error as? LabFailure }
+        #expect(timeout?.line == line)
+        #expect(timeout?.message.contains("within") == true)
+        #expect(timeout?.message.contains("Suspended (PAUSED)") == true)
+        // A suspension without a resume does not count as a window: still the previous one.
+        #expect(lab.pauseWindow(in: events) == window)
+
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [] && empty)
+        // Teardown ended the subscription before removing the domain: its Stopped event is not recorded.
+        #expect(events.hasEnded)
+        #expect(!events.all.contains { $0.kind.lifecycle?.event == .stopped })
+    }
+
     @Test("makeDomain refuses impossible shapes")
     func makeDomainRefuses() async throws {
         let lab = try LabTestSupport.testDriverLab()

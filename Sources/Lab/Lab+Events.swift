@@ -1,0 +1,153 @@
+import Foundation
+import Libvirt
+import Synchronization
+
+// Domain events in a snippet: subscribe once, every event lands in the evidence, wait for the one you
+// need with a bound, and measure how long the guest was paused.
+
+/// The events of one domain since `lab.events(_:)` subscribed, kept in arrival order.
+///
+/// Every event is kept (`all`) and added to the lab's evidence as it arrives, whether or not the snippet
+/// waits for it. `Lab.waitFor(_:timeout:where:)` walks through the events in order;
+/// `Lab.pauseWindow(in:)` measures a Suspended → Resumed window from their callback timestamps.
+///
+/// ```swift
+/// let events = try lab.events(dom)
+/// try dom.suspend()
+/// try dom.resume()
+/// _ = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .resumed }
+/// print(events.all.map(\.kind))    // [Suspended (PAUSED), Resumed (UNPAUSED)]
+/// ```
+public final class RecordedEvents: Sendable {
+    /// The domain whose events these are.
+    public let domain: Domain
+
+    private struct State {
+        var events: [DomainEvent] = []
+        /// How many events `waitFor` has walked past.
+        var cursor = 0
+        var ended = false
+    }
+    private let state = Mutex(State())
+
+    init(domain: Domain) { self.domain = domain }
+
+    /// Every event so far, oldest first.
+    public var all: [DomainEvent] { state.withLock { $0.events } }
+
+    /// Whether the subscription ended (after the snippet, in teardown).
+    public var hasEnded: Bool { state.withLock { $0.ended } }
+
+    func append(_ event: DomainEvent) { state.withLock { $0.events.append(event) } }
+
+    func end() { state.withLock { $0.ended = true } }
+
+    /// The first event at or after the cursor that satisfies `predicate`: moves the cursor past it and
+    /// returns it. Otherwise returns nil and the events after the cursor (for a timeout message).
+    func take(where predicate: (DomainEvent) -> Bool) -> (match: DomainEvent?, unmatched: [DomainEvent], ended: Bool) {
+        state.withLock { s in
+            for i in s.cursor..<s.events.count where predicate(s.events[i]) {
+                s.cursor = i + 1
+                return (s.events[i], [], s.ended)
+            }
+            return (nil, Array(s.events[s.cursor...]), s.ended)
+        }
+    }
+}
+
+extension Lab {
+    /// Subscribes to `domain`'s events (`Domain.events(_:)`, for this domain only) and returns their
+    /// record. Each event is added to the evidence as it arrives (`recordEvent`, e.g. `Suspended (PAUSED)`
+    /// with the domain's name as detail); the subscription ends after the snippet.
+    ///
+    /// ```swift
+    /// let dom = try lab.makeDomain()
+    /// let events = try lab.events(dom)
+    /// try dom.suspend()
+    /// let paused = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .suspended }
+    /// ```
+    ///
+    /// Subscribe *before* the call whose events you want: libvirt does not replay past events.
+    public func events(_ domain: Domain,
+                       _ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold])
+        throws(LibvirtError) -> RecordedEvents {
+        let stream = try domain.events(ids)
+        let recorded = RecordedEvents(domain: domain)
+        let pump = Task { [self] in
+            for await event in stream {
+                // Evidence first: once `waitFor` can see an event, the evidence holds it.
+                recordEvent(event.kind.description, detail: event.domainName)
+                recorded.append(event)
+            }
+            recorded.end()
+        }
+        onTeardown {
+            stream.cancel()
+            await pump.value
+        }
+        return recorded
+    }
+
+    /// Waits at most `timeout` for the next event of `events` that satisfies `predicate` and returns it.
+    ///
+    /// Events are taken in order: each call starts after the event the previous call returned, and
+    /// passes over (but keeps in `events.all`) those that do not match.
+    ///
+    /// ```swift
+    /// try dom.beginBackup(xml: backup.xml())
+    /// let done = try await lab.waitFor(events, timeout: .seconds(60)) { $0.kind.jobCompleted != nil }
+    /// try lab.expectEqual(done.kind.jobCompleted?.success, true)
+    /// ```
+    ///
+    /// - Throws: `LabFailure` naming the calling line and the events that did arrive, when the time is
+    ///   up or the subscription ended.
+    public func waitFor(_ events: RecordedEvents, timeout: Duration = .seconds(30),
+                        where predicate: (DomainEvent) -> Bool,
+                        file: String = #filePath, line: Int = #line) async throws -> DomainEvent {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            let (match, unmatched, ended) = events.take(where: predicate)
+            if let match { return match }
+            if ended || clock.now >= deadline {
+                let seen = unmatched.isEmpty ? "none" : unmatched.map(\.kind.description).joined(separator: ", ")
+                throw LabFailure("no matching event of \(events.domain.name) "
+                                 + (ended ? "before the subscription ended" : "within \(timeout)")
+                                 + "; events since the last match: \(seen)", file: file, line: line)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// How long the guest was paused: the time between the last lifecycle `Suspended` event of `events`
+    /// that is followed by a `Resumed` event, and that `Resumed` event, from libvirt's callback
+    /// timestamps. Recorded in the evidence as `pause window` (ms). Nil when there is no such pair yet.
+    ///
+    /// ```swift
+    /// let events = try lab.events(dom)
+    /// _ = try dom.createSnapshot()      // internal snapshot of a running guest: vCPUs stop meanwhile
+    /// _ = try await lab.waitFor(events) { $0.kind.lifecycle?.event == .resumed }
+    /// if let window = lab.pauseWindow(in: events) { lab.note("paused for \(window)") }
+    /// ```
+    ///
+    /// Wait for the `Resumed` event first (`waitFor`): events arrive asynchronously, after the call that
+    /// caused them has returned.
+    @discardableResult
+    public func pauseWindow(in events: RecordedEvents) -> Duration? {
+        var suspendedAt: ContinuousClock.Instant?
+        var window: Duration?
+        for event in events.all {
+            switch event.kind.lifecycle?.event {
+            case .suspended?:
+                suspendedAt = event.timestamp
+            case .resumed?:
+                if let start = suspendedAt { window = event.timestamp - start }
+                suspendedAt = nil
+            default:
+                break
+            }
+        }
+        if let window { record("pause window", Self.milliseconds(window), unit: "ms") }
+        return window
+    }
+}
