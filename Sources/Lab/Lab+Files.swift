@@ -33,8 +33,9 @@ extension Lab {
     /// A path for a UNIX socket called `name` (an NBD export of a pull backup, for example).
     ///
     /// The socket lives in the lab directory when the path fits in `sun_path` (107 bytes plus NUL);
-    /// otherwise it is `/run/rewind/<runID>-<name>`, removed after the snippet. Either way nothing else
-    /// uses the path: a stale file of that name is removed first.
+    /// otherwise it is `/run/rewind/<runID>-<name>`. Either way nothing else uses the path (a stale file
+    /// of that name is removed first), and the socket file is removed after the snippet: QEMU leaves it
+    /// behind when a domain stops during a pull backup.
     ///
     /// ```swift
     /// let socket = try lab.unixSocketPath("backup.sock")
@@ -44,26 +45,27 @@ extension Lab {
     /// - Throws: `LabFailure` when `name` is not a plain file name, or no short enough path exists.
     public func unixSocketPath(_ name: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
         let inLab = try path(name, file: file, line: line)
+        let socket: String
         if inLab.utf8.count <= Self.maximumSocketPathLength {
-            try? FileManager.default.removeItem(atPath: inLab)
-            return inLab
+            socket = inLab
+        } else {
+            let runDirectory = "/run/rewind"
+            socket = "\(runDirectory)/\(runID)-\(name)"
+            guard socket.utf8.count <= Self.maximumSocketPathLength else {
+                throw LabFailure("no UNIX socket path for \"\(name)\" fits in 107 bytes (\(socket) has \(socket.utf8.count))",
+                                 file: file, line: line)
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw LabFailure("cannot create \(runDirectory) for a UNIX socket: \(error)", file: file, line: line)
+            }
         }
-        let runDirectory = "/run/rewind"
-        let short = "\(runDirectory)/\(runID)-\(name)"
-        guard short.utf8.count <= Self.maximumSocketPathLength else {
-            throw LabFailure("no UNIX socket path for \"\(name)\" fits in 107 bytes (\(short) has \(short.utf8.count))",
-                             file: file, line: line)
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw LabFailure("cannot create \(runDirectory) for a UNIX socket: \(error)", file: file, line: line)
-        }
-        try? FileManager.default.removeItem(atPath: short)
+        try? FileManager.default.removeItem(atPath: socket)
         onTeardown {
-            if FileManager.default.fileExists(atPath: short) { try FileManager.default.removeItem(atPath: short) }
+            if FileManager.default.fileExists(atPath: socket) { try FileManager.default.removeItem(atPath: socket) }
         }
-        return short
+        return socket
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago, for a pull backup's NBD server over TCP (which

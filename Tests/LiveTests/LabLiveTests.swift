@@ -94,6 +94,49 @@ struct LabLiveTests {
         #expect(errors == [] && leftovers == [] && empty)
     }
 
+    @Test("Pull backups over NBD: the export is the disk at backup start; the incremental one's bitmap has the new writes")
+    func pullBackupExports() async throws {
+        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
+        do {
+            let vm = try lab.makeDomain()
+            try lab.write(vm, pattern: 0x11, offset: 0, length: 131072)
+
+            // Full pull backup, with checkpoint c1 taken at the same instant.
+            let fullSocket = try lab.unixSocketPath("full.sock")
+            let full = BackupDefinition(mode: .pull, server: .unix(socket: fullSocket),
+                                        disks: [.init(name: "vda", scratch: try lab.path("full.scratch"))])
+            try vm.beginBackup(xml: full.xml(),
+                               checkpointXML: CheckpointDefinition(name: "c1", disks: [.init(name: "vda")]).xml())
+            try lab.write(vm, pattern: 0x22, offset: 0, length: 65536)         // after the backup began
+            let fullExport = try lab.openExport(socket: fullSocket)
+            #expect(fullExport.isReadOnly)
+            #expect(try lab.exportHasPattern(fullExport, pattern: 0x11, offset: 0, length: 131072))
+            try lab.expectPattern(vm, pattern: 0x22, offset: 0, length: 65536)
+            try fullExport.shutdown()
+            try vm.abortJob()
+
+            // Incremental pull backup since c1: the bitmap marks both writes made after c1.
+            try lab.write(vm, pattern: 0x33, offset: 1 << 20, length: 65536)
+            let incSocket = try lab.unixSocketPath("inc.sock")
+            let inc = BackupDefinition(mode: .pull, incremental: "c1", server: .unix(socket: incSocket),
+                                       disks: [.init(name: "vda", scratch: try lab.path("inc.scratch"))])
+            try vm.beginBackup(xml: inc.xml())
+            let incExport = try lab.openExport(socket: incSocket,
+                                               metaContexts: ["base:allocation", "qemu:dirty-bitmap:backup-vda"])
+            #expect(try lab.dirtyRanges(incExport, bitmap: "backup-vda")
+                    == [0..<65536, (1 << 20)..<((1 << 20) + 65536)])
+            #expect(try lab.exportHasPattern(incExport, pattern: 0x33, offset: 1 << 20, length: 65536))
+            try incExport.shutdown()
+            try vm.abortJob()
+        } catch {
+            Issue.record(error)
+        }
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [])
+        #expect(leftovers == [])
+        #expect(empty, "the lab directory should be empty after teardown")
+    }
+
     @Test("A lab directory outside /var/lib/libvirt/images works (libvirt runs as root, security_driver none)")
     func directoryElsewhere() async throws {
         let lab = try LabTestSupport.qemuLab(under: FileManager.default.temporaryDirectory.path)

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 @testable import Lab
 import Libvirt
+import NBD
 import Testing
 
 /// Lab fixtures on libvirt's test driver and on plain files: no daemon, no QEMU guest (runs without
@@ -269,6 +270,34 @@ struct LabTestDriverTests {
         #expect(errors == [] && leftovers == [] && empty)
     }
 
+    @Test("NBD helpers read an export's data and its dirty bitmap (qemu-nbd serving a qcow2 file)")
+    func nbdExport() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let image = try lab.createImage(name: "nbd.qcow2", sizeMiB: 4)
+        try Self.qemuIO(image, "write -P 0x11 0 131072")
+        try Self.run(try #require(Tool.find("qemu-img")), ["bitmap", "--add", image, "b0"])
+        try Self.qemuIO(image, "write -P 0x22 1048576 65536")   // recorded in the persistent bitmap b0
+
+        let socket = try lab.unixSocketPath("nbd.sock")
+        let server = try QemuNBD(image: image, socket: socket, exportName: "vda", bitmap: "b0")
+        defer { server.waitOrKill() }
+        let export = try lab.openExport(socket: socket, metaContexts: ["base:allocation", "qemu:dirty-bitmap:b0"])
+        #expect(export.size == 4 << 20)
+        #expect(try lab.exportHasPattern(export, pattern: 0x11, offset: 0, length: 131072))
+        #expect(try lab.exportHasPattern(export, pattern: 0x22, offset: 1 << 20, length: 65536))
+        #expect(try !lab.exportHasPattern(export, pattern: 0x11, offset: 0, length: 262144))
+        #expect(try lab.exportHasPattern(export, pattern: 0, offset: 2 << 20, length: 2 << 20))
+        #expect(try lab.dirtyRanges(export, bitmap: "b0") == [(1 << 20)..<((1 << 20) + 65536)])
+        #expect(try lab.dirtyRanges(export, bitmap: "qemu:dirty-bitmap:b0") == [(1 << 20)..<((1 << 20) + 65536)])
+        #expect(throws: NBDError.self) { try lab.dirtyRanges(export, bitmap: "backup-vda") }
+        #expect(throws: NBDError.self) { try lab.exportHasPattern(export, pattern: 0, offset: 4 << 20, length: 512) }
+
+        // Teardown ends the NBD session; qemu-nbd (not --persistent) then exits by itself.
+        let (errors, leftovers, _) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [])
+        #expect(server.waitOrKill() == 0)
+    }
+
     /// Writes with qemu-io into an image file (not through the lab, to check the lab's readers).
     private static func qemuIO(_ image: String, _ command: String) throws {
         try run(try #require(Tool.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
@@ -282,5 +311,56 @@ struct LabTestDriverTests {
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(executable) \(arguments)")
+    }
+}
+
+/// A foreground `qemu-nbd` this test started (not `--persistent`: it exits when its client disconnects).
+///
+/// Started with `posix_spawn` and an empty signal mask: Foundation's `Process` would pass on the test
+/// thread's mask, which blocks SIGTERM.
+private final class QemuNBD {
+    private var pid: pid_t = 0
+
+    init(image: String, socket: String, exportName: String, bitmap: String) throws {
+        let tool = try #require(Tool.find("qemu-nbd"))
+        let arguments = [tool, "-k", socket, "-f", "qcow2", "-r", "-x", exportName, "-B", bitmap, image]
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let rc = posix_spawn(&pid, tool, nil, &attributes, argv, environ)
+        try #require(rc == 0, "posix_spawn qemu-nbd: \(String(cString: strerror(rc)))")
+        // Bounded wait for the socket.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !FileManager.default.fileExists(atPath: socket) {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; Issue.record("qemu-nbd exited with \(status)"); return }
+            if ContinuousClock.now > deadline { _ = waitOrKill(); Issue.record("qemu-nbd did not listen"); return }
+            usleep(5_000)
+        }
+    }
+
+    /// Waits up to 5 s for qemu-nbd to exit, then kills it; returns its exit status (-1 if it was killed
+    /// or already reaped).
+    @discardableResult
+    func waitOrKill() -> Int32 {
+        guard pid > 0 else { return -1 }
+        defer { pid = 0 }
+        let deadline = ContinuousClock.now + .seconds(5)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) != pid {
+            if ContinuousClock.now > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                return -1
+            }
+            usleep(5_000)
+        }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
     }
 }

@@ -44,7 +44,8 @@ enum LabTestSupport {
             leftovers += LabCleanup.remove(domain)
         }
         if FileManager.default.fileExists(atPath: lab.directory.path) {
-            leftovers.append("directory \(lab.directory.path)")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: lab.directory.path)) ?? []
+            leftovers.append("directory \(lab.directory.path) with \(files.sorted())")
             try? FileManager.default.removeItem(at: lab.directory)
         }
         return (errors, leftovers, empty)

@@ -1,0 +1,90 @@
+import Foundation
+import NBD
+
+// Reading a pull-mode backup's NBD export, as a backup tool would.
+
+extension Lab {
+    /// Connects to an NBD export on a UNIX socket, such as the one a pull-mode backup serves
+    /// (`<server transport='unix' socket=…>`), and returns the client. Its session is ended
+    /// (`NBDClient.shutdown()`) after the snippet, before lab domains are removed.
+    ///
+    /// ```swift
+    /// let socket = try lab.unixSocketPath("backup.sock")
+    /// let backup = BackupDefinition(mode: .pull, server: .unix(socket: socket), disks: [.init(name: "vda")])
+    /// try dom.beginBackup(xml: backup.xml())
+    /// let export = try lab.openExport(socket: socket)            // libvirt names the export after the disk
+    /// try lab.expect(try lab.exportHasPattern(export, pattern: 0x11, offset: 0, length: 65536))
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - exportName: the export to open; libvirt names a disk's export after its target, `vda`.
+    ///   - metaContexts: metadata contexts to request, e.g. `["base:allocation", "qemu:dirty-bitmap:backup-vda"]`
+    ///     to read an incremental backup's dirty bitmap with `dirtyRanges`.
+    public func openExport(socket: String, exportName: String = "vda",
+                           metaContexts: [String] = NBDClient.defaultMetaContexts) throws(NBDError) -> NBDClient {
+        let client = try NBDClient(unixSocket: socket, exportName: exportName, metaContexts: metaContexts)
+        onTeardown { try? client.shutdown() }
+        return client
+    }
+
+    /// Connects to an NBD export over TCP (a pull-mode backup with `<server transport='tcp' name=… port=…>`,
+    /// see `freeTCPPort()`); otherwise as `openExport(socket:exportName:metaContexts:)`.
+    public func openExport(host: String = "127.0.0.1", port: Int, exportName: String = "vda",
+                           metaContexts: [String] = NBDClient.defaultMetaContexts) throws(NBDError) -> NBDClient {
+        let client = try NBDClient(host: host, port: port, exportName: exportName, metaContexts: metaContexts)
+        onTeardown { try? client.shutdown() }
+        return client
+    }
+
+    /// Whether `length` bytes at `offset` of the export all equal `pattern`.
+    ///
+    /// A pull-mode export shows the disk as it was when the backup began, whatever the guest wrote since:
+    ///
+    /// ```swift
+    /// try lab.write(dom, pattern: 0x22, offset: 0, length: 65536)             // after beginBackup
+    /// try lab.expect(try lab.exportHasPattern(export, pattern: 0x11, offset: 0, length: 65536))
+    /// ```
+    ///
+    /// - Throws: `NBDError` if the read fails (for example a range beyond the end of the export).
+    public func exportHasPattern(_ client: NBDClient, pattern: UInt8, offset: Int, length: Int) throws(NBDError) -> Bool {
+        let chunk = NBDClient.maximumRequestLength
+        var at = 0
+        while at < length {
+            let count = min(chunk, length - at)
+            let bytes = try client.read(offset: UInt64(offset + at), length: count)
+            if bytes.contains(where: { $0 != pattern }) { return false }
+            at += count
+        }
+        return true
+    }
+
+    /// The ranges an incremental backup's dirty bitmap marks as changed since its checkpoint: the dirty
+    /// extents of the metadata context `qemu:dirty-bitmap:<bitmap>`, adjacent ones merged.
+    ///
+    /// The client must have requested that context (`openExport(…, metaContexts:)`); libvirt's default
+    /// export bitmap of disk `vda` is `backup-vda`:
+    ///
+    /// ```swift
+    /// let export = try lab.openExport(socket: socket,
+    ///                                 metaContexts: ["base:allocation", "qemu:dirty-bitmap:backup-vda"])
+    /// let dirty = try lab.dirtyRanges(export, bitmap: "backup-vda")
+    /// try lab.expectEqual(dirty, [0..<65536])        // the one cluster written since the checkpoint
+    /// for r in dirty { lab.recordExtent("dirty", offset: r.lowerBound, length: UInt64(r.count)) }
+    /// ```
+    ///
+    /// - Parameter bitmap: the export bitmap's name (`backup-vda`), or the whole context name
+    ///   (`qemu:dirty-bitmap:backup-vda`).
+    public func dirtyRanges(_ client: NBDClient, bitmap: String) throws(NBDError) -> [Range<UInt64>] {
+        let prefix = "qemu:dirty-bitmap:"
+        let context = bitmap.hasPrefix(prefix) ? bitmap : prefix + bitmap
+        var ranges: [Range<UInt64>] = []
+        for extent in try client.blockStatus(context: context) where extent.isDirty && extent.length > 0 {
+            if let last = ranges.last, last.upperBound == extent.offset {
+                ranges[ranges.count - 1] = last.lowerBound..<extent.end
+            } else {
+                ranges.append(extent.range)
+            }
+        }
+        return ranges
+    }
+}
