@@ -18,6 +18,10 @@ extension Lab {
     /// On the test driver the definition is the same but for `type='test'`, arch i686 and no machine; the
     /// image paths are recorded but no file is made (the test driver never opens them).
     ///
+    /// The lab directory may be anywhere: `rewind verify` passes `<work directory>/labs/<run id>`, and the
+    /// live host runs QEMU as root with `security_driver = "none"`, so QEMU opens images outside
+    /// `/var/lib/libvirt/images` too.
+    ///
     /// Every lab guest carries Rewind's tag in its `<metadata>` (`MetadataItem.rewindLab(run:snippet:)`)
     /// and is removed after the snippet: destroyed if running, undefined with its snapshot and checkpoint
     /// metadata, managed save image and NVRAM. Teardown checks the tag first and never touches a domain
