@@ -71,7 +71,7 @@ extension Lab {
         let xml = definition.xml()
         let domain = persistent ? try connection.defineDomain(xml: xml) : try connection.createDomain(xml: xml)
         let run = runID
-        onTeardown { try Lab.remove(domain, run: run) }
+        onTeardown { try Lab.remove(domain, run: run, file: file, line: line) }
         if persistent && start { try domain.start() }
         return domain
     }
@@ -147,12 +147,13 @@ extension Lab {
     }
 
     /// Removes a lab domain: destroys it if it runs, undefines it if it is persistent. A domain that is
-    /// already gone is fine; one without the lab tag of `run` is refused.
-    static func remove(_ domain: Domain, run: String) throws {
+    /// already gone is fine; one without the lab tag of `run` is refused with a failure naming `file` and
+    /// `line` (where the domain was made).
+    static func remove(_ domain: Domain, run: String, file: String = #filePath, line: Int = #line) throws {
         do {
             guard try isOwned(domain, run: run) else {
                 throw LabFailure("refusing to remove \(domain.name): it does not carry the lab tag of run \(run)",
-                                 file: #filePath, line: #line)
+                                 file: file, line: line)
             }
             if try domain.isActive() { try domain.destroy() }
             if try domain.isPersistent() { try undefineWithMetadata(domain) }

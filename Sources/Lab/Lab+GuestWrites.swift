@@ -8,7 +8,7 @@ import Libvirt
 // `qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend "write -P 0x11 0 65536"` writes through the
 // disk's device, exactly where the guest's own writes would go (dirty bitmaps, backup jobs and mirrors see
 // it). The monitor's reply is always empty; qemu-io prints its report (`wrote 65536/65536 bytes at offset
-// 0`, `Pattern verification failed …`) on QEMU's stderr, which libvirt sends to
+// 0`, `Pattern verification failed …`) on QEMU's own output, which libvirt sends to
 // `/var/log/libvirt/qemu/<domain>.log`. So every call here waits (at most `guestIOTimeout`, polling every
 // 5 ms) for qemu-io's report to appear in that log, and fails if it does not.
 

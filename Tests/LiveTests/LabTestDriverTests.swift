@@ -135,10 +135,24 @@ struct LabTestDriverTests {
         try mine.undefine()
         try Lab.remove(mine, run: lab.runID)
 
+        // A lab guest whose tag the snippet removed (here: redefined without metadata) is left alone by
+        // teardown, which reports the line that made it.
+        let line = #line + 1
+        let retagged = try lab.makeDomain(start: false, name: "retagged")
+        var def = try DomainDefinition(xml: retagged.xmlDescription([.inactive]))
+        def.metadata = []
+        _ = try lab.connection.defineDomain(xml: def.xml())
+        let errors = await lab.runTeardown()
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("refusing to remove \(lab.name("retagged"))") == true)
+        #expect(errors.first?.contains("LabTestDriverTests.swift:\(line)") == true)
+        #expect(try retagged.isPersistent())
+
+        try retagged.undefine()
         try untagged.undefine()
         try otherRun.undefine()
-        let (errors, leftovers, _) = await LabTestSupport.finish(lab)
-        #expect(errors == [] && leftovers == [])
+        let (moreErrors, leftovers, _) = await LabTestSupport.finish(lab)
+        #expect(moreErrors == [] && leftovers == [])
     }
 
     @Test("Capabilities: requireQEMU says why on the test driver")
