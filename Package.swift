@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "AgentGuest", dependencies: []),
 
         // Lab fixtures (what guide snippets call) and the guide model.
-        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest"]),
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
         // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).

@@ -79,8 +79,10 @@ public enum AgentGuest {
 
     /// The image in `cacheDir` as last built, without checking whether its inputs changed; nil if there is none.
     public static func cached(cacheDir: URL) -> GuideImage? {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
         guard let data = try? Data(contentsOf: cacheDir.appendingPathComponent(GuideImage.manifestName)),
-              var image = try? JSONDecoder().decode(GuideImage.self, from: data) else { return nil }
+              var image = try? decoder.decode(GuideImage.self, from: data) else { return nil }
         image.directory = cacheDir
         image.reused = true
         return image.filesExist ? image : nil
@@ -108,13 +110,17 @@ public enum AgentGuest {
 
         let started = ContinuousClock.now
         let packages = DebianPackages(log: log)
-        let inputs = try Inputs.resolve(packages: packages, log: log)
+        let inputs = try Inputs.resolve(cacheDir: cacheDir, packages: packages, log: log)
         let key = try inputs.cacheKey()
         if !force, let image = cached(cacheDir: cacheDir), image.key == key {
             log("cache hit \(key.prefix(12)) in \(cacheDir.path)")
             return image
         }
         log("building \(key.prefix(12)) in \(cacheDir.path)")
+        // Scratch directories of builds that were killed (we hold the lock, so none is in use).
+        for stale in (try? FileManager.default.contentsOfDirectory(atPath: cacheDir.path)) ?? [] where stale.hasPrefix("build-") {
+            try? FileManager.default.removeItem(at: cacheDir.appendingPathComponent(stale))
+        }
         let builder = try ImageBuilder(inputs: inputs, key: key, cacheDir: cacheDir, packages: packages, log: log)
         defer { builder.removeScratch() }
         var image = try builder.build()
@@ -127,7 +133,8 @@ public enum AgentGuest {
         return image
     }
 
-    static func seconds(_ d: Duration) -> Double {
+    /// A `Duration` in seconds, as a `Double`.
+    public static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }

@@ -71,10 +71,30 @@ final class DebianPackages {
     func dependencies(_ package: String, version: String) throws -> [String] {
         let out = try Shell.checked("apt-cache", ["show", "\(package)=\(version)"])
         guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix("Depends:") }) else { return [] }
-        return line.dropFirst("Depends:".count).split(separator: ",").compactMap { clause in
+        return Self.names(inRelationField: String(line.dropFirst("Depends:".count)))
+    }
+
+    /// `packages` and, transitively, the installed packages they depend on, sorted by name.
+    func installedClosure(of packages: [String]) throws -> [String] {
+        var seen = Set<String>(), queue = packages
+        while let name = queue.popLast() {
+            guard seen.count < 200, !seen.contains(name) else { continue }
+            let r = try Shell.run("dpkg-query", ["-W", "-f", "${db:Status-Abbrev}|${Pre-Depends}, ${Depends}", name])
+            let parts = r.output.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
+            guard r.status == 0, parts.count == 2, parts[0].hasPrefix("ii") else { continue }
+            seen.insert(name)
+            queue += Self.names(inRelationField: String(parts[1]))
+        }
+        return seen.sorted()
+    }
+
+    /// The package names in a `Depends:`-style field: the first of each alternative, versions and arch dropped.
+    static func names(inRelationField field: String) -> [String] {
+        field.split(separator: ",").compactMap { clause in
             let first = clause.split(separator: "|").first ?? ""
-            let name = first.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
-            return name.isEmpty ? nil : String(name.split(separator: ":").first ?? "")
+            let word = first.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
+            let name = String(word.split(separator: ":").first ?? "")
+            return name.isEmpty ? nil : name
         }
     }
 

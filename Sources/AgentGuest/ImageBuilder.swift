@@ -238,7 +238,7 @@ final class ImageBuilder {
     private func makeDataDisk() throws -> URL {
         let raw = scratch.appendingPathComponent("data.raw")
         let qcow2 = scratch.appendingPathComponent("data.qcow2")
-        FileManager.default.createFile(atPath: raw.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: raw.path, contents: nil)
         let handle = try FileHandle(forWritingTo: raw)
         try handle.truncate(atOffset: UInt64(AgentGuest.dataDiskMiB) << 20)
         try handle.close()

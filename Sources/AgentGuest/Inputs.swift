@@ -2,9 +2,9 @@ import Foundation
 
 /// Everything a guest build depends on, resolved without downloading anything: which kernel, which package
 /// versions, which sources. Its SHA-256 is the cache key.
-struct Inputs {
+struct Inputs: Codable {
     /// The Debian kernel package the guest boots.
-    struct Kernel {
+    struct Kernel: Codable {
         var package: PackageVersion
         /// `6.1.0-56-amd64`
         var release: String
@@ -25,6 +25,37 @@ struct Inputs {
 
     static let toolPackages = ["gcc", "libc6-dev", "e2fsprogs", "qemu-utils"]
 
+    /// Identifies the state of the host's package databases: dpkg's status file, apt's package lists and the
+    /// kernels in /boot. Resolving inputs only reads these, so with the same stamp the same inputs come out.
+    static func hostStamp() -> String {
+        let fm = FileManager.default
+        func stamp(_ path: String) -> String {
+            guard let a = try? fm.attributesOfItem(atPath: path) else { return "\(path):-" }
+            let mtime = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(path):\(mtime):\((a[.size] as? NSNumber)?.intValue ?? 0)"
+        }
+        let lists = ((try? fm.contentsOfDirectory(atPath: "/var/lib/apt/lists")) ?? []).sorted()
+            .map { stamp("/var/lib/apt/lists/\($0)") }
+        let kernels = ((try? fm.contentsOfDirectory(atPath: "/boot")) ?? []).filter { $0.hasPrefix("vmlinuz-") }.sorted()
+        return ([stamp("/var/lib/dpkg/status")] + lists + kernels).joined(separator: "\n")
+    }
+
+    /// The inputs resolved earlier into `cacheDir` if the host's package state has not changed since, else newly
+    /// resolved ones (which are then saved). Resolving asks apt, about half a second per question.
+    static func resolve(cacheDir: URL, packages: DebianPackages, log: (String) -> Void) throws -> Inputs {
+        struct Saved: Codable { var stamp: String; var inputs: Inputs }
+        let file = cacheDir.appendingPathComponent("inputs.json")
+        let before = hostStamp()
+        if let data = try? Data(contentsOf: file), let saved = try? JSONDecoder().decode(Saved.self, from: data),
+           saved.stamp == before {
+            return saved.inputs
+        }
+        let inputs = try resolve(packages: packages, log: log)
+        // Resolving may itself install packages; stamp the state it leaves.
+        try JSONEncoder().encode(Saved(stamp: hostStamp(), inputs: inputs)).write(to: file, options: .atomic)
+        return inputs
+    }
+
     static func resolve(packages: DebianPackages, log: (String) -> Void) throws -> Inputs {
         try packages.ensureInstalled(toolPackages)
         let tools = try toolPackages.map { name in
@@ -33,10 +64,11 @@ struct Inputs {
         let kernel = try resolveKernel(packages)
         let busybox = try resolvePackage("busybox-static", packages)
         let agent = try resolvePackage("qemu-guest-agent", packages)
-        // qemu-ga's libraries are used from the host (found by ldd), so their packages must be installed.
-        let libraryPackages = try packages.dependencies(agent.name, version: agent.version)
-        try packages.ensureInstalled(libraryPackages)
-        let libraries = try libraryPackages.map { name in
+        // qemu-ga's libraries are used from the host (found by ldd), so their packages must be installed. The key
+        // covers them and, transitively, what they depend on (glib's libpcre2, for one).
+        let direct = try packages.dependencies(agent.name, version: agent.version)
+        try packages.ensureInstalled(direct)
+        let libraries = try packages.installedClosure(of: direct).map { name in
             PackageVersion(name: name, version: try packages.installedVersion(name) ?? "?", origin: "installed")
         }
         return Inputs(kernel: kernel, busybox: busybox, agent: agent, agentLibraries: libraries, tools: tools)

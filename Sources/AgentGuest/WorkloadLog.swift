@@ -44,6 +44,17 @@ public struct WorkloadLog: Sendable {
         public var nanoseconds: UInt64
         /// The pause in seconds.
         public var seconds: Double { Double(nanoseconds) / 1e9 }
+
+        /// The longest pause between consecutive `records` of the same run (nil with fewer than two).
+        public static func largest(in records: [WorkloadRecord]) -> Gap? {
+            var best: Gap?
+            for (a, b) in zip(records, records.dropFirst())
+            where a.run == b.run && b.monotonicNanoseconds >= a.monotonicNanoseconds {
+                let gap = Gap(before: a, after: b, nanoseconds: b.monotonicNanoseconds - a.monotonicNanoseconds)
+                if gap.nanoseconds > best?.nanoseconds ?? 0 || best == nil { best = gap }
+            }
+            return best
+        }
     }
 
     /// The valid records, in file order.
@@ -75,14 +86,7 @@ public struct WorkloadLog: Sendable {
     }
 
     /// The longest pause between two consecutive records of the same run, or nil with fewer than two records.
-    public var largestGap: Gap? {
-        var best: Gap?
-        for (a, b) in zip(records, records.dropFirst()) where a.run == b.run && b.monotonicNanoseconds >= a.monotonicNanoseconds {
-            let gap = Gap(before: a, after: b, nanoseconds: b.monotonicNanoseconds - a.monotonicNanoseconds)
-            if best == nil || gap.nanoseconds > best!.nanoseconds { best = gap }
-        }
-        return best
-    }
+    public var largestGap: Gap? { Gap.largest(in: records) }
 
     /// The median pause between consecutive records of the same run, in nanoseconds (the workload's real period).
     public var medianGapNanoseconds: UInt64? {
