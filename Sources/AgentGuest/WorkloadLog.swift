@@ -8,6 +8,13 @@ public struct WorkloadRecord: Sendable, Hashable {
     public var run: UInt32
     /// The guest's `CLOCK_MONOTONIC`, in nanoseconds, just before the record was written.
     public var monotonicNanoseconds: UInt64
+
+    /// A record with these fields.
+    public init(index: UInt64, run: UInt32, monotonicNanoseconds: UInt64) {
+        self.index = index
+        self.run = run
+        self.monotonicNanoseconds = monotonicNanoseconds
+    }
 }
 
 /// The guest workload's log file, checked record by record.
