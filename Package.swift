@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
-        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost"]),
     ],
     swiftLanguageModes: [.v6]
 )

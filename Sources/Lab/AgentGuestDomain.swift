@@ -80,8 +80,7 @@ public final class AgentGuestDomain: @unchecked Sendable {
         name = "\(namePrefix)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
         self.connection = connection
         self.memoryMiB = memoryMiB
-        let chosen = try accelerator ?? Accelerator.detect(capabilities: connection.capabilitiesXML(),
-                                                             kvmDeviceUsable: Accelerator.deviceUsable())
+        let chosen = try accelerator ?? Self.preferredAccelerator(connection: connection).accelerator
         guard chosen != .none else { throw LibvirtError(code: .noSupport, message: "\(connection.uri) offers neither kvm nor qemu guests") }
         self.accelerator = chosen
         let dir = URL(fileURLWithPath: Self.imageDirectory, isDirectory: true)
@@ -108,6 +107,32 @@ public final class AgentGuestDomain: @unchecked Sendable {
     }
 
     deinit { cleanUp() }
+
+    /// Whether this host's KVM is `kvm_pvm` (a software "pagetable-based" KVM, no hardware virtualization):
+    /// the module is loaded and neither `kvm_intel` nor `kvm_amd` is.
+    public static var kvmIsPVM: Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: "/sys/module/kvm_pvm")
+            && !fm.fileExists(atPath: "/sys/module/kvm_intel") && !fm.fileExists(atPath: "/sys/module/kvm_amd")
+    }
+
+    /// The accelerator the agent guest boots with when none is asked for, and why.
+    ///
+    /// KVM when /dev/kvm opens and libvirt offers `kvm` domains, except on a PVM host: there an unmodified
+    /// Linux kernel (Debian's) runs its first instructions and then crawls — every first touch of a page costs
+    /// milliseconds, and the kernel had not printed a line after ten minutes — while TCG boots the guest to its
+    /// agent in seconds. Otherwise TCG when libvirt offers `qemu` domains.
+    public static func preferredAccelerator(connection: Connection) throws -> (accelerator: Accelerator, reason: String) {
+        let detected = Accelerator.detect(capabilities: try connection.capabilitiesXML(),
+                                          kvmDeviceUsable: Accelerator.deviceUsable())
+        switch detected {
+        case .kvm where kvmIsPVM:
+            return (.tcg, "KVM here is kvm_pvm (no hardware virtualization), far too slow for a Linux guest: using TCG")
+        case .kvm: return (.kvm, "KVM: /dev/kvm works and libvirt offers kvm domains")
+        case .tcg: return (.tcg, "no usable KVM: TCG")
+        case .none: return (.none, "\(connection.uri) offers neither kvm nor qemu domains")
+        }
+    }
 
     /// Polls `guest-ping` until the agent answers and returns the time since the domain was created.
     /// Fails early, with the console's tail, if the domain stops.

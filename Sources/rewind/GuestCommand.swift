@@ -116,17 +116,22 @@ extension GuestCommand {
             }
             GuestCommand.describe(image)
 
-            let accel: Accelerator?
-            switch accelerator {
-            case "auto": accel = nil
-            case "kvm": accel = .kvm
-            case "tcg", "qemu": accel = .tcg
-            default: throw ValidationError("--accelerator must be kvm, tcg or auto")
+            guard ["auto", "kvm", "tcg", "qemu"].contains(accelerator) else {
+                throw ValidationError("--accelerator must be kvm, tcg or auto")
             }
             let connection: Connection
             let guest: AgentGuestDomain
             do {
                 connection = try Connection(uri: uri)
+                let accel: Accelerator
+                switch accelerator {
+                case "kvm": accel = .kvm
+                case "tcg", "qemu": accel = .tcg
+                default:
+                    let (preferred, why) = try AgentGuestDomain.preferredAccelerator(connection: connection)
+                    print("accelerator  \(why)")
+                    accel = preferred
+                }
                 guest = try AgentGuestDomain(image: image, connection: connection, namePrefix: "rewind-guest-check",
                                              accelerator: accel, memoryMiB: memory)
             } catch {
