@@ -56,7 +56,7 @@ public enum AgentGuest {
     public static let workloadLogPath = "/data/workload.log"
 
     /// Bumped whenever the way the image is put together changes (it is part of the cache key).
-    static let layoutVersion = "rewind-agent-guest-1"
+    static let layoutVersion = "rewind-agent-guest-2"
 
     /// `<projectRoot>/.rewind/guest`, the default cache (git-ignored through `/.rewind/`).
     public static func defaultCacheDirectory(projectRoot: URL) -> URL {

@@ -8,7 +8,7 @@ public struct GuideImage: Codable, Sendable {
 
     /// Sizes in bytes.
     public struct Sizes: Codable, Sendable, Hashable {
-        /// The kernel (`vmlinuz`).
+        /// The kernel file (`kernelFile`).
         public var kernel: Int
         /// The gzip-compressed initramfs.
         public var initramfs: Int
@@ -26,6 +26,9 @@ public struct GuideImage: Codable, Sendable {
     public var key: String
     /// The guest kernel's release, e.g. `6.1.0-56-amd64`.
     public var kernelRelease: String
+    /// The kernel file's name in the cache: `vmlinux` (an ELF kernel QEMU boots through its PVH entry, no
+    /// decompressor) or `vmlinuz` (the bzImage as Debian ships it, when its kernel has no PVH entry).
+    public var kernelFile: String
     /// The kernel command line to boot with.
     public var kernelCommandLine: String
     /// The Debian packages the image was built from (and with).
@@ -42,7 +45,7 @@ public struct GuideImage: Codable, Sendable {
     public var reused: Bool = false
 
     /// The kernel image.
-    public var kernel: URL { directory.appendingPathComponent("vmlinuz") }
+    public var kernel: URL { directory.appendingPathComponent(kernelFile) }
     /// The initramfs (gzip-compressed cpio, the guest's whole root file system).
     public var initramfs: URL { directory.appendingPathComponent("initramfs.img") }
     /// The master data disk (qcow2, ext4 inside). Copy it; never boot it.
@@ -57,6 +60,6 @@ public struct GuideImage: Codable, Sendable {
     public func version(of package: String) -> String? { packages.first { $0.name == package }?.version }
 
     enum CodingKeys: String, CodingKey {
-        case key, kernelRelease, kernelCommandLine, packages, modules, sizes, buildSeconds, builtAt
+        case key, kernelRelease, kernelFile, kernelCommandLine, packages, modules, sizes, buildSeconds, builtAt
     }
 }

@@ -59,12 +59,23 @@ final class ImageBuilder {
 
         let disk = try makeDataDisk()
 
-        try install(Data(contentsOf: vmlinuz), as: "vmlinuz")
+        // Both names are removed first, so a kernel of the other format never lingers.
+        for old in ["vmlinux", "vmlinuz"] { try? FileManager.default.removeItem(at: cacheDir.appendingPathComponent(old)) }
+        let kernelFile: String
+        if let elf = try KernelImage.pvhKernel(fromBzImage: vmlinuz) {
+            kernelFile = "vmlinux"
+            try install(elf, as: kernelFile)
+            log("kernel: the bzImage's ELF kernel has a PVH entry: booting it directly (\(elf.count) bytes)")
+        } else {
+            kernelFile = "vmlinuz"
+            try install(Data(contentsOf: vmlinuz), as: kernelFile)
+            log("kernel: no PVH entry: booting the bzImage")
+        }
         try install(initramfs.stdout, as: "initramfs.img")
         try installFile(disk, as: "data.qcow2")
 
         var image = GuideImage(
-            key: key, kernelRelease: inputs.kernel.release, kernelCommandLine: AgentGuest.kernelCommandLine,
+            key: key, kernelRelease: inputs.kernel.release, kernelFile: kernelFile, kernelCommandLine: AgentGuest.kernelCommandLine,
             packages: inputs.allPackages, modules: modules,
             sizes: .init(kernel: 0, initramfs: 0, initramfsUncompressed: cpio.count, dataDiskFile: 0,
                          dataDiskVirtual: AgentGuest.dataDiskMiB << 20),

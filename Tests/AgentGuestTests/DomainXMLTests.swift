@@ -9,7 +9,7 @@ import Testing
 struct DomainXMLTests {
     static func image() throws -> GuideImage {
         let json = """
-            {"key":"k","kernelRelease":"6.1.0-56-amd64","kernelCommandLine":"console=ttyS0 panic=-1 quiet",
+            {"key":"k","kernelRelease":"6.1.0-56-amd64","kernelFile":"vmlinux","kernelCommandLine":"console=ttyS0 panic=-1 quiet",
              "packages":[],"modules":[],"buildSeconds":1,"builtAt":0,
              "sizes":{"kernel":1,"initramfs":1,"initramfsUncompressed":1,"dataDiskFile":1,"dataDiskVirtual":1}}
             """
@@ -30,7 +30,7 @@ struct DomainXMLTests {
             kernelArguments: ["rewind.interval_ms=2"])
         #expect(try Self.values(xml, "/domain/@type") == ["qemu"])
         #expect(try Self.values(xml, "/domain/memory") == ["96"])
-        #expect(try Self.values(xml, "/domain/os/kernel") == ["/cache/a&b/vmlinuz"])
+        #expect(try Self.values(xml, "/domain/os/kernel") == ["/cache/a&b/vmlinux"])
         #expect(try Self.values(xml, "/domain/os/initrd") == ["/cache/a&b/initramfs.img"])
         #expect(try Self.values(xml, "/domain/os/cmdline") == ["console=ttyS0 panic=-1 quiet rewind.interval_ms=2"])
         #expect(try Self.values(xml, "/domain/devices/disk/source/@file") == ["/img/d'q.qcow2"])
