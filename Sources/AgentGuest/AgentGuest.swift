@@ -30,6 +30,16 @@ public enum AgentGuest {
         /// A check of the build's own products failed.
         case selfCheckFailed(String)
 
+        /// True for the failures that say "this machine cannot build the guest" rather than "the build is wrong":
+        /// a package apt cannot find or fetch, a missing tool, a failing `apt-get`.
+        public var meansUnsupported: Bool {
+            switch self {
+            case .missingTool, .packageUnavailable: true
+            case .commandFailed(let command, _, _): command.hasPrefix("apt-get")
+            case .missingFile, .libraryNotFound, .selfCheckFailed: false
+            }
+        }
+
         public var description: String {
             switch self {
             case .missingTool(let t): "missing host tool: \(t)"

@@ -86,4 +86,40 @@ public struct GuestAgentClient: Sendable {
             if (chunk["eof"] as? Bool) == true || bytes.isEmpty { return data }
         }
     }
+
+    /// What a program run by `exec` did.
+    public struct ExecResult: Sendable {
+        /// Its exit status.
+        public var exitCode: Int
+        /// Its standard output.
+        public var stdout: Data
+        /// Its standard error.
+        public var stderr: Data
+        /// Standard output as text.
+        public var output: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs a program inside the guest and waits for it (`guest-exec` with `capture-output`, then
+    /// `guest-exec-status` every 50 ms until it has exited or `timeout` has passed).
+    public func exec(_ path: String, arguments: [String] = [], timeout: Duration = .seconds(30)) throws -> ExecResult {
+        let started = try call("guest-exec", arguments: ["path": path, "arg": arguments, "capture-output": true])
+        guard let pid = (started as? [String: Any])?["pid"] as? Int else {
+            throw ProtocolError(command: "guest-exec", problem: "no pid in the reply")
+        }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            guard let status = try call("guest-exec-status", arguments: ["pid": pid]) as? [String: Any] else {
+                throw ProtocolError(command: "guest-exec-status", problem: "reply is no object")
+            }
+            if status["exited"] as? Bool == true {
+                func bytes(_ key: String) -> Data { (status[key] as? String).flatMap { Data(base64Encoded: $0) } ?? Data() }
+                return ExecResult(exitCode: status["exitcode"] as? Int ?? (status["signal"] as? Int).map { 128 + $0 } ?? -1,
+                                  stdout: bytes("out-data"), stderr: bytes("err-data"))
+            }
+            if ContinuousClock.now >= deadline {
+                throw ProtocolError(command: "guest-exec \(path)", problem: "still running after \(timeout)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
 }

@@ -73,9 +73,11 @@ public final class AgentGuestDomain: @unchecked Sendable {
     ///   - namePrefix: starts the domain and file names (`rewind-<helper>-…`).
     ///   - accelerator: `.kvm` or `.tcg`; nil detects it (KVM when /dev/kvm opens and libvirt offers it).
     ///   - memoryMiB: the guest's RAM.
-    ///   - kernelArguments: extra kernel command line options (`rewind.interval_ms=N`, …).
+    ///   - kernelArguments: extra kernel command line options (`rewind.interval_ms=N`, `rewind.workload=0`, …).
+    ///   - dataDisk: the qcow2 file to copy as the data disk instead of the image's empty one (for example the
+    ///     base of a snapshot, to look at what it holds).
     public init(image: GuideImage, connection: Connection, namePrefix: String, accelerator: Accelerator? = nil,
-                memoryMiB: Int = 128, kernelArguments: [String] = []) throws {
+                memoryMiB: Int = 128, kernelArguments: [String] = [], dataDisk: URL? = nil) throws {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         name = "\(namePrefix)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
         self.connection = connection
@@ -88,7 +90,7 @@ public final class AgentGuestDomain: @unchecked Sendable {
         consoleLog = dir.appendingPathComponent("\(name)-console.log")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         do {
-            try FileManager.default.copyItem(at: image.dataDisk, to: diskCopy)
+            try FileManager.default.copyItem(at: dataDisk ?? image.dataDisk, to: diskCopy)
             let xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
                                            type: chosen == .kvm ? "kvm" : "qemu", memoryMiB: memoryMiB,
                                            kernelArguments: kernelArguments)

@@ -111,6 +111,8 @@ extension GuestCommand {
             let image: GuideImage
             do {
                 image = try cache.image()
+            } catch let error as AgentGuest.BuildError where !error.meansUnsupported {
+                throw failure("guest build: \(error)")
             } catch {
                 throw unsupported("cannot build the guest: \(error)")
             }
