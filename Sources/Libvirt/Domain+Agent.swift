@@ -8,7 +8,8 @@ extension Domain {
     public enum AgentTimeout: Sendable, Hashable {
         /// Waits until the agent answers, however long it takes (`VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK`).
         case block
-        /// libvirt's default wait, 5 seconds in libvirt 9.0 (`VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT`).
+        /// The domain's agent timeout: 5 seconds in libvirt 9.0 unless changed with
+        /// `virDomainAgentSetResponseTimeout` (`VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT`).
         case `default`
         /// Sends the command and returns without waiting for a reply (`VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT`).
         case noWait
@@ -36,7 +37,7 @@ extension Domain {
     /// (`{"error":…}`) is raised as a `LibvirtError` too, with the agent's description in its message.
     ///
     /// libvirt does not interpret the command, so its effect is not reflected in libvirt's own view of the domain:
-    /// the domain is marked tainted (`custom-ga-command`). Prefer the dedicated APIs (for example
+    /// the domain is marked tainted (`custom-ga-command` in its QEMU log). Prefer the dedicated APIs (for example
     /// `virDomainFSFreeze`) where one exists.
     ///
     /// ```swift

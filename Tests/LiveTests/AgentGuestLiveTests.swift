@@ -74,6 +74,9 @@ struct AgentGuestLiveTests {
         #expect {
             try guest.domain.qemuAgentCommand(#"{"execute":"guest-no-such-command"}"#)
         } throws: { ($0 as? LibvirtError)?.message.contains("guest-no-such-command") == true }
+        // A raw agent command taints the domain.
+        let qemuLog = (try? String(contentsOfFile: "/var/log/libvirt/qemu/\(guest.name).log", encoding: .utf8)) ?? ""
+        #expect(qemuLog.contains("custom-ga-command"))
 
         let check = try guest.freezeCheck(hold: .seconds(1))
         print(String(format: "freeze %d fs in %@ (status %@), thaw %d fs; frozen window %@, outer %@; largest workload gap %.3f s; %d → %d records, median period %.2f ms",
@@ -206,5 +209,22 @@ struct AgentGuestLiveTests {
             #expect(log.records.count <= running.records.count)
             if quiesced { #expect(log.isConsistent, "\(log.problems.prefix(5))") }
         }
+    }
+
+    @Test("Without an agent channel a raw agent command fails at once with VIR_ERR_ARGUMENT_UNSUPPORTED")
+    func noChannel() throws {
+        let connection = try Connection(uri: LiveHost.uri)
+        let name = "rewind-guest-nochannel-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let domain = try connection.createDomain(xml: """
+            <domain type='qemu'><name>\(name)</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+            <os><type arch='x86_64' machine='q35'>hvm</type></os>
+            <devices><memballoon model='none'/></devices></domain>
+            """)
+        defer { try? domain.destroy() }
+        let started = ContinuousClock.now
+        #expect {
+            try domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: .seconds(5))
+        } throws: { ($0 as? LibvirtError)?.code == .argumentUnsupported }
+        #expect(ContinuousClock.now - started < .seconds(2))
     }
 }
