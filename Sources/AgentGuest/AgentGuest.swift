@@ -40,6 +40,7 @@ public enum AgentGuest {
             }
         }
 
+        /// A one-line account of the failure (the command and its standard error for a failed command).
         public var description: String {
             switch self {
             case .missingTool(let t): "missing host tool: \(t)"

@@ -9,6 +9,7 @@ public struct PackageVersion: Codable, Sendable, Hashable, CustomStringConvertib
     /// Whether the files come from the host's installed package (`installed`) or from a downloaded `.deb`
     /// unpacked in the build directory (`downloaded`).
     public var origin: String
+    /// `name version (origin)`.
     public var description: String { "\(name) \(version) (\(origin))" }
 }
 

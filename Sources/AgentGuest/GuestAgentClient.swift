@@ -18,6 +18,7 @@ public struct GuestAgentClient: Sendable {
         public var command: String
         /// What was wrong with the reply.
         public var problem: String
+        /// The problem and the command that met it.
         public var description: String { "guest agent: \(problem) (command \(command))" }
     }
 

@@ -32,6 +32,7 @@ public struct WorkloadLog: Sendable {
         /// The file ends with `bytes` bytes that are not a whole record.
         case tornTail(bytes: Int)
 
+        /// The problem and where it is in the file.
         public var description: String {
             switch self {
             case .badRecord(let o): "bad record at byte \(o)"

@@ -13,6 +13,7 @@ public enum AgentGuestError: Error, CustomStringConvertible {
     /// The workload log did not reach the expected number of records in time.
     case workloadStalled(domain: String, records: Int, console: String)
 
+    /// What went wrong, with the tail of the serial console.
     public var description: String {
         switch self {
         case .stopped(let d, let c):
