@@ -35,8 +35,11 @@ let package = Package(
         .target(name: "Libvirt", dependencies: ["CLibvirt", "CLibvirtQemu", "RewindXML"]),
         .target(name: "NBD", dependencies: ["CNBD"]),
 
+        // The agent guest: a tiny Linux guest running qemu-guest-agent, built from Debian packages (Foundation only).
+        .target(name: "AgentGuest", dependencies: []),
+
         // Lab fixtures (what guide snippets call) and the guide model.
-        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML"]),
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
         // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).
@@ -50,7 +53,7 @@ let package = Package(
 
         // The command line tool: a thin layer over the libraries.
         .executableTarget(name: "rewind", dependencies: [
-            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site", "LiveHost",
+            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site", "LiveHost", "AgentGuest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,7 +62,8 @@ let package = Package(
         .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
-        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML"]),
+        .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,200 @@
+import AgentGuest
+import Foundation
+import Libvirt
+import LiveHost
+import Synchronization
+
+/// Why an agent guest did not come up.
+public enum AgentGuestError: Error, CustomStringConvertible {
+    /// The domain stopped before its agent answered (a kernel panic reboots, and a reboot stops the domain).
+    case stopped(domain: String, console: String)
+    /// The agent did not answer within the time allowed.
+    case agentTimeout(domain: String, seconds: Double, lastError: String, console: String)
+    /// The workload log did not reach the expected number of records in time.
+    case workloadStalled(domain: String, records: Int, console: String)
+
+    /// What went wrong, with the tail of the serial console.
+    public var description: String {
+        switch self {
+        case .stopped(let d, let c):
+            "\(d) stopped before its guest agent answered; console tail:\n\(c)"
+        case .agentTimeout(let d, let s, let e, let c):
+            "\(d): no answer from the guest agent after \(String(format: "%.1f", s)) s (last error: \(e)); console tail:\n\(c)"
+        case .workloadStalled(let d, let n, let c):
+            "\(d): the workload log has only \(n) records; console tail:\n\(c)"
+        }
+    }
+}
+
+/// A running agent guest: a transient domain booted from a built `GuideImage` (direct kernel boot) with its own
+/// copy of the data disk under /var/lib/libvirt/images/rewind/. The guest runs `qemu-guest-agent` and a workload
+/// that appends a record to /data/workload.log every 5 ms.
+///
+/// `cleanUp()` (also run by `deinit`) destroys the domain and deletes the disk copy and the console log.
+///
+/// ```swift
+/// let image = try AgentGuest.build(cacheDir: cache)
+/// let guest = try AgentGuestDomain(image: image, connection: conn, namePrefix: "rewind-guest-demo")
+/// defer { guest.cleanUp() }
+/// let ready = try guest.waitForAgent()            // boot to first answered guest-ping
+/// let n = try guest.domain.freezeFilesystems()    // 1: /data
+/// try guest.domain.thawFilesystems()
+/// ```
+public final class AgentGuestDomain: @unchecked Sendable {
+    /// Where disk copies and console logs go.
+    public static let imageDirectory = LiveHost.imageDirectory
+
+    /// The domain name, `<namePrefix>-<8 random hex digits>`.
+    public let name: String
+    /// KVM or TCG.
+    public let accelerator: Accelerator
+    /// The guest's RAM in MiB.
+    public let memoryMiB: Int
+    /// The domain's own copy of the image's data disk.
+    public let diskCopy: URL
+    /// The serial console's log file.
+    public let consoleLog: URL
+    /// The connection the domain lives on.
+    public let connection: Connection
+    /// The transient domain.
+    public let domain: Domain
+    /// When `virDomainCreateXML` was called.
+    public let startedAt: ContinuousClock.Instant
+    /// How long `virDomainCreateXML` took (QEMU started, guest CPUs running).
+    public let createDuration: Duration
+    /// The guest agent, over `virDomainQemuAgentCommand`.
+    public let agent: GuestAgentClient
+    private let cleaned = Mutex(false)
+
+    /// Copies the data disk and creates (starts) the transient domain.
+    ///
+    /// - Parameters:
+    ///   - image: a built guest.
+    ///   - connection: usually `qemu:///system`.
+    ///   - namePrefix: starts the domain and file names (`rewind-<helper>-…`).
+    ///   - accelerator: `.kvm` or `.tcg`; nil detects it (KVM when /dev/kvm opens and libvirt offers it).
+    ///   - memoryMiB: the guest's RAM.
+    ///   - kernelArguments: extra kernel command line options (`rewind.interval_ms=N`, `rewind.workload=0`, …).
+    ///   - dataDisk: the qcow2 file to copy as the data disk instead of the image's empty one (for example the
+    ///     base of a snapshot, to look at what it holds).
+    public init(image: GuideImage, connection: Connection, namePrefix: String, accelerator: Accelerator? = nil,
+                memoryMiB: Int = 128, kernelArguments: [String] = [], dataDisk: URL? = nil) throws {
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        name = "\(namePrefix)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
+        self.connection = connection
+        self.memoryMiB = memoryMiB
+        let chosen = try accelerator ?? Self.preferredAccelerator(connection: connection).accelerator
+        guard chosen != .none else { throw LibvirtError(code: .noSupport, message: "\(connection.uri) offers neither kvm nor qemu guests") }
+        self.accelerator = chosen
+        let dir = URL(fileURLWithPath: Self.imageDirectory, isDirectory: true)
+        diskCopy = dir.appendingPathComponent("\(name)-data.qcow2")
+        consoleLog = dir.appendingPathComponent("\(name)-console.log")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.copyItem(at: dataDisk ?? image.dataDisk, to: diskCopy)
+            let xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
+                                           type: chosen == .kvm ? "kvm" : "qemu", memoryMiB: memoryMiB,
+                                           kernelArguments: kernelArguments)
+            startedAt = .now
+            domain = try connection.createDomain(xml: xml)
+            createDuration = .now - startedAt
+        } catch {
+            try? FileManager.default.removeItem(at: diskCopy)
+            try? FileManager.default.removeItem(at: consoleLog)
+            throw error
+        }
+        let dom = domain
+        agent = GuestAgentClient { command, seconds in
+            try dom.qemuAgentCommand(command, timeout: .seconds(max(seconds, 1)))
+        }
+    }
+
+    deinit { cleanUp() }
+
+    /// Whether this host's KVM is `kvm_pvm` (a software "pagetable-based" KVM, no hardware virtualization):
+    /// the module is loaded and neither `kvm_intel` nor `kvm_amd` is.
+    public static var kvmIsPVM: Bool {
+        let fm = FileManager.default
+        return fm.fileExists(atPath: "/sys/module/kvm_pvm")
+            && !fm.fileExists(atPath: "/sys/module/kvm_intel") && !fm.fileExists(atPath: "/sys/module/kvm_amd")
+    }
+
+    /// The accelerator the agent guest boots with when none is asked for, and why.
+    ///
+    /// KVM when /dev/kvm opens and libvirt offers `kvm` domains, except on a PVM host: there an unmodified
+    /// Linux kernel (Debian's) runs its first instructions and then crawls — every first touch of a page costs
+    /// milliseconds, and the kernel had not printed a line after ten minutes — while TCG boots the guest to its
+    /// agent in seconds. Otherwise TCG when libvirt offers `qemu` domains.
+    public static func preferredAccelerator(connection: Connection) throws -> (accelerator: Accelerator, reason: String) {
+        let detected = Accelerator.detect(capabilities: try connection.capabilitiesXML(),
+                                          kvmDeviceUsable: Accelerator.deviceUsable())
+        switch detected {
+        case .kvm where kvmIsPVM:
+            return (.tcg, "KVM here is kvm_pvm (no hardware virtualization), far too slow for a Linux guest: using TCG")
+        case .kvm: return (.kvm, "KVM: /dev/kvm works and libvirt offers kvm domains")
+        case .tcg: return (.tcg, "no usable KVM: TCG")
+        case .none: return (.none, "\(connection.uri) offers neither kvm nor qemu domains")
+        }
+    }
+
+    /// Polls `guest-ping` until the agent answers and returns the time since the domain was created.
+    /// Fails early, with the console's tail, if the domain stops.
+    public func waitForAgent(timeout: Duration = .seconds(90), poll: Duration = .milliseconds(50)) throws -> Duration {
+        let deadline = ContinuousClock.now + timeout
+        var lastError = ""
+        while true {
+            do {
+                try agent.ping(timeoutSeconds: 1)
+                return .now - startedAt
+            } catch {
+                lastError = "\(error)"
+            }
+            if (try? domain.isActive()) != true { throw AgentGuestError.stopped(domain: name, console: consoleTail()) }
+            if ContinuousClock.now >= deadline {
+                throw AgentGuestError.agentTimeout(domain: name, seconds: AgentGuest.seconds(timeout),
+                                                   lastError: lastError, console: consoleTail())
+            }
+            Thread.sleep(forTimeInterval: AgentGuest.seconds(poll))
+        }
+    }
+
+    /// Reads the workload's log through the agent (`guest-file-open`/`read`/`close`; not while frozen).
+    public func readWorkloadLog() throws -> WorkloadLog {
+        WorkloadLog(data: try agent.readFile(AgentGuest.workloadLogPath))
+    }
+
+    /// Waits until the workload log holds at least `records` records, and returns it.
+    public func waitForWorkload(records: Int = 10, timeout: Duration = .seconds(30)) throws -> WorkloadLog {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let log = try? readWorkloadLog()
+            if let log, log.records.count >= records { return log }
+            if ContinuousClock.now >= deadline {
+                throw AgentGuestError.workloadStalled(domain: name, records: log?.records.count ?? 0, console: consoleTail())
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// The serial console so far.
+    public func consoleText() -> String {
+        (try? String(contentsOf: consoleLog, encoding: .utf8)) ?? ""
+    }
+
+    /// The last `lines` lines of the serial console.
+    public func consoleTail(lines: Int = 30) -> String {
+        consoleText().split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// Destroys the domain if it still runs and deletes the disk copy and the console log. Safe to call twice.
+    public func cleanUp() {
+        let first = cleaned.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        if (try? domain.isActive()) == true { try? domain.destroy() }
+        try? FileManager.default.removeItem(at: diskCopy)
+        try? FileManager.default.removeItem(at: consoleLog)
+    }
+}

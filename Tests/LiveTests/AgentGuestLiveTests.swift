@@ -1,0 +1,230 @@
+import AgentGuest
+import Foundation
+import Lab
+import Libvirt
+import LiveHost
+import Testing
+
+// Live tier for the agent guest: qemu:///system, enabled with REWIND_LIVE=1. Each test builds the guest (or
+// reuses the cached build in <project>/.rewind/guest), boots a transient domain `rewind-guest-<case>-<random>`
+// with its own copy of the data disk under /var/lib/libvirt/images/rewind/, and removes the domain and its
+// files when it ends, failed or not.
+
+private let agentLiveEnabled = ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"
+
+/// The project's cached agent guest, built once per test process.
+private let agentGuestImage: Result<GuideImage, any Error> = Result {
+    let here = URL(fileURLWithPath: #filePath)
+    guard let root = AgentGuest.projectRoot(startingAt: here.deletingLastPathComponent()) else {
+        throw CocoaError(.fileNoSuchFile)
+    }
+    let started = ContinuousClock.now
+    let image = try AgentGuest.build(cacheDir: AgentGuest.defaultCacheDirectory(projectRoot: root))
+    print(String(format: "agent guest %@: %@ in %.2f s; kernel %.1f MiB, initramfs %.1f MiB (%.1f MiB cpio), data disk %.1f MiB",
+                 String(image.key.prefix(12)), image.reused ? "cache hit" : "built",
+                 AgentGuest.seconds(ContinuousClock.now - started), Double(image.sizes.kernel) / 1_048_576,
+                 Double(image.sizes.initramfs) / 1_048_576, Double(image.sizes.initramfsUncompressed) / 1_048_576,
+                 Double(image.sizes.dataDiskFile) / 1_048_576))
+    return image
+}
+
+/// The cached guest; where this machine cannot build it (no package, no apt), the test is cancelled (reported
+/// as skipped) with the reason: the agent tier is unsupported here.
+private func guestImage() throws -> GuideImage {
+    do {
+        return try agentGuestImage.get()
+    } catch let error as AgentGuest.BuildError where error.meansUnsupported {
+        try Test.cancel("agent tier unsupported here: cannot build the guest: \(error)")
+    }
+}
+
+/// A booted agent guest; where libvirt cannot create the domain at all, the test is cancelled with the reason.
+private func bootGuest(_ image: GuideImage, _ connection: Connection, _ prefix: String, accelerator: Accelerator,
+                       memoryMiB: Int = 128) throws -> AgentGuestDomain {
+    do {
+        return try AgentGuestDomain(image: image, connection: connection, namePrefix: prefix,
+                                    accelerator: accelerator, memoryMiB: memoryMiB)
+    } catch let error as LibvirtError {
+        try Test.cancel("agent tier unsupported here: cannot start the guest (\(accelerator)): \(error)")
+    }
+}
+
+private func seconds(_ d: Duration) -> String { String(format: "%.2f s", AgentGuest.seconds(d)) }
+
+@Suite("Agent guest (live QEMU)", .serialized, .enabled(if: agentLiveEnabled))
+struct AgentGuestLiveTests {
+    @Test("The guest boots, its agent answers, a freeze holds the workload's writes until the thaw")
+    func freezeThaw() throws {
+        let image = try guestImage()
+        let connection = try Connection(uri: LiveHost.uri)
+        let (accelerator, why) = try AgentGuestDomain.preferredAccelerator(connection: connection)
+        let guest = try bootGuest(image, connection, "rewind-guest-freeze", accelerator: accelerator)
+        defer { guest.cleanUp() }
+
+        // Right after the start the agent has not opened its port yet: libvirt says so without waiting.
+        #expect {
+            try guest.domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: .seconds(1))
+        } throws: { ($0 as? LibvirtError)?.code == .agentUnresponsive }
+
+        let ready = try guest.waitForAgent()
+        print("agent guest \(guest.name): \(accelerator) (\(why)); created in \(seconds(guest.createDuration)), agent ready \(seconds(ready)) after create")
+        #expect(try guest.domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#) == #"{"return":{}}"#)
+        #expect(try guest.agent.version().hasPrefix("7."))
+        // An error from the agent itself becomes a LibvirtError carrying the agent's words.
+        #expect {
+            try guest.domain.qemuAgentCommand(#"{"execute":"guest-no-such-command"}"#)
+        } throws: { ($0 as? LibvirtError)?.message.contains("guest-no-such-command") == true }
+        // A raw agent command taints the domain.
+        let qemuLog = (try? String(contentsOfFile: "/var/log/libvirt/qemu/\(guest.name).log", encoding: .utf8)) ?? ""
+        #expect(qemuLog.contains("custom-ga-command"))
+
+        let check = try guest.freezeCheck(hold: .seconds(1))
+        print(String(format: "freeze %d fs in %@ (status %@), thaw %d fs; frozen window %@, outer %@; largest workload gap %.3f s; %d → %d records, median period %.2f ms",
+                     check.frozen, seconds(check.freezeCall), check.statusWhileFrozen, check.thawed,
+                     seconds(check.frozenWindow), seconds(check.outerWindow), check.largestGap?.seconds ?? -1,
+                     check.before.records.count, check.after.records.count,
+                     Double(check.after.medianGapNanoseconds ?? 0) / 1e6))
+        #expect(check.frozen >= 1)
+        #expect(check.statusWhileFrozen == "frozen")
+        #expect(check.thawed == check.frozen)
+        #expect(try guest.agent.freezeStatus() == "thawed")
+        #expect(check.before.isConsistent && check.after.isConsistent, "\(check.after.problems.prefix(5))")
+        #expect(check.after.records.count > check.before.records.count)
+        #expect(check.gapMatchesFreeze())
+        // Apart from the freeze the workload keeps its 5 ms period (wide bounds: TCG on a busy 2-core host).
+        let period = try #require(check.after.medianGapNanoseconds)
+        #expect(period >= 4_000_000 && period <= 50_000_000)
+
+        // After the thaw the workload goes on.
+        let later = try guest.waitForWorkload(records: check.after.records.count + 20)
+        #expect(later.isConsistent)
+
+        let disk = guest.diskCopy.path, console = guest.consoleLog.path, name = guest.name
+        guest.cleanUp()
+        #expect(!FileManager.default.fileExists(atPath: disk))
+        #expect(!FileManager.default.fileExists(atPath: console))
+        #expect(throws: LibvirtError.self) { try connection.lookupDomain(name: name) }
+    }
+
+    @Test("Boot time to the first guest-ping under TCG, and how much RAM the guest needs")
+    func bootTimeTCG() throws {
+        let image = try guestImage()
+        let connection = try Connection(uri: LiveHost.uri)
+        for memory in [128, 96] {
+            let guest = try bootGuest(image, connection, "rewind-guest-tcg", accelerator: .tcg, memoryMiB: memory)
+            defer { guest.cleanUp() }
+            let ready = try guest.waitForAgent(timeout: .seconds(120))
+            let log = try guest.waitForWorkload(records: 5)
+            print("TCG, \(memory) MiB: agent ready \(seconds(ready)) after create (create \(seconds(guest.createDuration))); workload \(log.records.count) records")
+            #expect(ready < .seconds(60))
+            #expect(log.isConsistent)
+        }
+    }
+
+    @Test("Boot under KVM: the agent answers, unless KVM is kvm_pvm, where the kernel does not even reach /init in 30 s",
+          .enabled(if: Accelerator.deviceUsable()))
+    func bootTimeKVM() throws {
+        let image = try guestImage()
+        let connection = try Connection(uri: LiveHost.uri)
+        let detected = Accelerator.detect(capabilities: try connection.capabilitiesXML(),
+                                          kvmDeviceUsable: Accelerator.deviceUsable())
+        try #require(detected == .kvm, "no usable KVM on this host")
+        let guest = try bootGuest(image, connection, "rewind-guest-kvm", accelerator: .kvm)
+        defer { guest.cleanUp() }
+        if AgentGuestDomain.kvmIsPVM {
+            // The reason preferredAccelerator picks TCG here: check it still holds.
+            #expect(throws: AgentGuestError.self) { try guest.waitForAgent(timeout: .seconds(30)) }
+            #expect(!guest.consoleText().contains("rewind-guest: init"))
+            print("KVM (kvm_pvm): after 30 s the guest has printed \(guest.consoleText().utf8.count) console bytes and has not reached /init")
+            #expect(try AgentGuestDomain.preferredAccelerator(connection: connection).accelerator == .tcg)
+        } else {
+            let ready = try guest.waitForAgent(timeout: .seconds(60))
+            print("KVM: agent ready \(seconds(ready)) after create (create \(seconds(guest.createDuration)))")
+            #expect(ready < .seconds(30))
+            #expect(try guest.waitForWorkload(records: 5).isConsistent)
+        }
+    }
+
+    @Test("QUIESCE: a disk-only snapshot taken frozen leaves a clean ext4 and a whole log; one taken live needs journal recovery")
+    func quiescedSnapshot() throws {
+        let image = try guestImage()
+        let connection = try Connection(uri: LiveHost.uri)
+        let (accelerator, _) = try AgentGuestDomain.preferredAccelerator(connection: connection)
+        let guest = try bootGuest(image, connection, "rewind-guest-quiesce", accelerator: accelerator)
+        let dir = guest.diskCopy.deletingLastPathComponent()
+        let files = ["q.qcow2", "live.qcow2", "base-q.qcow2", "base-live.qcow2"].map { dir.appendingPathComponent("\(guest.name)-\($0)") }
+        let (overlayQuiesced, overlayLive, baseQuiesced, baseLive) = (files[0], files[1], files[2], files[3])
+        defer {
+            guest.cleanUp()
+            for f in files { try? FileManager.default.removeItem(at: f) }
+        }
+        _ = try guest.waitForAgent()
+        let before = try guest.waitForWorkload(records: 20)
+
+        func snapshot(_ name: String, into overlay: URL, flags: Snapshot.CreateFlags) throws -> Duration {
+            let xml = """
+                <domainsnapshot><name>\(name)</name><disks>
+                <disk name='vda' snapshot='external'><source file='\(overlay.path)'/></disk>
+                </disks></domainsnapshot>
+                """
+            let t0 = ContinuousClock.now
+            _ = try guest.domain.createSnapshot(xml: xml, flags: flags.union([.diskOnly, .atomic, .noMetadata]))
+            return .now - t0
+        }
+        // First with QUIESCE (libvirt freezes through the agent, snapshots, thaws), then without, on top of it.
+        let quiescedCall = try snapshot("quiesced", into: overlayQuiesced, flags: .quiesce)
+        #expect(try guest.agent.freezeStatus() == "thawed")
+        _ = try guest.waitForWorkload(records: before.records.count + 40)
+        let liveCall = try snapshot("live", into: overlayLive, flags: [])
+        let running = try guest.waitForWorkload(records: before.records.count + 60)
+        #expect(running.isConsistent)
+        print("QUIESCE snapshot \(seconds(quiescedCall)), live snapshot \(seconds(liveCall)); workload gap \(String(format: "%.3f s", running.largestGap?.seconds ?? -1))")
+
+        // Each snapshot's view of the disk, as a standalone qcow2: the first is the original copy, the second the
+        // first overlay read through to its backing file. Neither is written any more.
+        for (source, target) in [(guest.diskCopy, baseQuiesced), (overlayQuiesced, baseLive)] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
+            p.arguments = ["convert", "-U", "-O", "qcow2", source.path, target.path]
+            try p.run()
+            p.waitUntilExit()
+            try #require(p.terminationStatus == 0)
+        }
+        guest.cleanUp()
+
+        // Boot each view without the workload and look at it from inside.
+        for (base, quiesced) in [(baseQuiesced, true), (baseLive, false)] {
+            let viewer = try AgentGuestDomain(image: image, connection: connection, namePrefix: "rewind-guest-view",
+                                              accelerator: accelerator, kernelArguments: ["rewind.workload=0"],
+                                              dataDisk: base)
+            defer { viewer.cleanUp() }
+            _ = try viewer.waitForAgent()
+            let dmesg = try viewer.agent.exec("/bin/dmesg").output
+            let ext4 = dmesg.split(separator: "\n").filter { $0.contains("EXT4-fs (vda)") }
+            let log = try viewer.readWorkloadLog()
+            print("\(quiesced ? "QUIESCE" : "live") view: \(log.records.count) records, \(log.problems.count) problems; \(ext4.joined(separator: " | "))")
+            #expect(ext4.contains { $0.contains("mounted filesystem") })
+            #expect(ext4.contains { $0.contains("recovery complete") } == !quiesced)
+            #expect(log.records.count >= before.records.count)
+            #expect(log.records.count <= running.records.count)
+            if quiesced { #expect(log.isConsistent, "\(log.problems.prefix(5))") }
+        }
+    }
+
+    @Test("Without an agent channel a raw agent command fails at once with VIR_ERR_ARGUMENT_UNSUPPORTED")
+    func noChannel() throws {
+        let connection = try Connection(uri: LiveHost.uri)
+        let name = "rewind-guest-nochannel-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        let domain = try connection.createDomain(xml: """
+            <domain type='qemu'><name>\(name)</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+            <os><type arch='x86_64' machine='q35'>hvm</type></os>
+            <devices><memballoon model='none'/></devices></domain>
+            """)
+        defer { try? domain.destroy() }
+        let started = ContinuousClock.now
+        #expect {
+            try domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: .seconds(5))
+        } throws: { ($0 as? LibvirtError)?.code == .argumentUnsupported }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+}
