@@ -48,6 +48,13 @@ public struct SummaryWriter: Sendable {
             lines.append("  " + Self.counts(host.totals))
             lines.append("")
         }
+        if let drift = results.docDrift {
+            lines.append(driftLine(drift))
+        }
+        if let coverage = results.coverage {
+            lines += coverageSection(coverage)
+            lines.append("")
+        }
         if !updatedBlocks.isEmpty {
             lines.append("updated \(updatedBlocks.count) output block\(updatedBlocks.count == 1 ? "" : "s"): "
                          + updatedBlocks.joined(separator: ", "))
@@ -149,6 +156,53 @@ public struct SummaryWriter: Sendable {
             compile += " (" + parts.joined(separator: "; ") + ")"
         }
         return "timings: discovery \(Self.seconds(t.discovery)) · \(compile) · run \(Self.seconds(t.run))"
+    }
+
+    /// `doc drift: 120 libvirt names (45 distinct) checked against libvirt-api.xml, libvirt-qemu-api.xml; 2 marked nonexistent`
+    func driftLine(_ d: DocDrift.Report) -> String {
+        let files = d.apiFiles.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        var line = "doc drift: \(d.references) libvirt name\(d.references == 1 ? "" : "s") (\(d.distinctNames) distinct) "
+            + "checked against \(files.isEmpty ? "no API file" : files.joined(separator: ", "))"
+        if !d.nonexistent.isEmpty { line += "; \(d.nonexistent.count) marked nonexistent" }
+        if !d.problems.isEmpty { line += "; " + paint("\(d.problems.count) unknown", .red) }
+        return line
+    }
+
+    /// The claims coverage: the catalog, each host's passing and findings, and what still waits.
+    ///
+    /// ```text
+    /// claims (Conformance/claims.json): 94 in the catalog, 31 with a snippet, 63 without
+    ///   test:///default (test tier, 24 claims): 12 pass, 1 finding, 0 fail, 2 unsupported
+    ///   findings observed: snap.checkpoint-exclusive, chk.quiesce
+    ///   waiting for an agent guest: chk.quiesce, fs.time-limit
+    /// ```
+    func coverageSection(_ c: ClaimCoverage) -> [String] {
+        var lines = ["claims (\(c.catalog)): \(c.total) in the catalog, \(c.withSnippet) with a snippet, "
+                     + "\(c.withoutSnippet.count) without"]
+        for h in c.hosts {
+            let tier = h.tier.map { "\($0.rawValue) tier, \(h.tierClaims) claim\(h.tierClaims == 1 ? "" : "s")" } ?? "no tier"
+            var counts = "\(h.passing.count) pass, \(h.findings.count) finding\(h.findings.count == 1 ? "" : "s"), "
+            counts += h.failing.isEmpty ? "0 fail" : paint("\(h.failing.count) fail", .red)
+            counts += ", \(h.unsupported.count) unsupported"
+            lines.append("  \(h.uri) (\(tier)): \(counts)")
+            if !h.failing.isEmpty {
+                lines.append("    failing: " + h.failing.joined(separator: ", "))
+            }
+        }
+        var observed: [String] = []
+        for h in c.hosts {
+            for id in h.findings where !observed.contains(id) { observed.append(id) }
+        }
+        if !observed.isEmpty {
+            lines.append("  findings observed: " + observed.joined(separator: ", "))
+        }
+        if !c.waitingForAgent.isEmpty {
+            lines.append("  waiting for an agent guest: " + c.waitingForAgent.joined(separator: ", "))
+        }
+        if verbose, !c.withoutSnippet.isEmpty {
+            lines.append("  without a snippet: " + c.withoutSnippet.joined(separator: ", "))
+        }
+        return lines
     }
 
     /// `12 passed, 1 failed, 1 unsupported, 1 finding, 3 skipped`

@@ -236,15 +236,23 @@ public struct RunResults: Sendable, Codable, Hashable {
     public var compile: CompileReport?
     /// The results per `--connect` host, in the order given.
     public var hosts: [HostResults]
+    /// How much of the claims catalog the run checked (nil when no catalog was loaded; absent in JSON
+    /// written before coverage existed).
+    public var coverage: ClaimCoverage?
+    /// The doc-drift check of the libvirt names the guides use (nil when it did not run).
+    public var docDrift: DocDrift.Report?
 
     /// Creates run results.
     public init(startedAt: Date = Date(), timings: Timings = Timings(), guideErrors: [String] = [],
-                compile: CompileReport? = nil, hosts: [HostResults] = []) {
+                compile: CompileReport? = nil, hosts: [HostResults] = [], coverage: ClaimCoverage? = nil,
+                docDrift: DocDrift.Report? = nil) {
         self.startedAt = startedAt
         self.timings = timings
         self.guideErrors = guideErrors
         self.compile = compile
         self.hosts = hosts
+        self.coverage = coverage
+        self.docDrift = docDrift
     }
 
     /// The counts over all hosts.

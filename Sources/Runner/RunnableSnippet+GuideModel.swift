@@ -26,7 +26,7 @@ extension RunnableSnippet {
         }
         self.init(id: snippet.id, guide: snippet.guide, line: snippet.line, sourceLines: lines, mode: mode,
                   standalone: a.isStandalone, needs: a.needs.map(\.rawValue), expectError: a.expectedError,
-                  timeout: timeout, finding: a.finding, claims: a.claims,
+                  timeout: timeout, finding: a.finding, claims: a.claims, tier: a.tier?.rawValue,
                   expectedOutput: snippet.expectedOutput.map {
                       ExpectedOutput(text: $0.text, masked: $0.isMasked, line: $0.line)
                   })

@@ -74,13 +74,15 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
     public var finding: String?
     /// The claim ids it checks (`claims=`).
     public var claims: [String]
+    /// Where it is meant to run (`tier=test|qemu|agent`), if the fence says.
+    public var tier: String?
     /// The expected output block, if any.
     public var expectedOutput: ExpectedOutput?
 
     /// Creates a runnable snippet.
     public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,
                 standalone: Bool = false, needs: [String] = [], expectError: String? = nil,
-                timeout: Double? = nil, finding: String? = nil, claims: [String] = [],
+                timeout: Double? = nil, finding: String? = nil, claims: [String] = [], tier: String? = nil,
                 expectedOutput: ExpectedOutput? = nil) {
         self.id = id
         self.guide = guide
@@ -93,6 +95,7 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
         self.timeout = timeout
         self.finding = finding
         self.claims = claims
+        self.tier = tier
         self.expectedOutput = expectedOutput
     }
 

@@ -17,7 +17,10 @@ struct VerifyCommand: AsyncParsableCommand {
             Markdown line; there is no per-snippet fallback), then each runs in its own process. Every \
             --connect URI gets its own results from the same build. Unsupported snippets (a declared need the \
             host lacks) do not fail the run; failures, guide errors and build errors do (exit status 1). An \
-            unreachable URI exits with status 2.
+            unreachable URI exits with status 2. Guide errors include claim ids missing from the claims catalog \
+            and libvirt names missing from libvirt-api.xml (doc drift; a guide marks a name that does not exist \
+            on purpose with a "> Nonexistent: `name`" note). The summary ends with the claims coverage: claims \
+            with a snippet, passing and findings per host, and agent-only claims still waiting for an agent guest.
             """)
 
     @Option(name: .customLong("connect"), help: ArgumentHelp("A libvirt URI to run against (repeatable).", valueName: "uri"))
@@ -49,6 +52,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The project root: guide paths are relative to it (default: the current directory).", valueName: "dir"))
     var root: String?
+
+    @Option(help: ArgumentHelp("The claims catalog fences refer to with claims= and finding= (default: <root>/Conformance/claims.json, if present).", valueName: "file"))
+    var claims: String?
 
     @Option(name: .customLong("package-path"), help: ArgumentHelp("The Rewind package the snippets link against (default: the root).", valueName: "dir"))
     var packagePath: String?
@@ -96,6 +102,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         let selected = try selectGuides(set, root: rootURL)
         let snippets = RunnableSnippet.all(in: set).filter { selected.contains($0.guide) }
+        // Claim ids must be in the catalog; libvirt names must exist (doc drift).
+        let checks = GuideChecks.run(guides: set.guides.filter { selected.contains($0.path) }, snippets: snippets,
+                                     root: rootURL, catalog: claims.map { URL(fileURLWithPath: $0) })
         let discovery = seconds(since: discoveryStart)
 
         var config = Verifier.Configuration(
@@ -113,7 +122,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let outcome: Verifier.Outcome
         do {
             outcome = try await Verifier(configuration: config).verify(
-                snippets, discoveryTime: discovery, startedAt: startedAt) { event in
+                snippets, guideErrors: checks.errors, discoveryTime: discovery, startedAt: startedAt) { event in
                 console.progress(event)
             }
         } catch {
@@ -124,7 +133,8 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         console.clearStatus()
 
-        let results = outcome.results
+        var results = outcome.results
+        checks.attach(to: &results, snippets: snippets)
         try writeReports(results)
         if tap != "-" {
             console.out(SummaryWriter(verbose: verbose, color: console.isTerminal(1)).render(results, updatedBlocks: outcome.updatedBlocks))

@@ -1,0 +1,92 @@
+import Foundation
+import GuideModel
+
+/// The checks `rewind verify` makes on the guides themselves before compiling anything: every claim id a
+/// fence names must be in the claims catalog, and every libvirt name a guide writes must exist
+/// (``DocDrift``). Their problems are guide errors: reported with `Guides/x.md:LINE` and failing the run,
+/// while the snippets still compile and run.
+///
+/// ```swift
+/// let checks = GuideChecks.run(guides: guides, snippets: snippets, root: root)
+/// let outcome = try await verifier.verify(snippets, guideErrors: checks.errors)
+/// var results = outcome.results
+/// checks.attach(to: &results, snippets: snippets)
+/// ```
+public struct GuideChecks: Sendable {
+    /// The catalog, when one was found and is valid.
+    public var catalog: ClaimCatalog?
+    /// The catalog's path relative to the root (for reports).
+    public var catalogPath: String?
+    /// What the doc-drift check found (nil when it could not run).
+    public var docDrift: DocDrift.Report?
+    /// Every problem, as `Guides/x.md:LINE: message` (or `file: message`).
+    public var errors: [String] = []
+
+    /// The default catalog, relative to the project root.
+    public static let defaultCatalog = "Conformance/claims.json"
+
+    /// Runs both checks.
+    ///
+    /// - Parameters:
+    ///   - guides: the guides to check for doc drift (the selected ones).
+    ///   - snippets: the snippets whose claim ids to check.
+    ///   - root: the project root (guide paths are relative to it; their text is read from there).
+    ///   - catalog: the claims catalog; nil for `<root>/Conformance/claims.json`, which may then be absent
+    ///     (no coverage). A catalog given explicitly must exist.
+    ///   - api: the libvirt API to check names against; nil for the installed one. An API that cannot be
+    ///     loaded is an error.
+    public static func run(guides: [Guide], snippets: [RunnableSnippet], root: URL, catalog: URL? = nil,
+                           api: LibvirtAPI? = nil) -> GuideChecks {
+        var checks = GuideChecks()
+        let catalogURL = catalog ?? root.appendingPathComponent(defaultCatalog)
+        if catalog != nil || FileManager.default.fileExists(atPath: catalogURL.path) {
+            checks.catalogPath = relative(catalogURL, to: root)
+            do {
+                let loaded = try ClaimCatalog.load(contentsOf: catalogURL)
+                checks.catalog = loaded
+                checks.errors += loaded.unknownReferences(in: snippets)
+            } catch {
+                checks.errors.append(error.description)
+            }
+        }
+
+        let libvirt: LibvirtAPI
+        if let api {
+            libvirt = api
+        } else {
+            do { libvirt = try LibvirtAPI.installed() } catch {
+                checks.errors.append("doc drift: \(error)")
+                return checks
+            }
+        }
+        var sources: [(guide: Guide, source: String)] = []
+        for guide in guides {
+            let url = root.appendingPathComponent(guide.path)
+            do {
+                sources.append((guide, String(decoding: try Data(contentsOf: url), as: UTF8.self)))
+            } catch {
+                checks.errors.append("\(guide.path):1: cannot read the guide for the doc-drift check: \(error.localizedDescription)")
+            }
+        }
+        let report = DocDrift(api: libvirt).check(sources)
+        checks.docDrift = report
+        checks.errors += report.problems
+        return checks
+    }
+
+    /// Adds the claims coverage (joined with the run's verdicts) and the doc-drift report to `results`.
+    public func attach(to results: inout RunResults, snippets: [RunnableSnippet]) {
+        if let catalog, let catalogPath {
+            results.coverage = ClaimCoverage(catalog: catalog, catalogPath: catalogPath, snippets: snippets,
+                                             hosts: results.hosts)
+        }
+        results.docDrift = docDrift
+    }
+
+    static func relative(_ url: URL, to root: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let prefix = root.standardizedFileURL.path.hasSuffix("/") ? root.standardizedFileURL.path
+            : root.standardizedFileURL.path + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+}
