@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // DocC for `rewind site --api` (swift package generate-documentation).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // C system libraries. Each has a tiny shim header and names its Debian package.
@@ -49,7 +51,7 @@ let package = Package(
         // Runner, reports, site.
         .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab"]),
         .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
-        .target(name: "Site", dependencies: ["GuideModel", "Runner", "CCMark"], resources: []),
+        .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab"]),
 
         // The command line tool: a thin layer over the libraries.
         .executableTarget(name: "rewind", dependencies: [
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab"]),
         .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,5 +5,5 @@ struct Rewind: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rewind",
         abstract: "Teaches and checks libvirt's domain state capture APIs.",
-        subcommands: [VerifyCommand.self, CapabilitiesCommand.self, GuestCommand.self, HostCommand.self])
+        subcommands: [VerifyCommand.self, CapabilitiesCommand.self, GuestCommand.self, HostCommand.self, SiteCommand.self])
 }

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Builds the API reference of the package's library modules with DocC, as static files inside the site
+/// (`<output>/api/<Target>/`), by running `swift package generate-documentation` (the swift-docc-plugin).
+///
+/// DocC's static hosting output uses absolute paths under its hosting base path, so the reference works
+/// when the site is served over HTTP at `basePath` (the site's own path on the server, `/` by default);
+/// it is not meant to be opened from `file://`.
+///
+/// ```swift
+/// let links = try APIReference.build(targets: ["Libvirt", "NBD"], root: root, output: site, basePath: "/")
+/// options.apiLinks = links
+/// ```
+public enum APIReference {
+    /// The site path of a target's start page: `api/Libvirt/documentation/libvirt/index.html`.
+    public static func startPage(target: String) -> String {
+        "api/\(target)/documentation/\(target.lowercased())/index.html"
+    }
+
+    /// The links to the references of `targets` that already exist in `output` (built by an earlier run).
+    public static func existingLinks(targets: [String], output: URL) -> [SiteBuilder.APILink] {
+        targets.compactMap { target in
+            let page = startPage(target: target)
+            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page).path) else { return nil }
+            return SiteBuilder.APILink(title: "\(target) API", path: page)
+        }
+    }
+
+    /// Runs DocC for each target, one after the other, printing its output to `log`.
+    ///
+    /// - Returns: a link to each reference, for ``SiteBuilder/Options/apiLinks``.
+    /// - Throws: ``SiteError`` naming the target when `swift package` fails or cannot be started.
+    public static func build(targets: [String], root: URL, output: URL, basePath: String = "/", swift: String = "swift",
+                             log: @escaping @Sendable (String) -> Void = { _ in }) throws(SiteError) -> [SiteBuilder.APILink] {
+        var links: [SiteBuilder.APILink] = []
+        let apiDirectory = output.appendingPathComponent("api")
+        let trimmedBase = basePath.split(separator: "/").joined(separator: "/")
+        for target in targets {
+            let targetOutput = apiDirectory.appendingPathComponent(target)
+            let hostingBase = (trimmedBase.isEmpty ? "" : trimmedBase + "/") + "api/" + target
+            let arguments = ["package", "--disable-sandbox", "--allow-writing-to-directory", apiDirectory.path,
+                             "generate-documentation", "--target", target, "--output-path", targetOutput.path,
+                             "--transform-for-static-hosting", "--hosting-base-path", hostingBase]
+            log("$ \(swift) \(arguments.joined(separator: " "))")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [swift] + arguments
+            process.currentDirectoryURL = root
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            do { try process.run() } catch {
+                throw SiteError(file: target, message: "cannot run swift package generate-documentation: \(error.localizedDescription)")
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            guard process.terminationStatus == 0 else {
+                let tail = text.split(separator: "\n").suffix(20).joined(separator: "\n")
+                throw SiteError(file: target, message: "DocC failed (exit \(process.terminationStatus)):\n\(tail)")
+            }
+            log(text.split(separator: "\n").suffix(3).joined(separator: "\n"))
+            let page = startPage(target: target)
+            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page).path) else {
+                throw SiteError(file: target, message: "DocC finished but \(page) is missing")
+            }
+            links.append(SiteBuilder.APILink(title: "\(target) API", path: page))
+        }
+        return links
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GuideModel
+import Lab
+import Runner
+
+/// Renders one snippet: a header (id, mode, needs, claims), the highlighted code with hidden lines
+/// marked, the copy and hidden-lines buttons, and the verdict on every host.
+struct SnippetRenderer {
+    let snippet: Snippet
+    let page: String
+    let site: SiteContext
+
+    func render() -> String {
+        let anchor = SiteContext.snippetAnchor(snippet.id)
+        let hiddenCount = snippet.lines.filter(\.isHidden).count
+        var out = "<figure class=\"snippet\" id=\"\(HTML.attribute(anchor))\" data-snippet=\"\(HTML.attribute(snippet.id))\">\n"
+        out += "<figcaption class=\"snippet-head\">"
+        out += "<a class=\"snippet-id\" href=\"#\(HTML.attribute(anchor))\" title=\"Link to this snippet\"><code>\(HTML.escape(snippet.id))</code></a>"
+        out += badges()
+        out += "<span class=\"snippet-tools js-only\">"
+        if hiddenCount > 0 {
+            let noun = hiddenCount == 1 ? "line" : "lines"
+            out += "<button type=\"button\" class=\"toggle-hidden\" aria-pressed=\"false\" data-count=\"\(hiddenCount)\" title=\"Show or hide the setup lines the guide hides\">Show \(hiddenCount) hidden \(noun)</button>"
+        }
+        out += "<button type=\"button\" class=\"copy\" title=\"Copy the visible lines\">Copy</button>"
+        out += "</span></figcaption>\n"
+
+        // The code: every line in its own span, hidden ones marked (hidden by CSS, revealed by the toggle).
+        let highlighted = SwiftHighlighter.htmlLines(snippet.sourceCode)
+        out += "<pre class=\"code swift\"><code>"
+        for (index, line) in snippet.lines.enumerated() {
+            let text = index < highlighted.count ? highlighted[index] : ""
+            out += line.isHidden ? "<span class=\"line hidden\">" : "<span class=\"line\">"
+            out += text + "\n</span>"
+        }
+        out += "</code></pre>\n"
+        out += verdicts()
+        out += "</figure>\n"
+        return out
+    }
+
+    /// Small labels: what the runner does with the snippet and what it needs.
+    private func badges() -> String {
+        let a = snippet.attributes
+        var out = ""
+        func badge(_ text: String, _ cls: String, title: String? = nil) {
+            out += "<span class=\"badge \(cls)\"" + (title.map { " title=\"\(HTML.attribute($0))\"" } ?? "") + ">\(HTML.escape(text))</span>"
+        }
+        switch snippet.mode {
+        case .run: break
+        case .compileOnly: badge("compile-only", "b-mode", title: "compiled, not run")
+        case .compileFail(let diagnostic): badge("compile-fail", "b-mode", title: "must fail to compile with: \(diagnostic)")
+        case .ignore: badge("not compiled", "b-mode", title: "shown only")
+        }
+        if let error = a.expectedError { badge("expects \(error)", "b-expect", title: "must end with this libvirt error") }
+        for need in a.needs { badge("needs \(need.rawValue)", "b-needs", title: need.summary) }
+        if let tier = a.tier { badge("tier \(tier.rawValue)", "b-tier") }
+        if let context = snippet.context { badge("context \(context)", "b-context", title: "runs after the setup code of this context") }
+        if let continues = a.continues {
+            out += "<a class=\"badge b-continues\" href=\"#\(HTML.attribute(SiteContext.snippetAnchor(continues)))\" title=\"runs after this snippet, in the same process\">continues <code>\(HTML.escape(continues))</code></a>"
+        }
+        for claim in a.claims {
+            out += "<a class=\"badge b-claim\" href=\"\(HTML.attribute(site.claimHref(claim, from: page)))\" title=\"\(HTML.attribute(site.catalog.claim(id: claim)?.claim ?? "claim"))\">claim <code>\(HTML.escape(claim))</code></a>"
+        }
+        if let finding = a.finding {
+            out += "<a class=\"badge b-finding\" href=\"\(HTML.attribute(site.claimHref(finding, from: page)))\" title=\"shows libvirt deviating from this claim\">finding <code>\(HTML.escape(finding))</code></a>"
+        }
+        return out
+    }
+
+    /// The verdict table: one row per host of the results files.
+    private func verdicts() -> String {
+        let rows = site.results.results(snippet: snippet.id)
+        guard !rows.isEmpty else { return "" }
+        var out = "<div class=\"verdicts\"><table>\n<thead><tr><th>Host</th><th>Verdict</th><th>Time</th><th>Details</th></tr></thead>\n<tbody>\n"
+        for (host, result) in rows {
+            out += "<tr>"
+            out += "<td class=\"host\"><a href=\"\(HTML.attribute(site.hostHref(host.id, from: page)))\" title=\"\(HTML.attribute(host.label))\">\(HTML.escape(host.shortName))</a>"
+            out += "<div class=\"host-label\">\(HTML.escape(host.label))</div></td>"
+            guard let result else {
+                out += "<td><span class=\"verdict v-none\">no result</span></td><td></td><td class=\"muted\">not in \(HTML.escape(host.file))</td></tr>\n"
+                continue
+            }
+            out += "<td>" + Self.verdictBadge(result.verdict) + "</td>"
+            out += "<td class=\"time\">" + (result.duration > 0 ? HTML.escape(Format.seconds(result.duration)) : "") + "</td>"
+            out += "<td class=\"details\">" + Self.details(result) + "</td>"
+            out += "</tr>\n"
+        }
+        out += "</tbody></table></div>\n"
+        return out
+    }
+
+    /// A verdict label: `<span class="verdict v-pass">pass</span>`.
+    static func verdictBadge(_ verdict: Verdict) -> String {
+        "<span class=\"verdict v-\(verdict.rawValue)\">\(verdict.rawValue)</span>"
+    }
+
+    /// Everything a result says beyond its verdict: reason, message, error code, timings, evidence, output.
+    static func details(_ r: SnippetResult) -> String {
+        var out = ""
+        if let reason = r.reason, !reason.isEmpty {
+            out += "<div class=\"reason\">\(HTML.escape(reason))</div>"
+        }
+        if let message = r.message, !message.isEmpty {
+            out += "<div class=\"message\">"
+            if let code = r.errorCode { out += "<code class=\"errcode\">\(HTML.escape(code))</code> " }
+            out += HTML.escape(message)
+            if let location = r.location { out += " <span class=\"muted\">at \(HTML.escape(location))</span>" }
+            out += "</div>"
+        } else if let code = r.errorCode {
+            out += "<div class=\"message\"><code class=\"errcode\">\(HTML.escape(code))</code></div>"
+        }
+        if let phases = r.phases, phases.connect + phases.body + phases.teardown > 0 {
+            out += "<div class=\"phases muted\">connect \(Format.seconds(phases.connect)) · body \(Format.seconds(phases.body)) · teardown \(Format.seconds(phases.teardown))</div>"
+        }
+        if let evidence = r.evidence, !evidence.isEmpty {
+            out += evidenceHTML(evidence)
+        }
+        func block(_ title: String, _ text: String?) {
+            guard let text, !text.isEmpty else { return }
+            out += "<details><summary>\(title)</summary><pre>\(HTML.escape(text))</pre></details>"
+        }
+        block("Output difference", r.diff)
+        block("Standard output", r.stdout)
+        block("Standard error", r.stderr)
+        block("Cleanup", r.cleanup?.joined(separator: "\n"))
+        return out
+    }
+
+    /// Measurements as a list, notes, and events and extents in collapsed tables.
+    static func evidenceHTML(_ e: Evidence) -> String {
+        var out = ""
+        if !e.measurements.isEmpty {
+            out += "<ul class=\"measurements\">"
+            for m in e.measurements {
+                out += "<li><span class=\"m-name\">\(HTML.escape(m.name))</span> <span class=\"m-value\">\(HTML.escape(Format.measurement(m.value, unit: m.unit)))</span></li>"
+            }
+            out += "</ul>"
+        }
+        if !e.notes.isEmpty {
+            out += "<ul class=\"notes\">" + e.notes.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        }
+        if !e.events.isEmpty {
+            out += "<details><summary>\(e.events.count) event\(e.events.count == 1 ? "" : "s")</summary><table class=\"events\"><thead><tr><th>t</th><th>event</th><th>detail</th></tr></thead><tbody>"
+            for ev in e.events {
+                out += "<tr><td>\(HTML.escape(Format.seconds(ev.time)))</td><td>\(HTML.escape(ev.name))</td><td>\(HTML.escape(ev.detail ?? ""))</td></tr>"
+            }
+            out += "</tbody></table></details>"
+        }
+        if !e.extents.isEmpty {
+            out += "<details><summary>\(e.extents.count) extent\(e.extents.count == 1 ? "" : "s")</summary><table class=\"extents\"><thead><tr><th>label</th><th>offset</th><th>length</th></tr></thead><tbody>"
+            for x in e.extents {
+                out += "<tr><td>\(HTML.escape(x.label))</td><td>\(x.offset)</td><td>\(HTML.escape(Format.bytes(x.length)))</td></tr>"
+            }
+            out += "</tbody></table></details>"
+        }
+        return out
+    }
+}

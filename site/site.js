@@ -1,0 +1,210 @@
+// Rewind site: theme toggle, snippet tools (hidden lines, copy), prev/next keys and the static search.
+// Everything here is optional: the pages read fine without JavaScript. No request leaves the site.
+(function () {
+  "use strict";
+  var root = document.body.getAttribute("data-root") || "";
+  var html = document.documentElement;
+
+  // Theme: follows prefers-color-scheme until the reader picks one; the choice is kept in localStorage.
+  function effectiveTheme() {
+    var chosen = html.getAttribute("data-theme");
+    if (chosen) return chosen;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  var toggle = document.getElementById("theme-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var next = effectiveTheme() === "dark" ? "light" : "dark";
+      html.setAttribute("data-theme", next);
+      try { localStorage.setItem("rewind-theme", next); } catch (e) { /* storage may be disabled */ }
+    });
+  }
+
+  // Snippets: the text a reader sees (hidden lines only when revealed), the toggle and the copy button.
+  function visibleCode(figure) {
+    var showHidden = figure.classList.contains("show-hidden");
+    var lines = figure.querySelectorAll("pre code .line");
+    var text = "";
+    for (var i = 0; i < lines.length; i++) {
+      if (!showHidden && lines[i].classList.contains("hidden")) continue;
+      text += lines[i].textContent;
+    }
+    return text;
+  }
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+  document.querySelectorAll("figure.snippet").forEach(function (figure) {
+    var button = figure.querySelector("button.toggle-hidden");
+    if (button) {
+      var count = button.getAttribute("data-count");
+      var noun = count === "1" ? "line" : "lines";
+      button.addEventListener("click", function () {
+        var shown = figure.classList.toggle("show-hidden");
+        button.setAttribute("aria-pressed", shown ? "true" : "false");
+        button.textContent = (shown ? "Hide " : "Show ") + count + " hidden " + noun;
+      });
+    }
+    var copy = figure.querySelector("button.copy");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        copyText(visibleCode(figure)).then(function () {
+          copy.textContent = "Copied";
+        }, function () {
+          copy.textContent = "Copy failed";
+        });
+        setTimeout(function () { copy.textContent = "Copy"; }, 1600);
+      });
+    }
+  });
+
+  // Previous and next page with the arrow keys (not while typing, not with modifiers).
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var target = event.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    if (event.key === "/" && !typing) {
+      var box = document.getElementById("search");
+      if (box) { event.preventDefault(); box.focus(); }
+      return;
+    }
+    if (typing) return;
+    var rel = event.key === "ArrowLeft" ? "prev" : event.key === "ArrowRight" ? "next" : null;
+    if (!rel) return;
+    var link = document.querySelector('link[rel="' + rel + '"]');
+    if (link) { window.location.href = link.href; }
+  });
+
+  // Search: the index is built with the site; it is loaded (as a script, so file:// works too) on first use.
+  var index = null;
+  var loading = null;
+  function loadIndex() {
+    if (index) return Promise.resolve(index);
+    if (window.rewindSearchIndex) { index = window.rewindSearchIndex; return Promise.resolve(index); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + "search-index.js";
+        script.onload = function () { index = window.rewindSearchIndex; resolve(index); };
+        script.onerror = function () { reject(new Error("cannot load the search index")); };
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+  var stopWords = { the: 1, and: 1, of: 1, to: 1, "in": 1, is: 1, it: 1, a: 1, an: 1, that: 1, "for": 1, on: 1,
+    "with": 1, as: 1, be: 1, by: 1, "this": 1, are: 1, or: 1, at: 1, from: 1, its: 1, was: 1, can: 1, "if": 1,
+    not: 1, but: 1, so: 1, "do": 1, no: 1 };
+  function tokenize(text) {
+    var words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
+    return words.filter(function (w) { return w.length >= 2 && !stopWords[w]; });
+  }
+  function search(query) {
+    if (!index) return [];
+    var words = tokenize(query);
+    if (!words.length) return [];
+    var result = null;
+    var scores = {};
+    words.forEach(function (word, n) {
+      var hits = {};
+      (index.tokens[word] || []).forEach(function (s) { hits[s] = 1; scores[s] = (scores[s] || 0) + 2; });
+      if (n === words.length - 1 && word.length >= 2) {
+        for (var key in index.tokens) {
+          if (key.length > word.length && key.lastIndexOf(word, 0) === 0) {
+            index.tokens[key].forEach(function (s) { hits[s] = 1; scores[s] = (scores[s] || 0) + 1; });
+          }
+        }
+      }
+      if (result === null) { result = hits; } else {
+        var both = {};
+        for (var s in result) { if (hits[s]) both[s] = 1; }
+        result = both;
+      }
+    });
+    var list = Object.keys(result || {}).map(Number);
+    list.sort(function (a, b) { return (scores[b] - scores[a]) || (a - b); });
+    return list.slice(0, 20).map(function (s) {
+      var section = index.sections[s];
+      var page = index.pages[section[0]];
+      return { url: root + page[1] + (section[1] ? "#" + encodeURIComponent(section[1]) : ""), page: page[0], title: section[2] };
+    });
+  }
+  var box = document.getElementById("search");
+  var panel = document.getElementById("search-results");
+  function render(results, query) {
+    panel.textContent = "";
+    if (!query.trim()) { panel.hidden = true; return; }
+    if (!results.length) {
+      var empty = document.createElement("div");
+      empty.className = "sr-empty";
+      empty.textContent = "No match for “" + query + "”";
+      panel.appendChild(empty);
+    }
+    results.forEach(function (r, i) {
+      var a = document.createElement("a");
+      a.href = r.url;
+      a.setAttribute("role", "option");
+      if (i === 0) a.className = "active";
+      var title = document.createElement("div");
+      title.textContent = r.title;
+      var page = document.createElement("div");
+      page.className = "sr-page";
+      page.textContent = r.page;
+      a.appendChild(title);
+      a.appendChild(page);
+      panel.appendChild(a);
+    });
+    panel.hidden = false;
+  }
+  if (box && panel) {
+    var run = function () {
+      var query = box.value;
+      loadIndex().then(function () { render(search(query), query); }, function () { render([], query); });
+    };
+    box.addEventListener("focus", function () { loadIndex().catch(function () {}); });
+    box.addEventListener("input", run);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { box.value = ""; panel.hidden = true; return; }
+      var links = panel.querySelectorAll("a");
+      var active = panel.querySelector("a.active");
+      var i = Array.prototype.indexOf.call(links, active);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!links.length) return;
+        if (active) active.classList.remove("active");
+        i = event.key === "ArrowDown" ? Math.min(i + 1, links.length - 1) : Math.max(i - 1, 0);
+        links[i].classList.add("active");
+        links[i].scrollIntoView({ block: "nearest" });
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (active) window.location.href = active.href;
+      }
+    });
+    box.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    document.addEventListener("click", function (event) {
+      if (!box.form.contains(event.target)) panel.hidden = true;
+    });
+  }
+
+  // For tools and the browser test.
+  window.rewindSite = {
+    visibleCode: visibleCode,
+    theme: effectiveTheme,
+    search: function (query) { return loadIndex().then(function () { return search(query); }); }
+  };
+})();
