@@ -26,3 +26,137 @@ struct SiteBuildTests {
         print(report.summary)
     }
 }
+
+@Suite("Site build: failures, conformance, measurements, cache")
+struct SiteBuildDetailTests {
+    @Test("a broken internal link or anchor fails the build, naming the page and the link")
+    func brokenLinks() throws {
+        let guide = """
+            # Broken
+
+            See [nowhere](#no-such-heading), [a missing guide](missing.md) and
+            [a missing anchor](other.md#no-such-anchor), but [this one works](other.md#real).
+            """
+        let other = "# Other\n\n## Real\n"
+        let sample = try SampleProject.make(guides: ["Guides/broken.md": guide, "Guides/other.md": other])
+        defer { sample.remove() }
+        let error = #expect(throws: SiteErrors.self) { try SiteBuilder(options: sample.options).build() }
+        let messages = error?.errors.map(\.description) ?? []
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link '#no-such-heading': no anchor 'no-such-heading' on this page"))
+        #expect(messages.contains { $0.hasPrefix("guides/broken.html (Guides/broken.md): broken link '../../Guides/missing.md': no file ") })
+        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link 'other.html#no-such-anchor': no anchor 'no-such-anchor' in guides/other.html"))
+        #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("_site/index.html").path),
+                "a failed build writes nothing")
+    }
+
+    @Test("guide errors, unreadable results and missing templates fail the build with their file")
+    func inputErrors() throws {
+        let sample = try SampleProject.make(guides: ["Guides/bad.md": "# Bad\n\n```swift id=x neeeds=qemu\nlet a = 1\n```\n"])
+        defer { sample.remove() }
+        let guideError = #expect(throws: SiteErrors.self) { try SiteBuilder(options: sample.options).build() }
+        #expect(guideError?.errors.first?.file == "Guides/bad.md:3", "\(String(describing: guideError))")
+
+        try Data("# Fine\n".utf8).write(to: sample.root.appendingPathComponent("Guides/bad.md"))
+        try Data("{\"hosts\": 3}".utf8).write(to: sample.root.appendingPathComponent("results-test.json"))
+        let resultsError = #expect(throws: SiteErrors.self) { try SiteBuilder(options: sample.options).build() }
+        #expect(resultsError?.errors.first?.file.hasSuffix("results-test.json") == true)
+        #expect(resultsError?.errors.first?.message.hasPrefix("not a results file") == true)
+
+        try FileManager.default.removeItem(at: sample.root.appendingPathComponent("site/site.js"))
+        var options = sample.options
+        options.results = []
+        let templateError = #expect(throws: SiteErrors.self) { try SiteBuilder(options: options).build() }
+        #expect(templateError?.errors.first?.file.hasSuffix("site/site.js") == true)
+    }
+
+    @Test("the conformance page: claims × hosts, links to snippets and to libvirt's sources, coverage, findings")
+    func conformance() throws {
+        let sample = try SampleProject.make()
+        defer { sample.remove() }
+        try SiteBuilder(options: sample.options).build()
+        let html = try sample.read("conformance.html")
+        #expect(html.contains("<tr id=\"claim-snap.create.full-default\">"))
+        #expect(html.contains("<tr id=\"host-h1\">") && html.contains("<tr id=\"host-h2\">"))
+        #expect(html.contains("href=\"https://gitlab.com/libvirt/libvirt/-/blob/v9.0.0/docs/formatsnapshot.rst\""))
+        #expect(html.contains("<a href=\"guides/01-snapshots.html#snippet-snapshot-create\"><code>snapshot-create</code></a>"))
+        #expect(html.contains("<a class=\"cell-mark v-fail\" href=\"guides/02-backup.html#snippet-backup-pull\""))
+        #expect(html.contains("<a class=\"cell-mark v-finding\" href=\"guides/01-snapshots.html#snippet-revert-external\""))
+        #expect(html.contains("<strong>5</strong> of <strong>6</strong> claims have a snippet (83 %)"))
+        #expect(html.contains("<strong>2</strong> of 6 claims pass on at least one host"))
+        #expect(html.contains("Finding:</strong> libvirt 9.0 refuses: &lt;revert to external snapshot not supported yet&gt;"))
+        // A snippet's claims link to the matrix.
+        let guide = try sample.read("guides/01-snapshots.html")
+        #expect(guide.contains("href=\"../conformance.html#claim-snap.create.full-default\""))
+        #expect(guide.contains("<span class=\"verdict v-finding\">finding</span>"))
+        #expect(guide.contains("needs qemu; connection driver is TEST"))
+    }
+
+    @Test("the measurements page has an inline SVG bar chart per measurement name, and no script")
+    func measurements() throws {
+        let sample = try SampleProject.make()
+        defer { sample.remove() }
+        try SiteBuilder(options: sample.options).build()
+        let html = try sample.read("measurements.html")
+        for heading in ["guest pause (ms)", "API latency (ms)", "job duration (s)", "snippet run time (s)"] {
+            #expect(html.contains(">\(heading)<a class=\"permalink\""), "\(heading)")
+        }
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 4)
+        #expect(html.contains("16.2 ms"))
+        #expect(html.contains("snapshot-create · h2 QEMU/kvm"))
+        #expect(EscapingTests.scriptTags(html) == 2)
+    }
+
+    @Test("--edit-base makes absolute edit links; external images become links; no page loads anything from elsewhere")
+    func editBaseAndImages() throws {
+        let guide = "# Pics\n\n![diagram](https://example.org/d.png) and ![local](img/l.png)\n"
+        let sample = try SampleProject.make(guides: ["Guides/pics.md": guide])
+        defer { sample.remove() }
+        try FileManager.default.createDirectory(at: sample.root.appendingPathComponent("Guides/img"), withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4e, 0x47]).write(to: sample.root.appendingPathComponent("Guides/img/l.png"))
+        var options = sample.options
+        options.editBase = "https://gitlab.example/rewind/-/edit/main"
+        try SiteBuilder(options: options).build()
+        let html = try sample.read("guides/pics.html")
+        #expect(html.contains("class=\"edit\" href=\"https://gitlab.example/rewind/-/edit/main/Guides/pics.md\""))
+        #expect(html.contains("<a class=\"external image-link\" rel=\"noopener\" href=\"https://example.org/d.png\">diagram</a>"))
+        #expect(html.contains("<img src=\"../files/Guides/img/l.png\" alt=\"local\">"))
+        #expect(FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("_site/files/Guides/img/l.png").path))
+    }
+
+    @Test("a rebuild after one guide changes renders only that page, and is faster; unchanged files are not rewritten")
+    func incremental() throws {
+        // Twenty guides of realistic size.
+        var guides: [String: String] = [:]
+        for g in 0..<20 {
+            var text = "# Guide \(g)\n\nIntro for guide \(g), see [the next](guide\((g + 1) % 20).md#section-3).\n\n"
+            for s in 0..<10 {
+                text += "## Section \(s)\n\nSome prose about `virDomainSnapshotCreateXML` and *flags* number \(s).\n\n"
+                text += "```swift id=g\(g)-s\(s)\n# let domain = try lab.domain()\nlet snapshot = try domain.createSnapshot(xml: \"<domainsnapshot/>\") // \(s)\nprint(\"\\(snapshot.name)\")\n```\n\n"
+            }
+            guides["Guides/guide\(g).md"] = text
+        }
+        let sample = try SampleProject.make(guides: guides)
+        defer { sample.remove() }
+        var options = sample.options
+        options.results = []
+        let full = try SiteBuilder(options: options).build()
+        #expect(full.rendered == 23 && full.reused == 0)
+        print("full build: \(full.summary)")
+
+        let unchanged = try SiteBuilder(options: options).build()
+        #expect(unchanged.rendered == 0 && unchanged.reused == 23)
+        #expect(unchanged.filesWritten == 0)
+        print("no change: \(unchanged.summary)")
+
+        let changed = sample.root.appendingPathComponent("Guides/guide7.md")
+        try Data((guides["Guides/guide7.md"]! + "\nOne more paragraph.\n").utf8).write(to: changed)
+        let one = try SiteBuilder(options: options).build()
+        print("one guide changed: \(one.summary)")
+        // The changed guide, plus the pages made from every guide (index, conformance, measurements).
+        #expect(one.rendered == 4 && one.reused == 19)
+        #expect(one.timings.render < full.timings.render)
+        #expect(one.filesWritten <= 6)
+        #expect(try sample.read("guides/guide7.html").contains("One more paragraph."))
+    }
+}

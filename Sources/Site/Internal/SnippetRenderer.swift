@@ -72,13 +72,17 @@ struct SnippetRenderer {
     private func verdicts() -> String {
         let rows = site.results.results(snippet: snippet.id)
         guard !rows.isEmpty else { return "" }
+        if rows.allSatisfy({ $0.result == nil }) {
+            let why = snippet.mode == .ignore ? "Shown only: neither compiled nor run." : "No verdict: the results files do not list this snippet."
+            return "<div class=\"verdicts none muted\">\(why)</div>\n"
+        }
         var out = "<div class=\"verdicts\"><table>\n<thead><tr><th>Host</th><th>Verdict</th><th>Time</th><th>Details</th></tr></thead>\n<tbody>\n"
         for (host, result) in rows {
             out += "<tr>"
             out += "<td class=\"host\"><a href=\"\(HTML.attribute(site.hostHref(host.id, from: page)))\" title=\"\(HTML.attribute(host.label))\">\(HTML.escape(host.shortName))</a>"
             out += "<div class=\"host-label\">\(HTML.escape(host.label))</div></td>"
             guard let result else {
-                out += "<td><span class=\"verdict v-none\">no result</span></td><td></td><td class=\"muted\">not in \(HTML.escape(host.file))</td></tr>\n"
+                out += "<td><span class=\"verdict v-none\">no result</span></td><td></td><td class=\"muted\">not in \(HTML.escape((host.file as NSString).lastPathComponent))</td></tr>\n"
                 continue
             }
             out += "<td>" + Self.verdictBadge(result.verdict) + "</td>"

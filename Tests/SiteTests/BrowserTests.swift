@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Site
+
+/// The site in real headless Chromium (`site/browser-test.py`, a CDP client written with Python's standard
+/// library). Runs only with `REWIND_BROWSER=1` (the CI script sets it); needs `chromium` and `python3`.
+@Suite("Browser", .enabled(if: ProcessInfo.processInfo.environment["REWIND_BROWSER"] == "1"))
+struct BrowserTests {
+    /// Screenshots go to the repository's git-ignored `.rewind/screenshots/`.
+    static let screenshots = SampleProject.repository.appendingPathComponent(".rewind/screenshots")
+
+    static func runBrowserTest(site: URL, screenshots: URL, search: String, expect: String,
+                               requireHidden: Bool) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", SampleProject.repository.appendingPathComponent("site/browser-test.py").path,
+                             "--site", site.path, "--screenshots", screenshots.path, "--search", search, "--expect", expect] + (requireHidden ? ["--require-hidden"] : [])
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("every page loads in headless Chromium without errors, light and dark; search, hidden lines, copy, keys, no-JS")
+    func sampleSite() throws {
+        let sample = try SampleProject.make()
+        defer { sample.remove() }
+        let report = try SiteBuilder(options: sample.options).build()
+        print("site: \(report.summary)")
+        let shots = Self.screenshots.appendingPathComponent("sample")
+        try? FileManager.default.removeItem(at: shots)
+        let (status, output) = try Self.runBrowserTest(site: URL(fileURLWithPath: report.output), screenshots: shots,
+                                                       search: "extents", expect: "guides/02-backup.html",
+                                                       requireHidden: true)
+        print(output)
+        #expect(status == 0, "browser test failed:\n\(output)")
+        #expect(output.contains("the search finds 'extents'"))
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: shots.path)) ?? []
+        for page in report.pages {
+            let name = String(page.replacingOccurrences(of: "/", with: "_").dropLast(5))
+            #expect(files.contains(name + "-light.png"), "no light screenshot of \(page)")
+            #expect(files.contains(name + "-dark.png"), "no dark screenshot of \(page)")
+        }
+    }
+
+    @Test("the repository's own guides, when there are any, pass the same browser test")
+    func repositoryGuides() throws {
+        let root = SampleProject.repository
+        let guides = root.appendingPathComponent("Guides")
+        let markdown = (try? FileManager.default.contentsOfDirectory(atPath: guides.path))?.filter { $0.hasSuffix(".md") } ?? []
+        guard !markdown.isEmpty else { return }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-site-guides-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = SiteBuilder.Options(root: root)
+        options.output = output
+        options.cache = nil
+        let report = try SiteBuilder(options: options).build()
+        // A term every guide set has: the title of its first guide.
+        let first = report.pages.first { $0.hasPrefix("guides/") }!
+        let title = try String(contentsOf: output.appendingPathComponent(first), encoding: .utf8)
+            .components(separatedBy: "<h1").dropFirst().first?.components(separatedBy: ">").dropFirst().first?
+            .components(separatedBy: "<").first ?? ""
+        let term = SearchIndex.tokenize(title).max { $0.count < $1.count } ?? "guide"
+        let shots = Self.screenshots.appendingPathComponent("guides")
+        try? FileManager.default.removeItem(at: shots)
+        let (status, text) = try Self.runBrowserTest(site: output, screenshots: shots, search: term, expect: first,
+                                                 requireHidden: false)
+        print(text)
+        #expect(status == 0, "browser test failed:\n\(text)")
+    }
+}

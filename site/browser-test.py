@@ -1,0 +1,538 @@
+#!/usr/bin/env python3
+"""Browser test of a built Rewind site, in real headless Chromium, over the DevTools protocol.
+
+Standard library only: a local HTTP server serves the site on 127.0.0.1, Chromium is started with
+--remote-debugging-port, and a small WebSocket client speaks CDP to one page target.
+
+For every page (every .html under the site, DocC's api/ folder excepted):
+  * it loads without a console error, an uncaught exception, a failed request, an HTTP error status
+    or a request to anywhere but the local server;
+  * a screenshot is saved in light and in dark mode (prefers-color-scheme emulated), and the page
+    background differs between the two.
+Then, once:
+  * the theme toggle switches the theme, stores it in localStorage and the choice survives a reload;
+  * on a page with hidden snippet lines: they are hidden, the copy text leaves them out, the toggle
+    reveals them, and the copy button puts exactly the visible lines on the clipboard;
+  * the search finds a known term and Enter opens the result's page;
+  * the right arrow key opens the next page;
+  * with JavaScript disabled a guide page still shows its content, hides the hidden lines and the
+    script-only controls, and loads without errors.
+
+Prints one `ok - …` / `not ok - …` line per check and a closing `N passed, N failed` line;
+exits 1 when a check fails, 2 when the browser cannot be driven at all.
+"""
+
+import argparse
+import base64
+import functools
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+
+# --- A minimal WebSocket client (RFC 6455), enough for CDP over loopback -------------------------
+
+class WebSocket:
+    def __init__(self, url, timeout=30):
+        parsed = urllib.parse.urlparse(url)
+        self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=timeout)
+        key = base64.b64encode(os.urandom(16)).decode()
+        path = parsed.path + (("?" + parsed.query) if parsed.query else "")
+        request = (f"GET {path} HTTP/1.1\r\nHost: {parsed.hostname}:{parsed.port}\r\n"
+                   "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        self.sock.sendall(request.encode())
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("websocket handshake: connection closed")
+            response += chunk
+        head, _, self.pending = response.partition(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise ConnectionError("websocket handshake refused: " + head.decode(errors="replace"))
+
+    def _read_exact(self, n):
+        while len(self.pending) < n:
+            chunk = self.sock.recv(max(65536, n - len(self.pending)))
+            if not chunk:
+                raise ConnectionError("websocket closed")
+            self.pending += chunk
+        data, self.pending = self.pending[:n], self.pending[n:]
+        return data
+
+    def send(self, text):
+        payload = text.encode()
+        header = bytearray([0x81])
+        n = len(payload)
+        if n < 126:
+            header.append(0x80 | n)
+        elif n < 65536:
+            header.append(0x80 | 126)
+            header += struct.pack(">H", n)
+        else:
+            header.append(0x80 | 127)
+            header += struct.pack(">Q", n)
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(bytes(header) + mask + masked)
+
+    def recv(self, timeout):
+        """One text message, or None when nothing arrives within `timeout` seconds."""
+        self.sock.settimeout(timeout)
+        message = b""
+        try:
+            while True:
+                if not self.pending:
+                    first = self.sock.recv(65536)
+                    if not first:
+                        raise ConnectionError("websocket closed")
+                    self.pending += first
+                b0, b1 = self._read_exact(2)
+                self.sock.settimeout(30)  # the rest of a started frame must come
+                opcode, final = b0 & 0x0F, b0 & 0x80
+                n = b1 & 0x7F
+                if n == 126:
+                    n = struct.unpack(">H", self._read_exact(2))[0]
+                elif n == 127:
+                    n = struct.unpack(">Q", self._read_exact(8))[0]
+                if b1 & 0x80:
+                    mask = self._read_exact(4)
+                    data = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read_exact(n)))
+                else:
+                    data = self._read_exact(n)
+                if opcode == 0x8:
+                    raise ConnectionError("websocket closed by the browser")
+                if opcode == 0x9:  # ping: answer with a pong
+                    self.sock.sendall(bytes([0x8A, 0x80]) + os.urandom(4))
+                    continue
+                if opcode in (0x1, 0x2, 0x0):
+                    message += data
+                    if final:
+                        return message.decode()
+        except socket.timeout:
+            if message:
+                raise
+            return None
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# --- CDP over one browser connection, with one page session ---------------------------------------
+
+class CDP:
+    def __init__(self, ws):
+        self.ws = ws
+        self.next_id = 0
+        self.events = []
+
+    def send(self, method, params=None, session=None, timeout=30):
+        self.next_id += 1
+        my_id = self.next_id
+        message = {"id": my_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self.ws.send(json.dumps(message))
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{method}: no answer in {timeout} s")
+            raw = self.ws.recv(remaining)
+            if raw is None:
+                continue
+            msg = json.loads(raw)
+            if msg.get("id") == my_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error'].get('message')}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def pump(self, seconds):
+        """Collects events for `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            raw = self.ws.recv(remaining)
+            if raw is not None:
+                self.events.append(json.loads(raw))
+
+    def wait_for(self, method, timeout=20, since=0):
+        """Waits for an event named `method` (looking at events from index `since` on)."""
+        deadline = time.monotonic() + timeout
+        checked = since
+        while True:
+            for i in range(checked, len(self.events)):
+                if self.events[i].get("method") == method:
+                    return self.events[i]
+            checked = len(self.events)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no {method} event in {timeout} s")
+            raw = self.ws.recv(remaining)
+            if raw is not None:
+                self.events.append(json.loads(raw))
+
+
+class Page:
+    """One tab: navigation, evaluation, input and the problems seen while it loads."""
+
+    def __init__(self, cdp, session, origin):
+        self.cdp = cdp
+        self.session = session
+        self.origin = origin
+        self.mark = 0
+
+    def send(self, method, params=None, timeout=30):
+        return self.cdp.send(method, params, session=self.session, timeout=timeout)
+
+    def evaluate(self, expression, await_promise=False):
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": await_promise, "userGesture": True})
+        if "exceptionDetails" in result:
+            details = result["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text")
+            raise RuntimeError(f"evaluate {expression[:60]!r}: {text}")
+        return result.get("result", {}).get("value")
+
+    def settle(self, quiet=0.3, limit=8.0):
+        """Waits until no request has been in flight for `quiet` seconds (at most `limit` seconds)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            before = len(self.cdp.events)
+            self.cdp.pump(quiet)
+            pending = set()
+            for e in self.cdp.events[self.mark:]:
+                if e.get("sessionId") != self.session:
+                    continue
+                m, p = e.get("method"), e.get("params", {})
+                if m == "Network.requestWillBeSent":
+                    pending.add(p.get("requestId"))
+                elif m in ("Network.loadingFinished", "Network.loadingFailed"):
+                    pending.discard(p.get("requestId"))
+            if len(self.cdp.events) == before and not pending:
+                return
+
+    def navigate(self, url):
+        self.mark = len(self.cdp.events)
+        self.send("Page.navigate", {"url": url})
+        self.cdp.wait_for("Page.loadEventFired", since=self.mark)
+        self.settle()
+
+    def wait_for_load(self, timeout=10):
+        """After an action that navigates: waits for the new page's load event."""
+        self.cdp.wait_for("Page.loadEventFired", timeout=timeout, since=self.mark)
+        self.settle()
+
+    def problems(self):
+        """Console errors, exceptions, failed or external requests and HTTP errors since the last mark."""
+        found = []
+        for e in self.cdp.events[self.mark:]:
+            if e.get("sessionId") != self.session:
+                continue
+            m, p = e.get("method"), e.get("params", {})
+            if m == "Runtime.exceptionThrown":
+                d = p.get("exceptionDetails", {})
+                found.append("uncaught exception: " + (d.get("exception", {}).get("description") or d.get("text", "")))
+            elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+                args = " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
+                found.append(f"console.{p.get('type')}: {args}")
+            elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
+                entry = p["entry"]
+                found.append(f"console error ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
+            elif m == "Network.requestWillBeSent":
+                url = p.get("request", {}).get("url", "")
+                if not (url.startswith(self.origin + "/") or url.startswith(("data:", "about:", "blob:"))):
+                    found.append("request outside the site: " + url)
+            elif m == "Network.loadingFailed" and not p.get("canceled"):
+                found.append(f"failed request {p.get('requestId')}: {p.get('errorText')} {p.get('blockedReason', '')}".strip())
+            elif m == "Network.responseReceived":
+                status = p.get("response", {}).get("status", 0)
+                if status >= 400:
+                    found.append(f"HTTP {status}: {p['response'].get('url')}")
+        return found
+
+    def click(self, selector):
+        """A real mouse click in the middle of the element (scrolled into view first)."""
+        box = self.evaluate(
+            "(() => { const e = document.querySelector(%s); if (!e) return null; e.scrollIntoView({block: 'center'});"
+            " const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()" % json.dumps(selector))
+        if not box:
+            raise RuntimeError("no element " + selector)
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1})
+
+    def key(self, key, code=None, keycode=0):
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": code or key,
+                                                 "windowsVirtualKeyCode": keycode, "nativeVirtualKeyCode": keycode})
+
+    def media(self, scheme):
+        self.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+
+    def screenshot(self, path):
+        metrics = self.send("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics.get("contentSize")
+        height = min(int(size["height"]) + 1, 8000)
+        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                    "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+
+# --- The site server --------------------------------------------------------------------------------
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    handler = functools.partial(QuietHandler, directory=directory)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def start_chromium(binary, profile):
+    args = [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
+            f"--user-data-dir={profile}", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+            "--disable-background-networking", "--disable-sync", "--disable-component-update",
+            "--disable-default-apps", "--mute-audio", "--hide-scrollbars", "--window-size=1280,900", "about:blank"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    port_file = os.path.join(profile, "DevToolsActivePort")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("chromium exited: " + process.stderr.read().decode(errors="replace")[-2000:])
+        if os.path.exists(port_file):
+            lines = open(port_file).read().split("\n")
+            if len(lines) >= 2 and lines[0].strip():
+                return process, f"ws://127.0.0.1:{lines[0].strip()}{lines[1].strip()}"
+        time.sleep(0.05)
+    raise RuntimeError("chromium did not open its debugging port in 30 s")
+
+
+# --- The checks -------------------------------------------------------------------------------------
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, name, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok - {name}")
+        else:
+            self.failed += 1
+            print(f"not ok - {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        return ok
+
+
+def site_pages(site):
+    pages = []
+    for directory, dirs, files in os.walk(site):
+        rel = os.path.relpath(directory, site)
+        if rel == "api" or rel.startswith("api" + os.sep):
+            dirs[:] = []
+            continue
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".html"):
+                pages.append(os.path.normpath(os.path.join(rel, name)).replace(os.sep, "/"))
+    return sorted(pages, key=lambda p: (p != "index.html", p))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site", required=True, help="the built site folder")
+    parser.add_argument("--screenshots", required=True, help="where to save the screenshots")
+    parser.add_argument("--search", required=True, help="a term the search must find")
+    parser.add_argument("--expect", required=True, help="a site path that must be among the term's results")
+    parser.add_argument("--require-hidden", action="store_true",
+                        help="fail when no page has a snippet with hidden lines (otherwise that check is skipped)")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
+    args = parser.parse_args()
+
+    site = os.path.abspath(args.site)
+    os.makedirs(args.screenshots, exist_ok=True)
+    pages = site_pages(site)
+    results = Results()
+    if not pages:
+        print("not ok - the site has no page")
+        return 1
+
+    server = serve(site)
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    profile = tempfile.mkdtemp(prefix="rewind-chromium-")
+    process = None
+    ws = None
+    try:
+        process, browser_url = start_chromium(args.chromium, profile)
+        ws = WebSocket(browser_url)
+        cdp = CDP(ws)
+        target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        page = Page(cdp, session, origin)
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            page.send(domain + ".enable")
+        page.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        page.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        cdp.send("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+
+        # Every page, light and dark.
+        hidden_page = None
+        for path in pages:
+            name = path.replace("/", "_")[:-5]
+            page.media("light")
+            page.navigate(f"{origin}/{path}")
+            light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            page.screenshot(os.path.join(args.screenshots, f"{name}-light.png"))
+            page.media("dark")
+            page.cdp.pump(0.1)
+            dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            page.screenshot(os.path.join(args.screenshots, f"{name}-dark.png"))
+            problems = page.problems()
+            results.check(not problems, f"{path} loads without console errors or failed requests", "; ".join(problems))
+            results.check(light != dark, f"{path} has a dark mode", f"background {light} in both")
+            title = page.evaluate("document.title")
+            results.check(bool(title), f"{path} has a title")
+            if hidden_page is None and page.evaluate("!!document.querySelector('figure.snippet .line.hidden')"):
+                hidden_page = path
+        page.media("light")
+
+        # The theme toggle, stored across a reload.
+        page.navigate(f"{origin}/{pages[0]}")
+        before = page.evaluate("rewindSite.theme()")
+        page.click("#theme-toggle")
+        after = page.evaluate("rewindSite.theme()")
+        stored = page.evaluate("localStorage.getItem('rewind-theme')")
+        results.check(before == "light" and after == "dark" and stored == "dark", "the theme toggle switches to dark and stores it",
+                      f"before {before}, after {after}, stored {stored}")
+        page.navigate(f"{origin}/{pages[0]}")
+        kept = page.evaluate("[document.documentElement.getAttribute('data-theme'), getComputedStyle(document.body).backgroundColor]")
+        results.check(kept[0] == "dark" and kept[1] != "rgb(255, 255, 255)", "the chosen theme survives a reload", str(kept))
+        page.evaluate("localStorage.removeItem('rewind-theme')")
+
+        # Hidden lines: hidden, left out of the copy, revealed by the toggle; copy puts the visible lines on the clipboard.
+        if hidden_page is None and not args.require_hidden:
+            print("ok - # SKIP no page has a snippet with hidden lines")
+        elif results.check(hidden_page is not None, "some page has a snippet with hidden lines"):
+            page.navigate(f"{origin}/{hidden_page}")
+            page.evaluate("window.__fig = document.querySelector('figure.snippet .line.hidden').closest('figure');"
+                          "window.__fig.id")
+            figure_id = page.evaluate("window.__fig.id")
+            sel = f"#{figure_id}"
+            state = page.evaluate(
+                "(() => { const h = [...__fig.querySelectorAll('.line.hidden')];"
+                " return {display: h.map(l => getComputedStyle(l).display), hidden: h.map(l => l.textContent.trim()),"
+                " visible: rewindSite.visibleCode(__fig)}; })()")
+            results.check(all(d == "none" for d in state["display"]), "hidden snippet lines are hidden", str(state["display"]))
+            leaked = [h for h in state["hidden"] if h and h in state["visible"]]
+            results.check(not leaked, "the copy text leaves hidden lines out", str(leaked))
+            page.click(f"{sel} button.toggle-hidden")
+            shown = page.evaluate("[[...__fig.querySelectorAll('.line.hidden')].map(l => getComputedStyle(l).display),"
+                                  " __fig.querySelector('button.toggle-hidden').getAttribute('aria-pressed')]")
+            results.check(all(d != "none" for d in shown[0]) and shown[1] == "true", "the toggle reveals the hidden lines", str(shown))
+            page.click(f"{sel} button.toggle-hidden")
+            again = page.evaluate("[...__fig.querySelectorAll('.line.hidden')].map(l => getComputedStyle(l).display)")
+            results.check(all(d == "none" for d in again), "the toggle hides them again", str(again))
+            page.click(f"{sel} button.copy")
+            page.cdp.pump(0.3)
+            clipboard = page.evaluate("navigator.clipboard.readText()", await_promise=True)
+            expected = page.evaluate("rewindSite.visibleCode(__fig)")
+            results.check(clipboard == expected and not any(h and h in clipboard for h in state["hidden"]),
+                          "the copy button copies exactly the visible lines", repr(clipboard)[:200])
+            problems = page.problems()
+            results.check(not problems, "the snippet tools cause no errors", "; ".join(problems))
+
+        # Search: a known term, then Enter opens the first result.
+        page.navigate(f"{origin}/index.html")
+        page.click("#search")
+        page.send("Input.insertText", {"text": args.search})
+        hrefs = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not hrefs:
+            page.cdp.pump(0.1)
+            hrefs = page.evaluate("[...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href'))") or []
+        visible = page.evaluate("!document.getElementById('search-results').hidden")
+        results.check(visible and any(args.expect in h for h in hrefs), f"the search finds '{args.search}' in {args.expect}", str(hrefs))
+        if hrefs:
+            first = page.evaluate("document.querySelector('#search-results a').href")
+            page.mark = len(page.cdp.events)
+            page.key("Enter", "Enter", 13)
+            page.wait_for_load()
+            location = page.evaluate("location.href")
+            results.check(location == first, "Enter opens the first search result", f"{location} != {first}")
+            problems = page.problems()
+            results.check(not problems, "the search result page loads without errors", "; ".join(problems))
+
+        # The right arrow key goes to the next page.
+        guide_pages = [p for p in pages if p.startswith("guides/")]
+        start = guide_pages[0] if guide_pages else pages[0]
+        page.navigate(f"{origin}/{start}")
+        next_href = page.evaluate("(document.querySelector('link[rel=next]') || {}).href")
+        if results.check(bool(next_href), f"{start} has a next page"):
+            page.mark = len(page.cdp.events)
+            page.key("ArrowRight", "ArrowRight", 39)
+            page.wait_for_load()
+            results.check(page.evaluate("location.href") == next_href, "the right arrow key opens the next page")
+
+        # Without JavaScript.
+        page.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        page.navigate(f"{origin}/{hidden_page or start}")
+        nojs = page.evaluate(
+            "({js: document.documentElement.classList.contains('js'),"
+            " text: document.querySelector('main').innerText.length,"
+            " jsOnly: [...document.querySelectorAll('.js-only')].map(e => getComputedStyle(e).display),"
+            " hidden: [...document.querySelectorAll('.line.hidden')].map(e => getComputedStyle(e).display)})")
+        page.screenshot(os.path.join(args.screenshots, f"{(hidden_page or start).replace('/', '_')[:-5]}-nojs.png"))
+        results.check(not nojs["js"] and nojs["text"] > 100, "without JavaScript the page shows its content", str(nojs)[:200])
+        results.check(all(d == "none" for d in nojs["jsOnly"]), "without JavaScript the script-only controls are hidden", str(nojs["jsOnly"]))
+        results.check(all(d == "none" for d in nojs["hidden"]), "without JavaScript hidden lines stay hidden", str(nojs["hidden"]))
+        problems = page.problems()
+        results.check(not problems, "without JavaScript the page loads without errors", "; ".join(problems))
+        page.send("Emulation.setScriptExecutionDisabled", {"value": False})
+    except Exception as error:  # the browser could not be driven: report it as a failure
+        results.check(False, "drive headless Chromium", f"{type(error).__name__}: {error}")
+        print(f"{results.passed} passed, {results.failed} failed")
+        return 2
+    finally:
+        if ws:
+            ws.close()
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        server.shutdown()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    print(f"screenshots: {os.path.abspath(args.screenshots)}")
+    print(f"{results.passed} passed, {results.failed} failed")
+    return 0 if results.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
