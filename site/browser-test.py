@@ -370,6 +370,8 @@ def main():
     parser.add_argument("--expect", required=True, help="a site path that must be among the term's results")
     parser.add_argument("--require-hidden", action="store_true",
                         help="fail when no page has a snippet with hidden lines (otherwise that check is skipped)")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="another site path to load and check for errors (e.g. DocC's api/Libvirt/documentation/libvirt/index.html)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     args = parser.parse_args()
 
@@ -419,6 +421,16 @@ def main():
             if hidden_page is None and page.evaluate("!!document.querySelector('figure.snippet .line.hidden')"):
                 hidden_page = path
         page.media("light")
+
+        # Extra pages (the DocC reference): they must load without errors or outside requests too.
+        for path in args.extra:
+            page.navigate(f"{origin}/{path}")
+            page.settle(quiet=0.8)
+            page.screenshot(os.path.join(args.screenshots, path.replace("/", "_").rsplit(".", 1)[0] + ".png"))
+            problems = page.problems()
+            results.check(not problems, f"{path} loads without console errors or failed requests", "; ".join(problems))
+            text = page.evaluate("document.body.innerText.length")
+            results.check(text > 100, f"{path} shows its content", f"{text} characters")
 
         # The theme toggle, stored across a reload.
         page.navigate(f"{origin}/{pages[0]}")

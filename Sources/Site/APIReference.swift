@@ -12,16 +12,17 @@ import Foundation
 /// options.apiLinks = links
 /// ```
 public enum APIReference {
-    /// The site path of a target's start page: `api/Libvirt/documentation/libvirt/index.html`.
+    /// The site path of a target's start page: `api/Libvirt/documentation/libvirt/` (DocC's app wants the
+    /// folder: for `…/index.html` it would fetch `index.html.json`).
     public static func startPage(target: String) -> String {
-        "api/\(target)/documentation/\(target.lowercased())/index.html"
+        "api/\(target)/documentation/\(target.lowercased())/"
     }
 
     /// The links to the references of `targets` that already exist in `output` (built by an earlier run).
     public static func existingLinks(targets: [String], output: URL) -> [SiteBuilder.APILink] {
         targets.compactMap { target in
             let page = startPage(target: target)
-            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page).path) else { return nil }
+            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page + "index.html").path) else { return nil }
             return SiteBuilder.APILink(title: "\(target) API", path: page)
         }
     }
@@ -35,8 +36,15 @@ public enum APIReference {
         var links: [SiteBuilder.APILink] = []
         let apiDirectory = output.appendingPathComponent("api")
         let trimmedBase = basePath.split(separator: "/").joined(separator: "/")
+        do {
+            // DocC moves its archive into place: the parent must exist and the old copy must be gone.
+            try FileManager.default.createDirectory(at: apiDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw SiteError(file: apiDirectory.path, message: "cannot create the API folder: \(error.localizedDescription)")
+        }
         for target in targets {
             let targetOutput = apiDirectory.appendingPathComponent(target)
+            try? FileManager.default.removeItem(at: targetOutput)
             let hostingBase = (trimmedBase.isEmpty ? "" : trimmedBase + "/") + "api/" + target
             let arguments = ["package", "--disable-sandbox", "--allow-writing-to-directory", apiDirectory.path,
                              "generate-documentation", "--target", target, "--output-path", targetOutput.path,
@@ -56,13 +64,21 @@ public enum APIReference {
             process.waitUntilExit()
             let text = String(decoding: data, as: UTF8.self)
             guard process.terminationStatus == 0 else {
-                let tail = text.split(separator: "\n").suffix(20).joined(separator: "\n")
-                throw SiteError(file: target, message: "DocC failed (exit \(process.terminationStatus)):\n\(tail)")
+                let lines = text.split(separator: "\n")
+                let errors = lines.filter { $0.contains("error:") }
+                let shown = (errors.isEmpty ? Array(lines.suffix(20)) : Array(errors.prefix(20))).joined(separator: "\n")
+                throw SiteError(file: target, message: "DocC failed (exit \(process.terminationStatus)):\n\(shown)")
             }
             log(text.split(separator: "\n").suffix(3).joined(separator: "\n"))
             let page = startPage(target: target)
-            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page).path) else {
-                throw SiteError(file: target, message: "DocC finished but \(page) is missing")
+            guard FileManager.default.fileExists(atPath: output.appendingPathComponent(page + "index.html").path) else {
+                throw SiteError(file: target, message: "DocC finished but \(page)index.html is missing")
+            }
+            // DocC's app asks for an optional theme file; an empty one keeps its default look and spares a
+            // failed request.
+            let theme = targetOutput.appendingPathComponent("theme-settings.json")
+            if !FileManager.default.fileExists(atPath: theme.path) {
+                try? Data("{}\n".utf8).write(to: theme)
             }
             links.append(SiteBuilder.APILink(title: "\(target) API", path: page))
         }

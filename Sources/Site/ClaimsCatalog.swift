@@ -8,13 +8,14 @@ import Foundation
 public struct ClaimsCatalog: Sendable, Hashable, Codable {
     /// Where a claim is written in libvirt's source tree.
     public struct Source: Sendable, Hashable, Codable {
-        /// The path in the libvirt repository, e.g. `docs/formatsnapshot.rst`.
-        public var doc: String
-        /// The section (or function) within it, when the catalog names one.
+        /// The path in the libvirt repository, e.g. `docs/formatsnapshot.rst`; nil when the claim comes
+        /// from the implementation or from observation rather than a document (``section`` says which).
+        public var doc: String?
+        /// The section (or function) within it, or where the claim comes from when there is no document.
         public var section: String?
 
         /// Creates a source reference.
-        public init(doc: String, section: String? = nil) {
+        public init(doc: String?, section: String? = nil) {
             self.doc = doc
             self.section = section
         }
@@ -85,9 +86,12 @@ public struct ClaimsCatalog: Sendable, Hashable, Codable {
         claims.first { $0.id == id }
     }
 
-    /// The URL of a libvirt source file at the catalog's version, on libvirt's GitLab.
-    public func sourceURL(_ source: Source) -> String {
+    /// The URL of a libvirt source file at the catalog's version, on libvirt's GitLab (nil when the
+    /// source names no document).
+    public func sourceURL(_ source: Source) -> String? {
+        guard let doc = source.doc, !doc.isEmpty else { return nil }
         let version = libvirt.map { "v" + $0 } ?? "master"
-        return "https://gitlab.com/libvirt/libvirt/-/blob/\(version)/\(source.doc)"
+        let encoded = doc.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? doc
+        return "https://gitlab.com/libvirt/libvirt/-/blob/\(version)/\(encoded)"
     }
 }

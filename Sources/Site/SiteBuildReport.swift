@@ -6,7 +6,9 @@ public struct SiteBuildReport: Sendable, Hashable {
         public var load = 0.0
         /// Rendering pages (or reading them from the cache).
         public var render = 0.0
-        /// Building the search index and checking links.
+        /// Building the search index.
+        public var index = 0.0
+        /// Checking links.
         public var check = 0.0
         /// Writing files.
         public var write = 0.0
@@ -34,6 +36,6 @@ public struct SiteBuildReport: Sendable, Hashable {
     /// `12 pages (3 rendered, 9 cached), 14 files written, in 85 ms`.
     public var summary: String {
         "\(pages.count) pages (\(rendered) rendered, \(reused) cached), \(filesWritten) files written, in \(Format.seconds(duration))"
-            + " [load \(Format.seconds(timings.load)), render \(Format.seconds(timings.render)), check \(Format.seconds(timings.check)), write \(Format.seconds(timings.write))]"
+            + " [load \(Format.seconds(timings.load)), render \(Format.seconds(timings.render)), index \(Format.seconds(timings.index)), check \(Format.seconds(timings.check)), write \(Format.seconds(timings.write))]"
     }
 }

@@ -198,6 +198,7 @@ public struct SiteBuilder: Sendable {
             index.add(title: page.entry.title, path: page.entry.path, sections: page.content.sections)
         }
         let indexJSON = index.json()
+        timings.index = lap()
         var files: [String: Data] = [
             "assets/style.css": Data(templates.css.utf8),
             "assets/site.js": Data(templates.js.utf8),

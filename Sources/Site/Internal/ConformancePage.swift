@@ -135,7 +135,7 @@ struct ConformancePage {
             }
             html += "</tr>\n"
             sections.append(SearchSection(anchor: anchor, title: "Claim \(claim.id)",
-                                          text: [claim.api, claim.claim, claim.finding ?? "", claim.section, claim.source.map(\.doc).joined(separator: " ")].joined(separator: " ")))
+                                          text: [claim.api, claim.claim, claim.finding ?? "", claim.section, claim.source.compactMap(\.doc).joined(separator: " ")].joined(separator: " ")))
         }
         if currentSection != nil { html += "</tbody>\n" }
         html += "</table></div>\n"
@@ -188,10 +188,15 @@ struct ConformancePage {
         guard !claim.source.isEmpty else { return "" }
         var out = "<div class=\"sources\">"
         out += claim.source.map { s in
-            var item = "<a class=\"external\" rel=\"noopener\" href=\"\(HTML.attribute(site.catalog.sourceURL(s)))\"><code>\(HTML.escape(s.doc))</code></a>"
-            if let section = s.section, !section.isEmpty { item += " § \(HTML.escape(section))" }
+            var item = ""
+            if let url = site.catalog.sourceURL(s), let doc = s.doc {
+                item = "<a class=\"external\" rel=\"noopener\" href=\"\(HTML.attribute(url))\"><code>\(HTML.escape(doc))</code></a>"
+                if let section = s.section, !section.isEmpty { item += " § \(HTML.escape(section))" }
+            } else if let section = s.section, !section.isEmpty {
+                item = HTML.escape(section)
+            }
             return item
-        }.joined(separator: " · ")
+        }.filter { !$0.isEmpty }.joined(separator: " · ")
         return out + "</div>"
     }
 

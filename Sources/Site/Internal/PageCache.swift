@@ -27,7 +27,7 @@ struct PageCache: Sendable {
     func store(_ page: CachedPage) {
         guard let data = try? JSONEncoder().encode(page) else { return }
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try? data.write(to: directory.appendingPathComponent(page.key + ".json"), options: .atomic)
+        try? data.write(to: directory.appendingPathComponent(page.key + ".json"))
     }
 
     /// Removes every entry whose key is not in `keys`.
@@ -89,7 +89,7 @@ struct SiteWriter {
             let url = output.appendingPathComponent(file.path)
             if previous[file.path] == digest, fm.fileExists(atPath: url.path) { continue }
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try (data ?? file.contents()).write(to: url, options: .atomic)
+            try (data ?? file.contents()).write(to: url)
             written += 1
         }
         for path in previous.keys where manifest[path] == nil {
