@@ -157,6 +157,8 @@ public struct SearchIndex: Sendable, Hashable {
         }
     }
 
+    /// Two indexes are equal when their JSON is.
     public static func == (a: SearchIndex, b: SearchIndex) -> Bool { a.json() == b.json() }
+    /// Hashes the JSON.
     public func hash(into hasher: inout Hasher) { hasher.combine(json()) }
 }
