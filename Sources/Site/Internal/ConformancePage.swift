@@ -32,7 +32,7 @@ struct ConformancePage {
         let catalog = site.catalog
         let hosts = site.results.hosts
         let byClaim = snippetsByClaim
-        var html = "<h1 id=\"conformance\">Conformance</h1>\n"
+        var html = "<h1 id=\"conformance\">Conformance<a class=\"permalink\" href=\"#conformance\" aria-label=\"Link to this section\">¶</a></h1>\n"
         var toc: [TOCEntry] = []
         var sections: [SearchSection] = []
 
@@ -49,12 +49,15 @@ struct ConformancePage {
         if hosts.isEmpty {
             html += "<p>No results were given to this build (<code>rewind site --results FILE</code>), so there are no verdicts.</p>\n"
         } else {
-            html += "<div class=\"table-wrap\"><table class=\"hosts\"><thead><tr><th>Host</th><th>URI</th><th>Driver</th><th>libvirt</th><th>Virt type</th><th>Probed</th><th>Results file</th><th>Verdicts</th><th>Run time</th></tr></thead><tbody>\n"
+            html += "<div class=\"table-wrap\"><table class=\"hosts\"><thead><tr><th>Host</th><th>Versions</th><th>Probed</th><th>Results file</th><th>Verdicts</th><th>Run time</th></tr></thead><tbody>\n"
             for host in hosts {
                 let i = host.info
                 let t = host.results.totals
-                html += "<tr id=\"\(SiteContext.hostAnchor(host.id))\"><td>\(host.id)</td><td><code>\(HTML.escape(i.uri))</code></td><td>\(HTML.escape(i.driver)) \(HTML.escape(i.hypervisorVersion))</td><td>\(HTML.escape(i.libvirtVersion))</td><td>\(HTML.escape(i.virtType))</td><td>\(HTML.escape(ResultsSet.Host.format(date: i.probedAt)))</td><td><code>\(HTML.escape((host.file as NSString).lastPathComponent))</code></td>"
-                html += "<td>\(Self.totalsHTML(t))</td><td>\(HTML.escape(Format.seconds(host.results.runDuration)))</td></tr>\n"
+                let hypervisor = i.hypervisorVersion.isEmpty ? i.driver : "\(i.driver) \(i.hypervisorVersion)"
+                html += "<tr id=\"\(SiteContext.hostAnchor(host.id))\"><td><strong>\(host.id)</strong> <code>\(HTML.escape(i.uri))</code></td>"
+                html += "<td>\(HTML.escape(hypervisor)) · libvirt \(HTML.escape(i.libvirtVersion)) · \(HTML.escape(i.virtType))</td>"
+                html += "<td class=\"nowrap\">\(HTML.escape(ResultsSet.Host.format(date: i.probedAt)))</td><td><code>\(HTML.escape((host.file as NSString).lastPathComponent))</code></td>"
+                html += "<td>\(Self.totalsHTML(t))</td><td class=\"nowrap\">\(HTML.escape(Format.seconds(host.results.runDuration)))</td></tr>\n"
             }
             html += "</tbody></table></div>\n"
         }
@@ -74,7 +77,7 @@ struct ConformancePage {
         if !hosts.isEmpty {
             html += "<li><strong>\(passedSomewhere)</strong> of \(total) claims pass on at least one host (\(Self.percent(passedSomewhere, total)))</li>"
         }
-        html += "<li><strong>\(catalogFindings)</strong> claims are known findings (libvirt deviates from its documentation)</li>"
+        html += "<li><strong>\(catalogFindings)</strong> \(catalogFindings == 1 ? "claim is a known finding" : "claims are known findings") (libvirt deviates from its documentation)</li>"
         let claimed = guides.snippets.filter { !$0.attributes.claims.isEmpty || $0.attributes.finding != nil }.count
         html += "<li><strong>\(claimed)</strong> of \(guides.snippets.count) snippets check a claim</li>"
         html += "</ul>\n"

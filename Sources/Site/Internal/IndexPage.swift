@@ -13,7 +13,7 @@ struct IndexPage {
     let page = SiteContext.indexPage
 
     func render() -> PageContent {
-        var html = "<h1 id=\"top\">\(HTML.escape(siteTitle))</h1>\n"
+        var html = "<h1 id=\"top\">\(HTML.escape(siteTitle))<a class=\"permalink\" href=\"#top\" aria-label=\"Link to this section\">¶</a></h1>\n"
         html += "<p class=\"lead\">Executable guides to libvirt's domain state capture APIs — snapshots, block copy and commit, backups over NBD, checkpoints, freeze and thaw, save. Every Swift snippet is compiled and run; next to it is its verdict on every host it ran on.</p>\n"
         var sections = [SearchSection(anchor: "", title: siteTitle, text: "guides conformance measurements api reference")]
         var toc: [TOCEntry] = [TOCEntry(level: 2, text: "Guides", anchor: "guides")]

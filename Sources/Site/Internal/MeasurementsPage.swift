@@ -57,7 +57,7 @@ struct MeasurementsPage {
     }
 
     func render() -> PageContent {
-        var html = "<h1 id=\"measurements\">Measurements</h1>\n"
+        var html = "<h1 id=\"measurements\">Measurements<a class=\"permalink\" href=\"#measurements\" aria-label=\"Link to this section\">¶</a></h1>\n"
         var toc: [TOCEntry] = []
         var sections: [SearchSection] = [SearchSection(anchor: "", title: "Measurements", text: "measurements plots charts timings evidence")]
         let hosts = site.results.hosts
