@@ -137,17 +137,18 @@ public struct LinkChecker: Sendable {
         func isNameByte(_ b: UInt8) -> Bool {
             (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 || b == 58 || b == 95
         }
-        func startsWith(_ s: String, at j: Int) -> Bool {
-            let u = Array(s.utf8)
+        func startsWith(_ u: [UInt8], at j: Int) -> Bool {
             guard j + u.count <= n else { return false }
             for k in 0..<u.count where lower(bytes[j + k]) != u[k] { return false }
             return true
         }
+        let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
+        let scriptClose = Array("</script".utf8), styleClose = Array("</style".utf8)
         while i < n {
             guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
-            if startsWith("<!--", at: i) {
+            if startsWith(commentOpen, at: i) {
                 var j = i + 4
-                while j < n && !startsWith("-->", at: j) { j += 1 }
+                while j < n && !startsWith(commentClose, at: j) { j += 1 }
                 i = j + 3
                 continue
             }
@@ -190,7 +191,7 @@ public struct LinkChecker: Sendable {
             }
             i = j + 1
             if tag == "script" || tag == "style" {
-                let close = "</" + tag
+                let close = tag == "script" ? scriptClose : styleClose
                 while i < n && !startsWith(close, at: i) { i += 1 }
             }
         }

@@ -50,24 +50,25 @@ public struct SearchIndex: Sendable, Hashable {
     /// camel-case parts).
     public static func tokenize(_ text: String) -> [String] {
         var out: [String] = []
-        var word = ""
+        var word = String.UnicodeScalarView()
         func flush() {
-            defer { word = "" }
+            defer { word = String.UnicodeScalarView() }
             guard word.count >= 2 else { return }
-            let lower = word.lowercased()
+            let original = String(word)
+            let lower = original.lowercased()
             if !stopWords.contains(lower) { out.append(lower) }
-            let parts = camelParts(word)
+            let parts = camelParts(original)
             if parts.count > 1 {
-                for p in parts where p.count >= 2 {
+                for p in parts where p.unicodeScalars.count >= 2 {
                     let lp = p.lowercased()
                     if !stopWords.contains(lp) { out.append(lp) }
                 }
             }
         }
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "_" {
-                word.append(ch)
-            } else {
+        for scalar in text.unicodeScalars {
+            if isWordScalar(scalar) {
+                word.append(scalar)
+            } else if !word.isEmpty {
                 flush()
             }
         }
@@ -75,26 +76,36 @@ public struct SearchIndex: Sendable, Hashable {
         return out
     }
 
+    /// Letters, digits and `_` (the JavaScript search uses the same classes: `[\p{L}\p{N}_]`).
+    static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII {
+            let v = s.value
+            return (v >= 97 && v <= 122) || (v >= 65 && v <= 90) || (v >= 48 && v <= 57) || v == 95
+        }
+        return s.properties.isAlphabetic || s.properties.numericType != nil
+    }
+
     /// `virDomainBackupBegin` → `vir`, `Domain`, `Backup`, `Begin`; `VIR_ERR_NO_DOMAIN` → `VIR`, `ERR`, ….
     static func camelParts(_ word: String) -> [String] {
         var parts: [String] = []
-        var current = ""
-        var previous: Character?
-        for ch in word {
-            if ch == "_" {
-                if !current.isEmpty { parts.append(current) }
-                current = ""
-                previous = ch
+        var current = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for s in word.unicodeScalars {
+            if s == "_" {
+                if !current.isEmpty { parts.append(String(current)) }
+                current = String.UnicodeScalarView()
+                previous = s
                 continue
             }
-            if let p = previous, ch.isUppercase, p.isLowercase || p.isNumber, !current.isEmpty {
-                parts.append(current)
-                current = ""
+            if let p = previous, s.properties.isUppercase, p.properties.isLowercase || p.properties.numericType != nil,
+               !current.isEmpty {
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
             }
-            current.append(ch)
-            previous = ch
+            current.append(s)
+            previous = s
         }
-        if !current.isEmpty { parts.append(current) }
+        if !current.isEmpty { parts.append(String(current)) }
         return parts
     }
 
