@@ -140,6 +140,16 @@ class CDP:
         self.next_id = 0
         self.events = []
 
+    def _received(self, raw):
+        """Keeps an event; a JavaScript dialog (alert, confirm) is dismissed at once and kept as an event, so
+        that injected script shows up as a problem instead of blocking the page."""
+        msg = json.loads(raw)
+        if msg.get("method") == "Page.javascriptDialogOpening":
+            self.next_id += 1
+            self.ws.send(json.dumps({"id": self.next_id, "method": "Page.handleJavaScriptDialog",
+                                     "params": {"accept": False}, "sessionId": msg.get("sessionId")}))
+        return msg
+
     def send(self, method, params=None, session=None, timeout=30):
         self.next_id += 1
         my_id = self.next_id
@@ -155,7 +165,7 @@ class CDP:
             raw = self.ws.recv(remaining)
             if raw is None:
                 continue
-            msg = json.loads(raw)
+            msg = self._received(raw)
             if msg.get("id") == my_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error'].get('message')}")
@@ -172,7 +182,7 @@ class CDP:
                 return
             raw = self.ws.recv(remaining)
             if raw is not None:
-                self.events.append(json.loads(raw))
+                self.events.append(self._received(raw))
 
     def wait_for(self, method, timeout=20, since=0):
         """Waits for an event named `method` (looking at events from index `since` on)."""
@@ -188,7 +198,7 @@ class CDP:
                 raise TimeoutError(f"no {method} event in {timeout} s")
             raw = self.ws.recv(remaining)
             if raw is not None:
-                self.events.append(json.loads(raw))
+                self.events.append(self._received(raw))
 
 
 class Page:
@@ -236,9 +246,17 @@ class Page:
         self.cdp.wait_for("Page.loadEventFired", since=self.mark)
         self.settle()
 
-    def wait_for_load(self, timeout=10):
-        """After an action that navigates: waits for the new page's load event."""
-        self.cdp.wait_for("Page.loadEventFired", timeout=timeout, since=self.mark)
+    def wait_for_location(self, url, timeout=10):
+        """After an action that navigates: waits until the page is at `url` (a new document, or the same one
+        scrolled to a fragment, which fires no load event), then for the network to settle."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.cdp.pump(0.1)
+            try:
+                if self.evaluate("location.href") == url and self.evaluate("document.readyState") == "complete":
+                    break
+            except RuntimeError:
+                pass  # the old document is going away
         self.settle()
 
     def problems(self):
@@ -248,7 +266,9 @@ class Page:
             if e.get("sessionId") != self.session:
                 continue
             m, p = e.get("method"), e.get("params", {})
-            if m == "Runtime.exceptionThrown":
+            if m == "Page.javascriptDialogOpening":
+                found.append(f"a script opened a {p.get('type')} dialog: {p.get('message')}")
+            elif m == "Runtime.exceptionThrown":
                 d = p.get("exceptionDetails", {})
                 found.append("uncaught exception: " + (d.get("exception", {}).get("description") or d.get("text", "")))
             elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
@@ -492,7 +512,7 @@ def main():
             first = page.evaluate("document.querySelector('#search-results a').href")
             page.mark = len(page.cdp.events)
             page.key("Enter", "Enter", 13)
-            page.wait_for_load()
+            page.wait_for_location(first)
             location = page.evaluate("location.href")
             results.check(location == first, "Enter opens the first search result", f"{location} != {first}")
             problems = page.problems()
@@ -506,7 +526,7 @@ def main():
         if results.check(bool(next_href), f"{start} has a next page"):
             page.mark = len(page.cdp.events)
             page.key("ArrowRight", "ArrowRight", 39)
-            page.wait_for_load()
+            page.wait_for_location(next_href)
             results.check(page.evaluate("location.href") == next_href, "the right arrow key opens the next page")
 
         # Without JavaScript.

@@ -4,7 +4,7 @@ import Testing
 
 /// The site in real headless Chromium (`site/browser-test.py`, a CDP client written with Python's standard
 /// library). Runs only with `REWIND_BROWSER=1` (the CI script sets it); needs `chromium` and `python3`.
-@Suite("Browser", .enabled(if: ProcessInfo.processInfo.environment["REWIND_BROWSER"] == "1"))
+@Suite("Browser", .serialized, .enabled(if: ProcessInfo.processInfo.environment["REWIND_BROWSER"] == "1"))
 struct BrowserTests {
     /// Screenshots go to the repository's git-ignored `.rewind/screenshots/`.
     static let screenshots = SampleProject.repository.appendingPathComponent(".rewind/screenshots")
@@ -73,5 +73,21 @@ struct BrowserTests {
                                                  requireHidden: false)
         print(text)
         #expect(status == 0, "browser test failed:\n\(text)")
+    }
+}
+
+extension BrowserTests {
+    @Test("a site full of <script> in guide text and libvirt error messages runs none of it in the browser")
+    func hostileSite() throws {
+        let (sample, options) = try SampleProject.makeHostile()
+        defer { sample.remove() }
+        let report = try SiteBuilder(options: options).build()
+        let shots = Self.screenshots.appendingPathComponent("hostile")
+        try? FileManager.default.removeItem(at: shots)
+        let (status, output) = try Self.runBrowserTest(site: URL(fileURLWithPath: report.output), screenshots: shots,
+                                                       search: "evil", expect: "guides/evil.html", requireHidden: true)
+        print(output)
+        #expect(status == 0, "browser test failed:\n\(output)")
+        #expect(!output.contains("dialog"), "a script from the guide or the results ran")
     }
 }
