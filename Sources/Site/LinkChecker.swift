@@ -18,12 +18,15 @@ public struct LinkChecker: Sendable {
         public var html: String
         /// Where it comes from (`Guides/backup.md`), for messages.
         public var source: String?
+        /// Where links were written, by href (`Guides/backup.md:12: overview.md`), for messages.
+        public var linkOrigins: [String: String]
 
         /// Creates a page.
-        public init(path: String, html: String, source: String? = nil) {
+        public init(path: String, html: String, source: String? = nil, linkOrigins: [String: String] = [:]) {
             self.path = path
             self.html = html
             self.source = source
+            self.linkOrigins = linkOrigins
         }
     }
 
@@ -64,6 +67,10 @@ public struct LinkChecker: Sendable {
             idSets[page.path] = seen
         }
         var diskCache: [String: Bool] = [:]
+        var reported: Set<SiteError> = []
+        func report(_ e: SiteError) {
+            if reported.insert(e).inserted { errors.append(e) }
+        }
         for page in pages {
             for link in scans[page.path]!.links {
                 let value = link.value
@@ -71,20 +78,21 @@ public struct LinkChecker: Sendable {
                 if value.hasPrefix("data:") { continue }
                 if Paths.isExternal(value) {
                     if isResource {
-                        errors.append(error(page, "loads '\(value)' from elsewhere (the site must make no external request)"))
+                        report(error(page, "loads '\(value)' from elsewhere (the site must make no external request)"))
                     }
                     continue
                 }
                 if value.hasPrefix("javascript:") {
-                    errors.append(error(page, "javascript: link '\(value)'"))
+                    report(error(page, "javascript: link '\(value)'"))
                     continue
                 }
+                let shown = page.linkOrigins[value].map { "'\(value)' (\($0))" } ?? "'\(value)'"
                 let (pathPart, fragmentPart) = SiteContext.splitFragment(value)
                 let path = pathPart.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
                 let fragment = Paths.percentDecode(String(fragmentPart.dropFirst()))
                 if path.isEmpty {
                     if !fragment.isEmpty, !(idSets[page.path]?.contains(fragment) ?? false) {
-                        errors.append(error(page, "broken link '\(value)': no anchor '\(fragment)' on this page"))
+                        report(error(page, "broken link \(shown): no anchor '\(fragment)' on this page"))
                     }
                     continue
                 }
@@ -96,20 +104,20 @@ public struct LinkChecker: Sendable {
                     if path.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
                     if let ids = idSets[target] {
                         if !fragment.isEmpty, !ids.contains(fragment) {
-                            errors.append(error(page, "broken link '\(value)': no anchor '\(fragment)' in \(target)"))
+                            report(error(page, "broken link \(shown): no anchor '\(fragment)' in \(target)"))
                         }
                         continue
                     }
                     if files.contains(target) { continue }
                     let onDisk = output + "/" + target
                     if diskCache[onDisk] ?? Self.exists(onDisk, cache: &diskCache) { continue }
-                    errors.append(error(page, "broken link '\(value)': no page or file \(target) in the site"))
+                    report(error(page, "broken link \(shown): no page or file \(target) in the site"))
                 } else {
                     // The link leaves the output folder (a file of the repository): check it on disk.
                     let absolute = URL(fileURLWithPath: output + "/" + directory).appendingPathComponent(Paths.percentDecode(path))
                         .standardizedFileURL.path
                     if diskCache[absolute] ?? Self.exists(absolute, cache: &diskCache) { continue }
-                    errors.append(error(page, "broken link '\(value)': no file \(absolute)"))
+                    report(error(page, "broken link \(shown): no file \(absolute)"))
                 }
             }
         }

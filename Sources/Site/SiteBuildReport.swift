@@ -32,6 +32,8 @@ public struct SiteBuildReport: Sendable, Hashable {
     public var duration: Double
     /// Per-phase times.
     public var timings: Timings
+    /// Problems that did not stop the build (broken links with ``SiteBuilder/BrokenLinkPolicy/warn``).
+    public var warnings: [SiteError] = []
 
     /// `12 pages (3 rendered, 9 cached), 14 files written, in 85 ms`.
     public var summary: String {

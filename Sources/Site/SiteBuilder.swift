@@ -40,6 +40,9 @@ public struct SiteBuilder: Sendable {
         public var title = "Rewind"
         /// API reference sites to link from the index and sidebar, as (title, site path of their start page).
         public var apiLinks: [APILink] = []
+        /// What a broken internal link or anchor does: fail the build (the default) or only be reported in
+        /// ``SiteBuildReport/warnings`` (for previews of unfinished guides).
+        public var brokenLinks: BrokenLinkPolicy = .error
 
         /// Options with every default for the package at `root`.
         public init(root: URL) {
@@ -51,6 +54,14 @@ public struct SiteBuilder: Sendable {
             self.claims = root.appendingPathComponent("Conformance/claims.json")
             self.cache = root.appendingPathComponent(".rewind/site-cache")
         }
+    }
+
+    /// What a broken internal link or anchor does.
+    public enum BrokenLinkPolicy: String, Sendable, Hashable, CaseIterable {
+        /// The build fails and writes nothing.
+        case error
+        /// The build goes on; the problems are listed in ``SiteBuildReport/warnings``.
+        case warn
     }
 
     /// A link to an API reference built into the site (by DocC).
@@ -121,8 +132,9 @@ public struct SiteBuilder: Sendable {
         entries.append(PageEntry(kind: .conformance, path: SiteContext.conformancePage, title: "Conformance", source: claimsSource))
         entries.append(PageEntry(kind: .measurements, path: SiteContext.measurementsPage, title: "Measurements", source: nil))
 
+        let guidesPrefix = guidesDirectory.hasPrefix(rootPath + "/") ? String(guidesDirectory.dropFirst(rootPath.count + 1)) + "/" : ""
         let site = SiteContext(root: rootPath, output: outputPath, guidePages: guidePages, results: results,
-                               catalog: catalog, editBase: options.editBase)
+                               catalog: catalog, editBase: options.editBase, guidesPrefix: guidesPrefix)
         let apiLinks = options.apiLinks.map { (title: $0.title, path: $0.path) }
         let layout = PageLayout(template: templates.page, siteTitle: options.title, pages: entries, site: site,
                                 extraLinks: apiLinks)
@@ -171,7 +183,8 @@ public struct SiteBuilder: Sendable {
             case .guide(let path):
                 var renderer = GuideRenderer(guide: guideSet.guide(path: path)!, page: entry.path, site: site)
                 renderer.render()
-                content = PageContent(html: renderer.html, toc: renderer.toc, sections: renderer.sections, assets: renderer.assets)
+                content = PageContent(html: renderer.html, toc: renderer.toc, sections: renderer.sections, assets: renderer.assets,
+                                      linkOrigins: renderer.linkOrigins)
             case .conformance:
                 content = ConformancePage(guides: guideSet, site: site).render()
             case .measurements:
@@ -184,7 +197,8 @@ public struct SiteBuilder: Sendable {
                 errors.append(SiteError(file: options.templates.appendingPathComponent("page.html").path, message: error.message))
                 continue
             }
-            let page = CachedPage(key: digest, html: html, sections: content.sections, assets: content.assets)
+            let page = CachedPage(key: digest, html: html, sections: content.sections, assets: content.assets,
+                                  linkOrigins: content.linkOrigins)
             cache?.store(page)
             rendered.append((entry, html, page))
             renderedCount += 1
@@ -218,10 +232,16 @@ public struct SiteBuilder: Sendable {
 
         // Links.
         let checker = LinkChecker(
-            pages: rendered.map { LinkChecker.Page(path: $0.entry.path, html: $0.html, source: $0.entry.source) },
+            pages: rendered.map {
+                LinkChecker.Page(path: $0.entry.path, html: $0.html, source: $0.entry.source, linkOrigins: $0.content.linkOrigins)
+            },
             files: Set(files.keys), output: outputPath)
         let linkErrors = checker.check()
-        guard linkErrors.isEmpty else { throw SiteErrors(linkErrors) }
+        var warnings: [SiteError] = []
+        switch options.brokenLinks {
+        case .error: guard linkErrors.isEmpty else { throw SiteErrors(linkErrors) }
+        case .warn: warnings = linkErrors
+        }
         timings.check = lap()
 
         // Write what changed; remove what an earlier build wrote and this one does not.
@@ -238,7 +258,8 @@ public struct SiteBuilder: Sendable {
         return SiteBuildReport(
             output: outputPath, pages: rendered.map(\.entry.path), rendered: renderedCount,
             reused: rendered.count - renderedCount, filesWritten: written,
-            searchIndexBytes: indexJSON.utf8.count, duration: (clock.now - start).seconds, timings: timings)
+            searchIndexBytes: indexJSON.utf8.count, duration: (clock.now - start).seconds, timings: timings,
+            warnings: warnings)
     }
 
     /// The site path of a guide's page: `Guides/a/b.md` → `guides/a/b.html`.

@@ -40,6 +40,9 @@ struct SiteCommand: ParsableCommand {
     @Flag(name: .customLong("no-cache"), help: "Render every page, ignoring and not updating the page cache.")
     var noCache = false
 
+    @Option(name: .customLong("broken-links"), help: ArgumentHelp("What a broken internal link or anchor does: error (fail the build) or warn (report it and write the site anyway).", valueName: "error|warn"))
+    var brokenLinks: SiteBuilder.BrokenLinkPolicy = .error
+
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         func url(_ path: String) -> URL {
@@ -52,6 +55,7 @@ struct SiteCommand: ParsableCommand {
         options.results = results.map(url)
         options.editBase = editBase
         if noCache { options.cache = nil }
+        options.brokenLinks = brokenLinks
 
         let apiTargets = ["Libvirt", "NBD"]
         if api {
@@ -72,6 +76,9 @@ struct SiteCommand: ParsableCommand {
 
         do {
             let report = try SiteBuilder(options: options).build()
+            for warning in report.warnings {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
             print("site: \(report.summary)")
             print("site: \(report.output)/index.html")
         } catch {
@@ -83,3 +90,5 @@ struct SiteCommand: ParsableCommand {
         }
     }
 }
+
+extension SiteBuilder.BrokenLinkPolicy: ExpressibleByArgument {}

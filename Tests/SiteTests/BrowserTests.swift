@@ -60,7 +60,11 @@ struct BrowserTests {
         var options = SiteBuilder.Options(root: root)
         options.output = output
         options.cache = nil
+        // The guides may link to guides not written yet: `rewind site` fails on that (SiteBuildTests check
+        // it); here the pages themselves are under test, so broken links are only printed.
+        options.brokenLinks = .warn
         let report = try SiteBuilder(options: options).build()
+        for warning in report.warnings { print("warning: \(warning)") }
         // A term every guide set has: the title of its first guide.
         let first = report.pages.first { $0.hasPrefix("guides/") }!
         let title = try String(contentsOf: output.appendingPathComponent(first), encoding: .utf8)

@@ -43,11 +43,18 @@ struct SiteBuildDetailTests {
         let error = #expect(throws: SiteErrors.self) { try SiteBuilder(options: sample.options).build() }
         let messages = error?.errors.map(\.description) ?? []
         #expect(messages.count == 3, "\(messages)")
-        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link '#no-such-heading': no anchor 'no-such-heading' on this page"))
-        #expect(messages.contains { $0.hasPrefix("guides/broken.html (Guides/broken.md): broken link '../../Guides/missing.md': no file ") })
-        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link 'other.html#no-such-anchor': no anchor 'no-such-anchor' in guides/other.html"))
+        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link '#no-such-heading' (Guides/broken.md:3: #no-such-heading): no anchor 'no-such-heading' on this page"))
+        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link 'missing.html' (Guides/broken.md:3: missing.md): no page or file guides/missing.html in the site"))
+        #expect(messages.contains("guides/broken.html (Guides/broken.md): broken link 'other.html#no-such-anchor' (Guides/broken.md:4: other.md#no-such-anchor): no anchor 'no-such-anchor' in guides/other.html"))
         #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("_site/index.html").path),
                 "a failed build writes nothing")
+
+        // With --broken-links warn the site is written and the same problems are warnings.
+        var options = sample.options
+        options.brokenLinks = .warn
+        let report = try SiteBuilder(options: options).build()
+        #expect(report.warnings.map(\.description).sorted() == messages.sorted())
+        #expect(FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("_site/guides/broken.html").path))
     }
 
     @Test("guide errors, unreadable results and missing templates fail the build with their file")

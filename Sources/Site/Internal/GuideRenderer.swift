@@ -17,6 +17,8 @@ struct GuideRenderer: MarkupWalker {
     private(set) var sections: [SearchSection] = []
     /// Local files the page shows (images), to copy into the site: (absolute source path, site path).
     private(set) var assets: [SiteAsset] = []
+    /// Where each link of the guide's text comes from, by href: `Guides/a.md:12 (overview.md)`.
+    private(set) var linkOrigins: [String: String] = [:]
 
     private var tightStack: [Bool] = []
     private var sectionText = ""
@@ -221,6 +223,7 @@ struct GuideRenderer: MarkupWalker {
 
     mutating func visitLink(_ node: Node, destination: String, title: String) {
         let href = site.resolveLink(destination, fromGuide: guide.path, page: page)
+        if linkOrigins[href] == nil { linkOrigins[href] = "\(guide.path):\(node.line): \(destination)" }
         let external = Paths.isExternal(href)
         html += "<a href=\"\(HTML.attribute(href))\""
         if !title.isEmpty { html += " title=\"\(HTML.attribute(title))\"" }
@@ -238,6 +241,7 @@ struct GuideRenderer: MarkupWalker {
             return
         }
         let (asset, href) = site.resolveImage(source, fromGuide: guide.path, page: page)
+        if linkOrigins[href] == nil { linkOrigins[href] = "\(guide.path):\(node.line): \(source)" }
         if let asset { assets.append(asset) }
         html += "<img src=\"\(HTML.attribute(href))\" alt=\"\(HTML.attribute(alt))\""
         if !title.isEmpty { html += " title=\"\(HTML.attribute(title))\"" }

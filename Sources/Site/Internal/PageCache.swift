@@ -11,6 +11,8 @@ struct CachedPage: Sendable, Codable {
     var sections: [SearchSection]
     /// Files it shows.
     var assets: [SiteAsset]
+    /// Where its guide's links come from, by href.
+    var linkOrigins: [String: String]
 }
 
 /// Rendered pages on disk, by key (`<key>.json`). Reading or writing the cache never fails a build: a

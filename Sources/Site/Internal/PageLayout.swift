@@ -27,6 +27,8 @@ struct PageContent: Sendable, Hashable, Codable {
     var sections: [SearchSection]
     /// Files to copy into the site.
     var assets: [SiteAsset]
+    /// Where the links written in the guide come from, by href (for link-check messages).
+    var linkOrigins: [String: String] = [:]
 }
 
 /// Wraps page contents in the site's `page.html` template: header with search and theme toggle,

@@ -24,6 +24,9 @@ struct SiteContext: Sendable {
     let catalog: ClaimsCatalog
     /// `--edit-base`: the URL guide paths are appended to for "edit this page"; nil for relative links.
     let editBase: String?
+    /// The guides folder relative to the root, with a trailing slash (`Guides/`), or empty when the
+    /// guides are outside the root.
+    let guidesPrefix: String
 
     /// The site path of the conformance page.
     static let conformancePage = "conformance.html"
@@ -92,7 +95,12 @@ struct SiteContext: Sendable {
             return destination
         }
         let repoPath = parts.joined(separator: "/")
-        if let target = guidePages[repoPath] {
+        var target = guidePages[repoPath]
+        if target == nil, repoPath.hasSuffix(".md"), !guidesPrefix.isEmpty, repoPath.hasPrefix(guidesPrefix) {
+            // A guide that does not exist (yet): link to where its page would be, so the link check names it.
+            target = "guides/" + repoPath.dropFirst(guidesPrefix.count).dropLast(3) + ".html"
+        }
+        if let target {
             return (target == page ? "" : Paths.percentEncode(Paths.relative(from: page, to: target))) + fragment
         }
         return repoHref(repoPath: repoPath, from: page) + fragment
