@@ -54,7 +54,7 @@ public struct BarChart: Sendable, Hashable {
     public func svg(id: String) -> String {
         let width = 760.0
         let longest = bars.map { min($0.label.count, Self.labelLimit) }.max() ?? 10
-        let labelWidth = min(300.0, max(90.0, Double(longest) * 6.6 + 16))
+        let labelWidth = min(320.0, max(90.0, Double(longest) * 7.3 + 16))
         let valueWidth = 110.0
         let plotWidth = width - labelWidth - valueWidth
         let rowHeight = 22.0

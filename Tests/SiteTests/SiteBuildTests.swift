@@ -167,3 +167,17 @@ struct SiteBuildDetailTests {
         #expect(try sample.read("guides/guide7.html").contains("One more paragraph."))
     }
 }
+
+@Suite("Claims catalog")
+struct ClaimsCatalogTests {
+    @Test("the repository's catalog loads; sources without a document have no link")
+    func repositoryCatalog() throws {
+        let catalog = try ClaimsCatalog.load(from: SampleProject.repository.appendingPathComponent("Conformance/claims.json"))
+        #expect(catalog.claims.count >= 90)
+        #expect(Set(catalog.claims.map(\.id)).count == catalog.claims.count, "claim ids are unique")
+        let withDoc = try #require(catalog.claims.flatMap(\.source).first { $0.doc != nil })
+        #expect(catalog.sourceURL(withDoc)?.hasPrefix("https://gitlab.com/libvirt/libvirt/-/blob/v9.0.0/") == true)
+        let withoutDoc = try #require(catalog.claims.flatMap(\.source).first { $0.doc == nil })
+        #expect(catalog.sourceURL(withoutDoc) == nil)
+    }
+}
