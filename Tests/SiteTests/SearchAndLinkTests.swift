@@ -92,3 +92,16 @@ struct SearchAndLinkTests {
         #expect(split.finalizeHex() == SHA256.hex("ab" + String(repeating: "c", count: 130)))
     }
 }
+
+@Suite("Paths")
+struct PathsTests {
+    @Test("relative hrefs between site paths keep a folder's trailing slash")
+    func relative() {
+        #expect(Paths.relative(from: "guides/a.html", to: "guides/b.html") == "b.html")
+        #expect(Paths.relative(from: "guides/a.html", to: "conformance.html") == "../conformance.html")
+        #expect(Paths.relative(from: "index.html", to: "guides/x/y.html") == "guides/x/y.html")
+        #expect(Paths.relative(from: "guides/a.html", to: "api/Libvirt/documentation/libvirt/") == "../api/Libvirt/documentation/libvirt/")
+        #expect(Paths.rootPrefix(of: "guides/x/y.html") == "../../")
+        #expect(Paths.relativeFileSystemPath(fromDirectory: "/r/_site/guides", to: "/r/Guides/a.md") == "../../Guides/a.md")
+    }
+}

@@ -33,7 +33,8 @@ enum Paths {
         let ups = Array(repeating: "..", count: fromDir.count - common)
         let rest = toParts[common...]
         let joined = (ups + rest).joined(separator: "/")
-        return joined.isEmpty ? "./" : joined
+        if joined.isEmpty { return "./" }
+        return to.hasSuffix("/") ? joined + "/" : joined
     }
 
     /// The prefix that leads from the page at `path` to the site's top (`""` or `"../"`, …).
