@@ -148,10 +148,23 @@ public struct SiteBuilder: Sendable {
         for entry in entries { common.update(field: entry.path); common.update(field: entry.title); common.update(field: entry.source ?? "") }
         for link in apiLinks { common.update(field: link.title); common.update(field: link.path) }
         let commonDigest = common.finalizeHex()
-        var allGuides = SHA256()
-        allGuides.update(field: commonDigest)
-        for path in guideBytes.keys.sorted() { allGuides.update(field: path); allGuides.update(guideBytes[path]!) }
-        let allGuidesDigest = allGuides.finalizeHex()
+        // What the index, conformance and measurements pages take from the guides: titles, summaries and
+        // the snippets' ids, modes, claims and findings (not the prose or the code), so that editing a
+        // guide's text re-renders that guide's page only.
+        var structure = SHA256()
+        structure.update(field: commonDigest)
+        for guide in guideSet.guides {
+            structure.update(field: guide.path)
+            structure.update(field: guide.title)
+            structure.update(field: IndexPage.summary(of: guide) ?? "")
+            for snippet in guide.snippets {
+                structure.update(field: snippet.id)
+                structure.update(field: "\(snippet.mode)")
+                structure.update(field: snippet.attributes.claims.joined(separator: ","))
+                structure.update(field: snippet.attributes.finding ?? "")
+            }
+        }
+        let structureDigest = structure.finalizeHex()
 
         // Render (or reuse) every page.
         let cache = options.cache.map { PageCache(directory: $0.appendingPathComponent("pages")) }
@@ -167,7 +180,7 @@ public struct SiteBuilder: Sendable {
                 key.update(field: path)
                 key.update(guideBytes[path] ?? [])
             default:
-                key.update(field: allGuidesDigest)
+                key.update(field: structureDigest)
             }
             let digest = key.finalizeHex()
             if let hit = cache?.load(key: digest) {

@@ -160,11 +160,17 @@ struct SiteBuildDetailTests {
         try Data((guides["Guides/guide7.md"]! + "\nOne more paragraph.\n").utf8).write(to: changed)
         let one = try SiteBuilder(options: options).build()
         print("one guide changed: \(one.summary)")
-        // The changed guide, plus the pages made from every guide (index, conformance, measurements).
-        #expect(one.rendered == 4 && one.reused == 19)
+        // Only the changed guide: the index, conformance and measurements pages take nothing from its prose.
+        #expect(one.rendered == 1 && one.reused == 22)
         #expect(one.timings.render < full.timings.render)
-        #expect(one.filesWritten <= 6)
+        #expect(one.filesWritten == 3, "the page and the two search index files")
         #expect(try sample.read("guides/guide7.html").contains("One more paragraph."))
+
+        // A new snippet with a claim changes what the conformance page shows: it is rendered again too.
+        try Data((guides["Guides/guide7.md"]! + "\n```swift id=g7-new claims=snap.create.full-default\nlet x = 1\n```\n").utf8).write(to: changed)
+        let claim = try SiteBuilder(options: options).build()
+        #expect(claim.rendered == 4, "the guide, index, conformance and measurements")
+        #expect(try sample.read("conformance.html").contains("#snippet-g7-new"))
     }
 }
 
