@@ -38,6 +38,8 @@ public final class Lab: Sendable {
 
     private let start = ContinuousClock.now
     private let state = Mutex(State())
+    /// Marks the run as in progress for `rewind lab clean` while this lab lives (see `RunLock`).
+    private let runLock: RunLock?
 
     private struct State: Sendable {
         var evidence = Evidence()
@@ -54,12 +56,14 @@ public final class Lab: Sendable {
         self.snippetID = snippetID
         self.declaredNeeds = declaredNeeds
         self.missingCapabilities = missingCapabilities
+        self.runLock = RunLock(runID: runID)
     }
 
     // MARK: Names
 
     /// The prefix of every libvirt object this lab creates: `rewind-<runID>-`.
-    /// `SnippetMain`'s cleanup mode removes the domains whose name starts with it.
+    /// `SnippetMain`'s cleanup mode removes the domains whose name starts with it *and* that carry the
+    /// lab tag of this run (`MetadataItem.rewindLab(run:)`, see `LabOwnership`).
     public var resourcePrefix: String { "rewind-\(runID)-" }
 
     /// A name for something this lab creates, e.g. `lab.name("vm")` → `rewind-a1b2c3-4-vm`.

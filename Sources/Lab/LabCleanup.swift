@@ -1,45 +1,63 @@
 import Foundation
+import Glibc
 import Libvirt
 
-/// Removes what a lab left behind: the domains named with its prefix (`rewind-<runID>-`) and its directory.
+/// Removes what a lab left behind: its domains (named `rewind-<runID>-…` **and** tagged with the run, see
+/// `LabOwnership`), its sockets and image directories, and its lab directory.
 ///
-/// `rewind verify` runs it (through the snippet executable's `cleanup` mode) after a snippet timed out or
-/// crashed, when the lab's teardown hooks could not run.
+/// `rewind verify` runs it (through the snippet executable's `cleanup` mode, or in its own process when
+/// interrupted) after a snippet timed out, crashed or was interrupted, when the lab's teardown hooks
+/// could not run. A domain with the prefix but without the run's tag is never modified, stopped or
+/// deleted: the line for it says it was left alone.
 public enum LabCleanup {
     /// Destroys running domains and undefines persistent ones (with their snapshot and checkpoint metadata,
-    /// managed save image and NVRAM) whose name starts with `rewind-<runID>-`, then removes `labDirectory`.
+    /// managed save image and NVRAM) named `rewind-<runID>-…` and tagged with `runID`; removes the run's
+    /// sockets and image directories under `locations`, then `labDirectory`.
     ///
-    /// - Returns: one line per thing removed, or that could not be removed.
-    public static func run(uri: String, runID: String, labDirectory: String?) -> [String] {
+    /// - Returns: one line per thing removed, left alone, or that could not be removed.
+    public static func run(uri: String, runID: String, labDirectory: String?,
+                           locations: LabInventory.Locations = LabInventory.Locations()) -> [String] {
         var lines: [String] = []
-        let prefix = "rewind-\(runID)-"
+        let prefix = LabOwnership.prefix(run: runID)
         do {
             let connection = try Connection(uri: uri)
+            defer { connection.close() }
             for domain in try connection.listDomains() where domain.name.hasPrefix(prefix) {
-                lines.append(contentsOf: remove(domain))
+                lines.append(contentsOf: remove(domain, run: runID))
             }
         } catch {
-            lines.append("cleanup on \(uri): \(error)")
+            lines.append("cleanup on \(uri): \(error.code.name): \(error.message)")
+        }
+        for file in LabInventory.runFiles(runID, locations: locations) where file != RunLock.path(runID: runID, directory: locations.lockDirectory) {
+            lines += removeFile(file, lockDirectory: locations.lockDirectory)
         }
         if let labDirectory, FileManager.default.fileExists(atPath: labDirectory) {
-            do {
-                try FileManager.default.removeItem(atPath: labDirectory)
-                lines.append("removed \(labDirectory)")
-            } catch {
-                lines.append("cannot remove \(labDirectory): \(error)")
-            }
+            lines += removeFile(labDirectory, lockDirectory: locations.lockDirectory)
         }
         return lines
     }
 
-    static func remove(_ domain: Domain) -> [String] {
+    /// Removes one lab domain if it is Rewind's: named with the prefix of `run` and tagged with `run` (any
+    /// run when nil). Anything else is left alone, with a line saying why.
+    static func remove(_ domain: Domain, run: String? = nil) -> [String] {
+        let name = domain.name
+        switch LabOwnership.status(of: domain) {
+        case .gone:
+            return []
+        case .owned(let tagged) where run == nil || tagged == run:
+            break
+        case .owned(let tagged):
+            return ["left \(name) alone: it belongs to run \(tagged), not \(run ?? "")"]
+        case let other:
+            return ["left \(name) alone: \(other)"]
+        }
         var lines: [String] = []
         if (try? domain.isActive()) == true {
             do {
                 try domain.destroy()
-                lines.append("destroyed \(domain.name)")
+                lines.append("destroyed \(name)")
             } catch {
-                lines.append("cannot destroy \(domain.name): \(error)")
+                if error.code != .noDomain { lines.append("cannot destroy \(name): \(error.code.name): \(error.message)") }
             }
         }
         if (try? domain.isPersistent()) == true {
@@ -58,10 +76,31 @@ public enum LabCleanup {
                     break
                 } catch {
                     last = error
+                    if error.code == .noDomain { break }
                 }
             }
-            lines.append(last.map { "cannot undefine \(domain.name): \($0)" } ?? "undefined \(domain.name)")
+            if let last, last.code != .noDomain {
+                lines.append("cannot undefine \(name): \(last.code.name): \(last.message)")
+            } else {
+                lines.append("undefined \(name)")
+            }
         }
         return lines
+    }
+
+    /// Removes a file, socket or directory of a lab run (a lock file only if nobody holds it).
+    static func removeFile(_ path: String, lockDirectory: String) -> [String] {
+        if path.hasPrefix(lockDirectory + "/") && path.hasSuffix(".lock") {
+            let run = String(path.dropFirst(lockDirectory.count + 1).dropLast(5))
+            return RunLock.removeIfStale(runID: run, directory: lockDirectory) ? ["removed \(path)"] : []
+        }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            return ["removed \(path)"]
+        } catch {
+            var s = stat()
+            if lstat(path, &s) != 0 { return [] }   // gone meanwhile
+            return ["cannot remove \(path): \(error.localizedDescription)"]
+        }
     }
 }

@@ -21,7 +21,8 @@ import Libvirt
 /// `run` opens the connection, makes a `Lab`, runs the snippet, runs the lab's teardown hooks and
 /// writes a `SnippetReport` (JSON) to `FILE`: the raw outcome, the evidence and the timings. The
 /// verdict is the parent's business. `cleanup` removes what a lab with that run id left behind (used
-/// after a timeout or a crash): domains named with the lab's prefix, and the lab directory. `list`
+/// after a timeout or a crash): domains named with the lab's prefix and tagged with its run, its sockets and
+/// images, and the lab directory. `list`
 /// prints the registered ids.
 public enum SnippetMain {
     /// A snippet body.

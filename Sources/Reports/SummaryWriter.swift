@@ -28,6 +28,9 @@ public struct SummaryWriter: Sendable {
     /// The summary text (ends with a newline).
     public func render(_ results: RunResults, updatedBlocks: [String] = []) -> String {
         var lines: [String] = []
+        if let signal = results.interrupted {
+            lines.append(paint("INTERRUPTED by \(signal): the results below are those of the snippets that finished", .red))
+        }
         if !results.guideErrors.isEmpty {
             lines.append(paint("GUIDE ERRORS (\(results.guideErrors.count))", .red))
             lines += results.guideErrors.map { "  \($0)" }

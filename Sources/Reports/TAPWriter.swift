@@ -130,6 +130,10 @@ public struct TAPWriter: Sendable {
     /// Problems that are not snippet results: guide errors and build errors outside any snippet.
     func problemPoints(_ results: RunResults) -> [(String, String)] {
         var out: [(String, String)] = []
+        if let signal = results.interrupted {
+            let unfinished = results.hosts.flatMap(\.results).filter { $0.reason?.contains("interrupted by") == true }.count
+            out.append(("interrupted", "rewind verify was interrupted by \(signal); \(unfinished) snippet\(unfinished == 1 ? "" : "s") did not finish"))
+        }
         for e in results.guideErrors { out.append(("guide error", e)) }
         for u in results.compile?.unattributedErrors ?? [] {
             out.append(("build error in \(u.product)", u.diagnostic.description))

@@ -2,10 +2,16 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// A child process started with `posix_spawn` in a process group of its own, with its standard output and
-/// error sent to files, so that a timeout can end it and everything it started (`kill(-pgid)`).
+/// A child process started with `posix_spawn` in a session (and so a process group) of its own, with its
+/// standard output and error sent to files, so that a timeout or an interruption can end it and everything
+/// it started.
 ///
-/// It does not use Foundation's `Process`, which cannot set a process group.
+/// Ending "everything it started" takes more than `kill(-pgid)`: Foundation's `Process` puts each child it
+/// starts in a process group of its own (a snippet running `qemu-img` or `sleep` through `Process`), so
+/// the child's *session* is killed too: every process whose session id is the child's pid (found in
+/// `/proc`). Only a process that starts a session of its own (a daemon calling `setsid`) escapes.
+///
+/// It does not use Foundation's `Process`, which cannot set a session or process group.
 final class ChildProcess: Sendable {
     /// How a child ended.
     enum Termination: Sendable, Hashable, CustomStringConvertible {
@@ -30,12 +36,52 @@ final class ChildProcess: Sendable {
     /// The process groups of the children that have not ended yet (for `terminateAll`).
     private static let live = Mutex<Set<pid_t>>([])
 
-    /// Sends SIGKILL to the process group of every child still running (used when `rewind` is interrupted:
-    /// the children are in process groups of their own and do not get the terminal's SIGINT).
+    /// Sends SIGKILL to the process group and session of every child still running (used when `rewind` is
+    /// interrupted: the children are in sessions of their own and do not get the terminal's SIGINT).
     static func terminateAll() {
         live.withLock { pids in
-            for pid in pids { _ = kill(-pid, SIGKILL) }
+            for pid in pids {
+                _ = kill(-pid, SIGKILL)
+                killSession(pid)
+            }
         }
+    }
+
+    /// Whether new children may start: false once `rewind` was interrupted (see `SnippetRunner.interrupt`).
+    static let spawningAllowed = Mutex(true)
+
+    /// Sends SIGKILL to every process in the session `sid` (except this process), found in `/proc`, a few
+    /// rounds so that processes forked meanwhile are caught too. Returns how many were signalled.
+    @discardableResult
+    static func killSession(_ sid: pid_t) -> Int {
+        var total = 0
+        for _ in 0..<5 {
+            let members = sessionMembers(sid)
+            if members.isEmpty { break }
+            for pid in members { if kill(pid, SIGKILL) == 0 { total += 1 } }
+        }
+        return total
+    }
+
+    /// The processes whose session id is `sid`, from `/proc/<pid>/stat` (zombies and this process excluded).
+    static func sessionMembers(_ sid: pid_t) -> [pid_t] {
+        let me = getpid()
+        var members: [pid_t] = []
+        guard let dir = opendir("/proc") else { return [] }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard let pid = pid_t(name), pid != me else { continue }
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After "pid (comm)": state ppid pgrp session …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 3, fields[0] != "Z", pid_t(fields[3]) == sid else { continue }
+            members.append(pid)
+        }
+        return members
     }
 
     /// The child's pid (also its process group id).
@@ -60,8 +106,8 @@ final class ChildProcess: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // A new process group (pgid = pid), default dispositions for the signals a parent may ignore,
-        // and an empty signal mask.
+        // A new session and process group (sid = pgid = pid), default dispositions for the signals a parent
+        // may ignore, and an empty signal mask.
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGHUP] { sigaddset(&defaults, s) }
@@ -69,14 +115,19 @@ final class ChildProcess: Sendable {
         sigemptyset(&mask)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        // glibc's POSIX_SPAWN_SETSID (0x80, not imported into Swift). Not combined with SETPGROUP: a session
+        // leader cannot change its process group.
+        let setsid: Int32 = 0x80
+        posix_spawnattr_setflags(&attributes, Int16(setsid | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
         defer { env.forEach { free($0) } }
 
+        guard spawningAllowed.withLock({ $0 }) else {
+            throw SpawnError(description: "not starting \(executable): rewind was interrupted")
+        }
         var pid: pid_t = 0
         let rc = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
             (env + [nil]).withUnsafeBufferPointer { envBuffer in
@@ -98,7 +149,7 @@ final class ChildProcess: Sendable {
     ///
     /// The child is waited for without being reaped first (`waitid` with `WNOWAIT`), so that its pid, which
     /// is also its process group id, cannot be reused while the group is signalled; then, when
-    /// `killGroup` is true, whatever is left of its process group is killed, and the child is reaped.
+    /// `killGroup` is true, whatever is left of its process group and session is killed, and the child is reaped.
     func wait(killGroup: Bool = true) async -> Termination {
         let pid = self.pid
         return await withCheckedContinuation { continuation in
@@ -107,7 +158,10 @@ final class ChildProcess: Sendable {
                 while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
                 self.state.withLock { exited in
                     exited = true
-                    if killGroup { _ = kill(-pid, SIGKILL) }
+                    if killGroup {
+                        _ = kill(-pid, SIGKILL)
+                        ChildProcess.killSession(pid)
+                    }
                 }
                 ChildProcess.live.withLock { _ = $0.remove(pid) }
                 var status: Int32 = 0

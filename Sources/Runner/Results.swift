@@ -241,6 +241,9 @@ public struct RunResults: Sendable, Codable, Hashable {
     public var coverage: ClaimCoverage?
     /// The doc-drift check of the libvirt names the guides use (nil when it did not run).
     public var docDrift: DocDrift.Report?
+    /// The signal that interrupted the run (`SIGINT`, `SIGTERM`), if one did: the results are those of the
+    /// snippets that finished; the others are `skipped` with the reason.
+    public var interrupted: String?
 
     /// Creates run results.
     public init(startedAt: Date = Date(), timings: Timings = Timings(), guideErrors: [String] = [],
@@ -258,9 +261,10 @@ public struct RunResults: Sendable, Codable, Hashable {
     /// The counts over all hosts.
     public var totals: Totals { hosts.map(\.totals).reduce(Totals(), +) }
 
-    /// Whether the run failed: a guide error, a failed snippet, or a build error outside any snippet.
+    /// Whether the run failed: a guide error, a failed snippet, a build error outside any snippet, or an
+    /// interruption.
     public var failed: Bool {
-        !guideErrors.isEmpty || totals.failed > 0 || !(compile?.unattributedErrors.isEmpty ?? true)
+        interrupted != nil || !guideErrors.isEmpty || totals.failed > 0 || !(compile?.unattributedErrors.isEmpty ?? true)
             || (compile.map { !$0.succeeded } ?? false)
     }
 }

@@ -52,10 +52,28 @@ public struct SnippetRunner: Sendable {
     }
 
     /// Kills every snippet process (and `swift build`) still running, with everything in their process
-    /// groups. For an interrupted `rewind verify`: the children do not get the terminal's SIGINT.
+    /// groups and sessions. For an interrupted `rewind verify`: the children do not get the terminal's SIGINT.
     public static func terminateAllChildren() {
         ChildProcess.terminateAll()
     }
+
+    /// The signal that interrupted this process (`interrupt(signal:)`), if any.
+    public static var interruption: Int32? { interruptionState.withLock { $0 } }
+    private static let interruptionState = Mutex<Int32?>(nil)
+
+    /// Stops every run in this process after `signal` (SIGINT, SIGTERM): no new child process starts,
+    /// running snippets are killed with everything they started (`terminateAllChildren`), and each
+    /// `run` in progress cleans up the labs of the snippets it interrupted (`LabCleanup`) and returns
+    /// the results so far: finished snippets keep their verdicts, interrupted and unstarted ones are
+    /// `skipped` with the reason. Calling it again kills again (children started meanwhile, if any).
+    public static func interrupt(signal: Int32) {
+        interruptionState.withLock { if $0 == nil { $0 = signal } }
+        ChildProcess.spawningAllowed.withLock { $0 = false }
+        ChildProcess.terminateAll()
+    }
+
+    /// `SIGINT`, `SIGTERM`, … or `signal N`.
+    public static func signalName(_ signal: Int32) -> String { ChildProcess.signalName(signal) }
 
     /// A random session id, e.g. `k3x9q2`.
     public static func makeSessionID() -> String {
@@ -122,7 +140,7 @@ public struct SnippetRunner: Sendable {
         await withTaskGroup(of: (Int, SnippetResult).self) { group in
             var next = 0
             func launch() {
-                guard next < toRun.count else { return }
+                guard next < toRun.count, Self.interruption == nil else { return }
                 let item = toRun[next]
                 next += 1
                 let runID = "\(options.sessionID)-\(hostIndex)-\(item.index)"
@@ -138,6 +156,13 @@ public struct SnippetRunner: Sendable {
                 report(r)
                 launch()
             }
+        }
+        // After an interruption, the snippets that never started.
+        for item in toRun where results[item.index] == nil {
+            let signal = Self.interruption.map(Self.signalName) ?? "a signal"
+            results[item.index] = SnippetResult(id: item.snippet.id, guide: item.snippet.guide, line: item.snippet.line,
+                                                verdict: .skipped, reason: "not run: interrupted by \(signal)",
+                                                claims: item.snippet.claims)
         }
         return HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
     }
@@ -226,6 +251,10 @@ public struct SnippetRunner: Sendable {
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=32"
         }
 
+        // Marks the run as in progress for `rewind lab clean` until its cleanup is done.
+        let runLock = RunLock(runID: runID)
+        defer { runLock?.release() }
+
         let timeout = snippet.timeout ?? options.defaultTimeout
         let start = ContinuousClock.now
         var outcome = ProcessOutcome(termination: nil, timeout: timeout, stdout: "", stderr: "", duration: 0, runID: runID)
@@ -258,6 +287,20 @@ public struct SnippetRunner: Sendable {
             }
         }
 
+        // Interrupted (killed by `interrupt`, or not started because of it): clean up in this process,
+        // whatever the snippet executable could do, and report it as not finished.
+        if let signal = Self.interruption, outcome.report == nil {
+            let cleanup = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: labDir.path)
+            try? fm.removeItem(at: labDir)
+            var r = SnippetResult(id: snippet.id, guide: snippet.guide, line: snippet.line, verdict: .skipped,
+                                  reason: "interrupted by \(Self.signalName(signal)) while running; its lab was cleaned up",
+                                  duration: outcome.duration, claims: snippet.claims, finding: snippet.finding,
+                                  stdout: VerdictRules.tail(outcome.stdout), stderr: VerdictRules.tail(outcome.stderr),
+                                  runID: runID, cleanup: cleanup)
+            r.location = snippet.location
+            return r
+        }
+
         // After a timeout or a crash the lab's teardown did not run: remove what it made.
         let abnormal = outcome.timedOut || outcome.report == nil
         if abnormal {
@@ -266,7 +309,9 @@ public struct SnippetRunner: Sendable {
                 if let (_, out, err) = try? await ChildProcess.run(cleanupExecutable, args, scratch: runDir, name: "cleanup") {
                     outcome.cleanup = (out + err).split(separator: "\n").map(String.init)
                 }
-            } else {
+            }
+            if outcome.cleanup == nil {
+                // No executable to do it, or it could not start (an interruption forbids new processes).
                 outcome.cleanup = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: labDir.path)
             }
         }

@@ -147,7 +147,8 @@ public struct Verifier: Sendable {
         let runTime = SnippetRunner.seconds(since: runStart)
 
         var updated: [String] = []
-        if c.update, !hostResults.isEmpty {
+        let interrupted = SnippetRunner.interruption.map(SnippetRunner.signalName)
+        if c.update, !hostResults.isEmpty, interrupted == nil {
             let (updates, ids) = Self.outputUpdates(snippets, results: hostResults[0].results)
             do { updated = try OutputBlockUpdater.apply(updates, root: c.root) } catch { throw .update(error) }
             // The blocks now hold what the snippets printed: those results are no longer failures.
@@ -163,9 +164,10 @@ public struct Verifier: Sendable {
             }
         }
 
-        let results = RunResults(startedAt: startedAt,
+        var results = RunResults(startedAt: startedAt,
                                  timings: .init(discovery: discoveryTime, compile: compileTime, run: runTime),
                                  guideErrors: guideErrors, compile: compileReport, hosts: hostResults)
+        results.interrupted = interrupted
         return Outcome(results: results, package: package, updatedBlocks: updated)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GuideModel
+import Lab
 import Reports
 import Runner
 import Synchronization
@@ -118,6 +119,8 @@ struct VerifyCommand: AsyncParsableCommand {
         config.update = update
         config.buildConfiguration = configuration
 
+        for uri in config.uris { warnAboutLeftovers(uri: uri, console: console) }
+
         console.status("\(snippets.count) snippets in \(selected.count) guide\(selected.count == 1 ? "" : "s")")
         let outcome: Verifier.Outcome
         do {
@@ -139,7 +142,24 @@ struct VerifyCommand: AsyncParsableCommand {
         if tap != "-" {
             console.out(SummaryWriter(verbose: verbose, color: console.isTerminal(1)).render(results, updatedBlocks: outcome.updatedBlocks))
         }
+        if let signal = SnippetRunner.interruption {
+            console.error("rewind verify: interrupted by \(SnippetRunner.signalName(signal)); reports hold the snippets that finished")
+            throw ExitCode(128 + signal)
+        }
         if results.failed { throw ExitCode(1) }
+    }
+
+    /// Warns when earlier runs left lab domains or files behind on `uri` (`rewind lab clean` removes them).
+    /// An unreachable URI is not reported here: the host probe reports it.
+    func warnAboutLeftovers(uri: String, console: Console) {
+        guard let inventory = try? LabInventory.scan(uri: uri), !inventory.isEmpty else { return }
+        let domains = inventory.runs.flatMap(\.domains).map(\.name)
+        let files = inventory.runs.flatMap(\.files).count
+        var what: [String] = []
+        if !domains.isEmpty { what.append("\(domains.count) domain\(domains.count == 1 ? "" : "s") (\(domains.joined(separator: ", ")))") }
+        if files > 0 { what.append("\(files) file\(files == 1 ? "" : "s")") }
+        console.error("rewind verify: warning: earlier lab runs left \(what.joined(separator: " and ")) behind on \(uri); "
+                      + "remove them with `rewind lab clean --connect \(uri)`")
     }
 
     /// The guide paths the arguments select (all guides without arguments).
@@ -176,20 +196,35 @@ struct VerifyCommand: AsyncParsableCommand {
         try Data(text.utf8).write(to: url, options: .atomic)
     }
 
-    /// On SIGINT or SIGTERM: kill every snippet process group (they do not get the terminal's signal), then exit.
+    /// On SIGINT or SIGTERM: kill every snippet process with everything it started (they do not get the
+    /// terminal's signal), let the runner clean up the interrupted snippets' labs and return the results so
+    /// far, which `run` writes before exiting with 128 + the signal number. The clean-up is bounded: if the
+    /// process has not exited `Self.interruptGrace` seconds later, or on a second signal, it exits at once.
     func installInterruptHandler() {
+        let count = Mutex(0)
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                SnippetRunner.terminateAllChildren()
-                FileHandle.standardError.write(Data("\nrewind verify: interrupted\n".utf8))
-                Foundation.exit(128 + sig)
+                let n = count.withLock { c in c += 1; return c }
+                SnippetRunner.interrupt(signal: sig)
+                if n > 1 {
+                    FileHandle.standardError.write(Data("\nrewind verify: interrupted again; exiting without clean-up\n".utf8))
+                    Foundation.exit(128 + sig)
+                }
+                FileHandle.standardError.write(Data("\nrewind verify: interrupted by \(SnippetRunner.signalName(sig)); ending snippets and cleaning up their labs\n".utf8))
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.interruptGrace) {
+                    FileHandle.standardError.write(Data("rewind verify: clean-up did not finish within \(Int(Self.interruptGrace)) s; exiting\n".utf8))
+                    Foundation.exit(128 + sig)
+                }
             }
             source.resume()
             Console.keep(source)
         }
     }
+
+    /// Seconds an interrupted run has to clean up and write its reports.
+    static let interruptGrace: Double = 30
 
     func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
