@@ -33,6 +33,8 @@ public struct Verifier: Sendable {
         public var update = false
         /// The build configuration (`debug` or `release`).
         public var buildConfiguration = "debug"
+        /// The prefix of every run id (`<session>-<host>-<index>`); random by default.
+        public var sessionID = SnippetRunner.makeSessionID()
 
         /// A configuration for a project root.
         public init(root: URL, rewindPackage: URL? = nil, workDirectory: URL? = nil) {
@@ -119,6 +121,7 @@ public struct Verifier: Sendable {
         options.defaultTimeout = c.defaultTimeout
         options.killGrace = c.killGrace
         options.filters = c.filters
+        options.sessionID = c.sessionID
         let runner = SnippetRunner(options: options)
 
         // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that

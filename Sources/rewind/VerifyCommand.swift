@@ -66,6 +66,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The build configuration (debug or release).")
     var configuration: String = "debug"
 
+    @Option(name: .customLong("session-id"), help: .hidden)
+    var sessionID: String?
+
     @Flag(name: .shortAndLong, help: "List passing and skipped snippets too.")
     var verbose = false
 
@@ -75,6 +78,13 @@ struct VerifyCommand: AsyncParsableCommand {
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let sessionID {
+            // Run ids are `<session>-<host>-<index>`; domains are named `rewind-<run id>-…`.
+            guard (1...16).contains(sessionID.count),
+                  sessionID.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) }) else {
+                throw ValidationError("--session-id must be 1 to 16 lower-case letters and digits")
+            }
+        }
         guard ["debug", "release"].contains(configuration) else {
             throw ValidationError("--configuration must be debug or release")
         }
@@ -118,6 +128,7 @@ struct VerifyCommand: AsyncParsableCommand {
         config.layout = perSnippet ? .perSnippet : .merged
         config.update = update
         config.buildConfiguration = configuration
+        if let sessionID { config.sessionID = sessionID }
 
         for uri in config.uris { warnAboutLeftovers(uri: uri, console: console) }
 
