@@ -159,16 +159,20 @@ public struct LabInventory: Sendable {
     /// Each domain is looked up again by UUID and removed only if it still carries the tag of its run,
     /// is still named with the run's prefix, and the run's lock is still free.
     ///
+    /// - Parameter on: the connection to remove domains through (by default a new one to `uri`; a
+    ///   `test:///…` state is private to its connection, so pass the one that was scanned).
     /// - Returns: one line per thing removed (or that would be, or could not be).
-    public func clean(dryRun: Bool = false) -> [String] {
+    public func clean(on existing: Connection? = nil, dryRun: Bool = false) -> [String] {
         var lines: [String] = []
-        let connection: Connection?
+        var connection: Connection? = existing
         do {
-            connection = runs.contains(where: { !$0.domains.isEmpty }) && !dryRun ? try Connection(uri: uri) : nil
+            if connection == nil && !dryRun && runs.contains(where: { !$0.domains.isEmpty }) {
+                connection = try Connection(uri: uri)
+            }
         } catch {
             return ["cannot connect to \(uri): \(error.code.name): \(error.message)"]
         }
-        defer { connection?.close() }
+        defer { if existing == nil { connection?.close() } }
         for run in runs {
             if !dryRun && RunLock.isHeld(runID: run.runID, directory: locations.lockDirectory) {
                 lines.append("run \(run.runID) is in progress again: left alone")
