@@ -54,6 +54,14 @@ public struct SnippetPackageGenerator: Sendable {
     ///
     /// `ignore` snippets get no code. Files of earlier generations that are no longer needed are removed.
     public func generate(_ snippets: [RunnableSnippet], layout: Layout = .merged) throws(GenerationError) -> GeneratedPackage {
+        for snippet in snippets {
+            if case .ignore = snippet.mode { continue }
+            if let problem = Self.unnameableGuidePath(snippet.guide) {
+                throw GenerationError(description: "\(snippet.location): the guide's path \(problem); Swift's "
+                                      + "#sourceLocation cannot name such a file, so diagnostics and failures could not "
+                                      + "point into it: rename the guide")
+            }
+        }
         try prepareDirectory()
         var names = NameAllocator()
         var targets: [GeneratedPackage.Target] = []
@@ -357,6 +365,16 @@ public struct SnippetPackageGenerator: Sendable {
     }
 
     /// A Swift string literal for `text`.
+    /// Why `#sourceLocation(file:)` cannot name `path`, or nil when it can: the compiler keeps the
+    /// literal's text as written (an escaped `\"` stays `\"` in diagnostics and `#filePath`), and refuses
+    /// raw string literals there.
+    static func unnameableGuidePath(_ path: String) -> String? {
+        if path.contains("\"") { return "contains a double quote" }
+        if path.contains("\\") { return "contains a backslash" }
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) { return "contains a control character" }
+        return nil
+    }
+
     static func swiftLiteral(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {

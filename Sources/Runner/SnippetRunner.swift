@@ -315,8 +315,25 @@ public struct SnippetRunner: Sendable {
                 outcome.cleanup = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: labDir.path)
             }
         }
+        // After a normal end, a safety net: whatever the run still owns (tagged domains, its image directory,
+        // sockets) was left behind by its teardown. It is removed now, and a passing snippet fails for it.
+        var swept: [String] = []
+        if !abnormal {
+            swept = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: nil)
+        }
         try? fm.removeItem(at: labDir)
-        return VerdictRules.judge(snippet, outcome)
+        var result = VerdictRules.judge(snippet, outcome)
+        if !swept.isEmpty {
+            result.cleanup = (result.cleanup ?? []) + swept
+            let removed = swept.filter { !$0.hasPrefix("left ") }
+            if !removed.isEmpty && (result.verdict == .pass || result.verdict == .finding) {
+                result.verdict = .fail
+                result.message = "the snippet left things behind after its teardown (removed by the runner): "
+                    + removed.joined(separator: "; ")
+                result.location = snippet.location
+            }
+        }
+        return result
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

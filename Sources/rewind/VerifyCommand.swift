@@ -77,6 +77,9 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if connect.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--connect needs a URI (an empty one would silently mean libvirt's default host)")
+        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let sessionID {
             // Run ids are `<session>-<host>-<index>`; domains are named `rewind-<run id>-…`.
@@ -96,6 +99,11 @@ struct VerifyCommand: AsyncParsableCommand {
         let guides = rootURL.appendingPathComponent("Guides")
         let console = Console()
         installInterruptHandler()
+
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: guides.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("\(guides.path): no such directory (guides are the .md files under <root>/Guides; see --root)")
+        }
 
         // Discovery.
         let discoveryStart = ContinuousClock.now

@@ -173,7 +173,7 @@ enum Safety {
             let imageDirectory = "/var/lib/libvirt/images/rewind/\(lab.runID)"
             if disk && !isTest {
                 try FileManager.default.createDirectory(atPath: imageDirectory, withIntermediateDirectories: true)
-                let image = imageDirectory + "/\(suffix).qcow2"
+                let image = imageDirectory + "/\(UUID().uuidString).qcow2"
                 let qemuImg = Process()
                 qemuImg.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
                 qemuImg.arguments = ["create", "-q", "-f", "qcow2", image, "16M"]
