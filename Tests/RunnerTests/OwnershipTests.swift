@@ -102,6 +102,23 @@ struct OwnershipTests {
         #expect(throws: LibvirtError.self) { try connection.lookupDomain(name: "rewind-r1-vm") }
     }
 
+    @Test("a domain whose connection was closed cannot be proven Rewind's: left alone, no crash")
+    func closedConnection() throws {
+        let node = try Node([Self.definition("rewind-r1-vm", tag: .rewindLab(run: "r1"))])
+        defer { node.remove() }
+        let connection = try Connection(uri: node.uri)
+        let dom = try connection.lookupDomain(name: "rewind-r1-vm")
+        connection.close()
+        guard case .unknown(let error) = LabOwnership.status(of: dom) else {
+            Issue.record("expected .unknown, got \(LabOwnership.status(of: dom))")
+            return
+        }
+        #expect(error.code == .invalidConn)
+        let lines = LabCleanup.remove(dom, run: "r1")
+        #expect(lines.count == 1 && lines[0].hasPrefix("left rewind-r1-vm alone: its metadata cannot be read (VIR_ERR_INVALID_CONN"), "\(lines)")
+        #expect(throws: LibvirtError.self) { try LabInventory.scan(connection: connection) }
+    }
+
     @Test("a run lock is shared by its holders, seen from elsewhere, and removed by the last one")
     func runLock() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-safe-locks-\(UUID().uuidString.prefix(8))").path
