@@ -172,6 +172,13 @@ extension SafetyTests {
             try FileManager.default.createDirectory(atPath: "/run/rewind", withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: "/run/rewind/\(lab.runID)-forgotten.sock", contents: nil)
             ```
+
+            ```swift id=hostile-paths
+            let odd = try lab.path("it's \"q\" & <x> ü.img")
+            try lab.expect(FileManager.default.createFile(atPath: odd, contents: Data("x".utf8)))
+            try lab.expectEqual(URL(fileURLWithPath: odd).deletingLastPathComponent().path, lab.directory.path)
+            _ = try lab.path("../escape.img")
+            ```
             """#
 
         @Test("hostile names and a crash on test:///default")
@@ -218,6 +225,11 @@ extension SafetyTests {
             #expect(careless.message?.contains("removed /var/lib/libvirt/images/rewind/\(run4)") == true, "\(careless)")
             #expect(careless.message?.contains("removed /run/rewind/\(run4)-forgotten.sock") == true, "\(careless)")
             #expect(careless.location == "\(guide):\(line("id=leaves-files"))")
+            let paths = try #require(byID["hostile-paths"])
+            #expect(paths.verdict == .fail)
+            #expect(paths.message?.contains("lab.path(\"../escape.img\"): expected a plain file name") == true, "\(paths)")
+            #expect(paths.location == "\(guide):\(line("lab.path(\"../escape.img\")"))", "\(paths)")
+            #expect(!FileManager.default.fileExists(atPath: Safety.workDirectory.appendingPathComponent("labs/escape.img").path))
             if uri != "test:///default" {
                 let cleanup = crashed.cleanup ?? []
                 #expect(cleanup.contains("destroyed rewind-\(session)-0-3-before-crash"), "\(cleanup)")
