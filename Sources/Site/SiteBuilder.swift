@@ -122,7 +122,7 @@ public struct SiteBuilder: Sendable {
         let guidesDirectory = options.guides.standardizedFileURL.resolvingSymlinksInPath().path
         var guidePages: [String: String] = [:]
         var entries: [PageEntry] = [PageEntry(kind: .index, path: SiteContext.indexPage, title: options.title, source: nil)]
-        for guide in guideSet.guides {
+        for guide in Self.readingOrder(guideSet.guides) {
             let page = Self.pagePath(for: guide.path, rootPath: rootPath, guidesDirectory: guidesDirectory)
             guidePages[guide.path] = page
             entries.append(PageEntry(kind: .guide(path: guide.path), path: page, title: guide.title, source: guide.path))
@@ -350,5 +350,34 @@ extension Duration {
     var seconds: Double {
         let (s, atto) = components
         return Double(s) + Double(atto) / 1e18
+    }
+}
+
+extension SiteBuilder {
+    /// The guides in reading order: a guide named `index.md` comes first, then the guides it links to, in
+    /// the order of their first link, then every other guide by path.
+    static func readingOrder(_ guides: [Guide]) -> [Guide] {
+        guard let index = guides.first(where: { ($0.path as NSString).lastPathComponent == "index.md" }) else {
+            return guides
+        }
+        let directory = (index.path as NSString).deletingLastPathComponent
+        var linked: [String] = []
+        func walk(_ node: Node) {
+            if case .link(let destination, _) = node.kind, !destination.contains(":") {
+                let file = String(destination.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+                if !file.isEmpty {
+                    let path = ((directory as NSString).appendingPathComponent(file) as NSString).standardizingPath
+                    if !linked.contains(path) { linked.append(path) }
+                }
+            }
+            node.children.forEach(walk)
+        }
+        walk(index.document)
+        let rank = Dictionary(linked.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return guides.sorted { a, b in
+            let ra = a.path == index.path ? -1 : rank[a.path] ?? Int.max
+            let rb = b.path == index.path ? -1 : rank[b.path] ?? Int.max
+            return ra != rb ? ra < rb : a.path < b.path
+        }
     }
 }
