@@ -106,11 +106,13 @@ struct AgentGuestLiveTests {
         #expect(throws: LibvirtError.self) { try connection.lookupDomain(name: name) }
     }
 
-    @Test("Boot time to the first guest-ping under TCG, and how much RAM the guest needs")
+    @Test("Boot time to the first guest-ping under TCG with the default 128 MiB")
     func bootTimeTCG() throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.uri)
-        for memory in [128, 96] {
+        // 128 MiB is the default. 96 MiB booted in most runs during development but once ran out of memory
+        // while the kernel unpacked the initramfs, so it is not asserted here.
+        for memory in [128] {
             let guest = try bootGuest(image, connection, "rewind-guest-tcg", accelerator: .tcg, memoryMiB: memory)
             defer { guest.cleanUp() }
             let ready = try guest.waitForAgent(timeout: .seconds(120))
