@@ -2,6 +2,7 @@ import AgentGuest
 import Foundation
 import Libvirt
 import LiveHost
+import RewindXML
 import Synchronization
 
 /// Why an agent guest did not come up.
@@ -77,8 +78,13 @@ public final class AgentGuestDomain: @unchecked Sendable {
     ///   - kernelArguments: extra kernel command line options (`rewind.interval_ms=N`, `rewind.workload=0`, …).
     ///   - dataDisk: the qcow2 file to copy as the data disk instead of the image's empty one (for example the
     ///     base of a snapshot, to look at what it holds).
+    ///   - directory: where the disk copy and the console log go (default `imageDirectory`); a lab passes its
+    ///     own directory, so that the files go with it.
+    ///   - metadata: application metadata elements for the domain's `<metadata>` (a lab passes its tag,
+    ///     `MetadataItem.rewindLab(run:snippet:)`).
     public init(image: GuideImage, connection: Connection, namePrefix: String, accelerator: Accelerator? = nil,
-                memoryMiB: Int = 128, kernelArguments: [String] = [], dataDisk: URL? = nil) throws {
+                memoryMiB: Int = 128, kernelArguments: [String] = [], dataDisk: URL? = nil,
+                directory: URL? = nil, metadata: [MetadataItem] = []) throws {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         name = "\(namePrefix)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
         self.connection = connection
@@ -86,15 +92,16 @@ public final class AgentGuestDomain: @unchecked Sendable {
         let chosen = try accelerator ?? Self.preferredAccelerator(connection: connection).accelerator
         guard chosen != .none else { throw LibvirtError(code: .noSupport, message: "\(connection.uri) offers neither kvm nor qemu guests") }
         self.accelerator = chosen
-        let dir = URL(fileURLWithPath: Self.imageDirectory, isDirectory: true)
+        let dir = directory ?? URL(fileURLWithPath: Self.imageDirectory, isDirectory: true)
         diskCopy = dir.appendingPathComponent("\(name)-data.qcow2")
         consoleLog = dir.appendingPathComponent("\(name)-console.log")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         do {
             try FileManager.default.copyItem(at: dataDisk ?? image.dataDisk, to: diskCopy)
-            let xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
+            var xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
                                            type: chosen == .kvm ? "kvm" : "qemu", memoryMiB: memoryMiB,
                                            kernelArguments: kernelArguments)
+            if !metadata.isEmpty { xml = try Self.adding(metadata, to: xml) }
             startedAt = .now
             domain = try connection.createDomain(xml: xml)
             createDuration = .now - startedAt
@@ -110,6 +117,23 @@ public final class AgentGuestDomain: @unchecked Sendable {
     }
 
     deinit { cleanUp() }
+
+    /// `xml` (a domain definition) with a `<metadata>` element holding `items`, written with libxml2.
+    static func adding(_ items: [MetadataItem], to xml: String) throws(LibvirtError) -> String {
+        let doc: XMLDocument
+        do { doc = try XMLDocument(parsing: xml) } catch { throw LibvirtError(code: .xmlError, message: "agent guest domain XML: \(error)") }
+        let container = doc.root.firstChild(named: "metadata") ?? doc.root.addChild(name: "metadata")
+        func write(_ item: MetadataItem, into parent: XMLElement) {
+            let e = parent.addChild(name: item.name,
+                                    namespace: XMLNamespace(prefix: item.prefix.isEmpty ? nil : item.prefix,
+                                                            uri: item.namespaceURI))
+            for (key, value) in item.attributes.sorted(by: { $0.key < $1.key }) { e.setAttribute(key, to: value) }
+            if let text = item.text { e.addText(text) }
+            for child in item.children { write(child, into: e) }
+        }
+        for item in items { write(item, into: container) }
+        return doc.serialized()
+    }
 
     /// Whether this host's KVM is `kvm_pvm` (a software "pagetable-based" KVM, no hardware virtualization):
     /// the module is loaded and neither `kvm_intel` nor `kvm_amd` is.

@@ -25,6 +25,9 @@ public struct SnippetRunner: Sendable {
         public var filters: [String] = []
         /// Prefix of every run id of this session (lower-case letters and digits).
         public var sessionID: String = SnippetRunner.makeSessionID()
+        /// The agent guest's cache directory, passed to every snippet process as `REWIND_GUEST_CACHE`
+        /// (`Lab.guestCacheVariable`) unless the environment already sets it; nil passes nothing.
+        public var guestCacheDirectory: URL?
         /// Creates options.
         public init(workDirectory: URL) {
             self.workDirectory = workDirectory
@@ -246,6 +249,9 @@ public struct SnippetRunner: Sendable {
         environment["REWIND_CONNECT"] = host.uri
         environment["REWIND_LAB_DIR"] = labDir.path
         environment["REWIND_RUN_ID"] = runID
+        if let cache = options.guestCacheDirectory, (environment[Lab.guestCacheVariable] ?? "").isEmpty {
+            environment[Lab.guestCacheVariable] = cache.path
+        }
         if environment["SWIFT_BACKTRACE"] == nil {
             // A crash report that fits a test report: the crashed thread only, no registers or images.
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=32"

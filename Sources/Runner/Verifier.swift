@@ -35,12 +35,16 @@ public struct Verifier: Sendable {
         public var buildConfiguration = "debug"
         /// The prefix of every run id (`<session>-<host>-<index>`); random by default.
         public var sessionID = SnippetRunner.makeSessionID()
+        /// The agent guest's cache, handed to the snippets (`Lab.guestCacheVariable`); by default
+        /// `<root>/.rewind/guest`, where `rewind guest build` puts it.
+        public var guestCacheDirectory: URL?
 
         /// A configuration for a project root.
         public init(root: URL, rewindPackage: URL? = nil, workDirectory: URL? = nil) {
             self.root = root.standardizedFileURL
             self.rewindPackage = (rewindPackage ?? root).standardizedFileURL
             self.workDirectory = (workDirectory ?? root.appendingPathComponent(".rewind/snippets")).standardizedFileURL
+            self.guestCacheDirectory = root.appendingPathComponent(".rewind/guest", isDirectory: true).standardizedFileURL
         }
     }
 
@@ -122,6 +126,7 @@ public struct Verifier: Sendable {
         options.killGrace = c.killGrace
         options.filters = c.filters
         options.sessionID = c.sessionID
+        options.guestCacheDirectory = c.guestCacheDirectory
         let runner = SnippetRunner(options: options)
 
         // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that

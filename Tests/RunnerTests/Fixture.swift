@@ -119,6 +119,18 @@ struct Fixture: Sendable {
         _ = try lab.connection.domainCapabilitiesXML()
         ```
 
+        The agent guest boots only on QEMU: on the test driver the lab says why, as unsupported.
+
+        ```swift id=agent-guest-unsupported needs=agent
+        _ = try await lab.makeAgentDomain()
+        ```
+
+        The runner tells every snippet where the agent guest's cache is.
+
+        ```swift id=guest-cache-variable
+        lab.note(ProcessInfo.processInfo.environment["REWIND_GUEST_CACHE"] ?? "unset")
+        ```
+
         A finding.
 
         ```swift id=shows-finding finding=fixture.finding

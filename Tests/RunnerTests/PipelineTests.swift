@@ -125,6 +125,19 @@ struct PipelineTests {
         #expect(undeclared.message?.contains("declares no needs=") == true)
     }
 
+    @Test("makeAgentDomain on the test driver is unsupported with the reason; the guest cache is passed on")
+    func agentGuest() async throws {
+        let f = try await Fixture.shared()
+        let r = f.result("agent-guest-unsupported")
+        #expect(r.verdict == .unsupported, "\(r)")
+        #expect(r.reason == "needs agent; the agent guest boots only on QEMU, connection driver is TEST")
+        let cache = f.result("guest-cache-variable")
+        #expect(cache.verdict == .pass)
+        let inherited = ProcessInfo.processInfo.environment["REWIND_GUEST_CACHE"] ?? ""
+        let expected = inherited.isEmpty ? f.root.appendingPathComponent(".rewind/guest").standardizedFileURL.path : inherited
+        #expect(cache.evidence?.notes == [expected])
+    }
+
     @Test("finding, context + continuation, compile-only, ignore, standalone, teardown")
     func otherVerdicts() async throws {
         let f = try await Fixture.shared()
