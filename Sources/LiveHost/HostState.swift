@@ -13,6 +13,9 @@ struct HostState: Codable, Hashable, Sendable {
     var startedAt: Date
     /// Where their output goes.
     var logFile: String
+    /// `address:port` libvirtd listens on for `qemu+tcp://` connections, when Rewind started it with
+    /// `--listen` (nil in state files written before Rewind did).
+    var listen: String?
 
     /// Whether any daemon this state names still runs (same pid, name and start time).
     var isLive: Bool { supervisor.isAlive || libvirtd?.isAlive == true }

@@ -22,6 +22,11 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     public var accelerator: Accelerator?
     /// libvirt and hypervisor versions; nil when the host does not answer.
     public var versions: VirshVersion?
+    /// The same host over TCP on the loopback address (`LiveHost.tcpURI`).
+    public var tcpURI: String
+    /// Whether `virsh -c qemu+tcp://127.0.0.1/system version` answered (only a libvirtd that
+    /// `rewind host start` started listens there).
+    public var tcpAnswers: Bool
     /// When Rewind started the daemons, if it did.
     public var startedAt: Date?
     /// What the call changed on the machine (packages installed, files written, daemons started).
@@ -36,6 +41,8 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
         self.startedByRewind = startedByRewind
         self.startedNow = startedNow
         self.virtlogdStartedByRewind = false
+        self.tcpURI = LiveHost.tcpURI
+        self.tcpAnswers = false
         self.actions = []
         self.notes = []
     }
@@ -47,6 +54,7 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     /// accelerator: KVM
     /// libvirt: library 9.0.0, daemon 9.0.0
     /// hypervisor: QEMU 7.2.22
+    /// tcp: qemu+tcp://127.0.0.1/system does not answer (only a libvirtd started by `rewind host start` listens)
     /// ```
     public var description: String {
         var lines: [String] = []
@@ -77,6 +85,11 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
             if let d = v.daemon { lib += ", daemon \(d)" }
             lines.append("libvirt: \(lib)")
             if let h = v.hypervisor { lines.append("hypervisor: \(h) \(v.hypervisorVersion ?? "?")") }
+        }
+        if running {
+            lines.append(tcpAnswers
+                ? "tcp: \(tcpURI) answers (loopback only, no authentication)"
+                : "tcp: \(tcpURI) does not answer (only a libvirtd started by `rewind host start` listens)")
         }
         for action in actions { lines.append("did: \(action)") }
         for note in notes { lines.append("note: \(note)") }

@@ -11,7 +11,9 @@ import Glibc
 /// 3. adds the settings of `QemuConf.rewindSettings` that qemu.conf does not set already,
 /// 4. creates `/var/log/libvirt`, `/run/libvirt` and `/var/lib/libvirt/images/rewind`,
 /// 5. starts virtlogd if none answers, then libvirtd under the `tini -s` subreaper in a new session
-///    (so a destroyed QEMU process is reaped at once and `virDomainDestroy` returns in ~0.2 s),
+///    (so a destroyed QEMU process is reaped at once and `virDomainDestroy` returns in ~0.2 s), with
+///    `--listen -f /run/rewind/libvirtd.conf` so that it also answers on `qemu+tcp://127.0.0.1/system`
+///    (loopback only, no authentication; see `LibvirtdConf`),
 /// 6. records what it started in `/run/rewind/host.json` and waits (bounded) until the socket
 ///    exists and `virsh -c qemu:///system version` succeeds.
 ///
@@ -31,6 +33,9 @@ import Glibc
 public enum LiveHost {
     /// The URI the live host serves.
     public static let uri = "qemu:///system"
+    /// The same host over TCP on the loopback address, served only by a libvirtd Rewind started
+    /// (`LibvirtdConf`). It is how Rewind tests the remote (`qemu+tcp://`) path of `rewind verify`.
+    public static let tcpURI = "qemu+tcp://\(LibvirtdConf.listenAddress)/system"
     /// Where live tests and labs put disk images.
     public static let imageDirectory = "/var/lib/libvirt/images/rewind"
     /// Where Rewind keeps its state file and lock.
@@ -58,9 +63,11 @@ public enum LiveHost {
     /// - Parameters:
     ///   - timeout: seconds to wait for a starting libvirtd to answer (the first answer takes ~1.6 s
     ///     under tini; up to ~8 s without a subreaper).
+    ///   - listenTCP: whether a libvirtd started now also listens on `tcpURI` (loopback, no
+    ///     authentication). Without effect on a daemon that runs already.
     ///   - progress: called with a short sentence before each slow step.
     /// - Returns: the status after the call; `startedNow` tells whether this call started libvirtd.
-    public static func start(timeout: TimeInterval = 60,
+    public static func start(timeout: TimeInterval = 60, listenTCP: Bool = true,
                              progress: (String) -> Void = { _ in }) throws(LiveHostError) -> HostStatus {
         let deadline = Date().addingTimeInterval(timeout)
         // Only root can start daemons; anyone else may still find a host that answers.
@@ -123,8 +130,21 @@ public enum LiveHost {
         let virtlogd = try ensureVirtlogd(until: deadline, progress: progress)
         if let virtlogd { actions.append("started \(virtlogd)") }
         do {
-            let (supervisor, libvirtd) = try startLibvirtd(until: deadline, virtlogd: virtlogd, progress: progress)
-            actions.append("started \(libvirtd.map { "\($0) under " } ?? "")\(supervisor.name) -s (pid \(supervisor.pid))")
+            var listen: String?
+            if listenTCP {
+                if SocketProbe.acceptsTCP(address: LibvirtdConf.listenAddress, port: LibvirtdConf.tcpPort) {
+                    notes.append("\(LibvirtdConf.listenAddress):\(LibvirtdConf.tcpPort) is in use by another process; "
+                                 + "libvirtd started without --listen, so \(tcpURI) is not Rewind's")
+                } else {
+                    try makeDirectories([stateDirectory])
+                    try LibvirtdConf.write()
+                    listen = "\(LibvirtdConf.listenAddress):\(LibvirtdConf.tcpPort)"
+                }
+            }
+            let (supervisor, libvirtd) = try startLibvirtd(until: deadline, virtlogd: virtlogd, listen: listen,
+                                                           progress: progress)
+            actions.append("started \(libvirtd.map { "\($0) under " } ?? "")\(supervisor.name) -s (pid \(supervisor.pid))"
+                           + (listen.map { ", listening on \($0) (\(LibvirtdConf.path))" } ?? ""))
         } catch {
             // Leave nothing half-started behind.
             virtlogd?.terminate(grace: 5)
@@ -163,8 +183,10 @@ public enum LiveHost {
         return record
     }
 
-    /// Starts `tini -s -- libvirtd` in a new session, records it and waits until it answers.
-    static func startLibvirtd(until deadline: Date, virtlogd: ProcessRecord?,
+    /// Starts `tini -s -- libvirtd` in a new session, records it and waits until it answers. With
+    /// `listen` (`address:port`, already written to `LibvirtdConf.path`), libvirtd gets
+    /// `--listen -f <that file>`.
+    static func startLibvirtd(until deadline: Date, virtlogd: ProcessRecord?, listen: String?,
                               progress: (String) -> Void) throws(LiveHostError) -> (ProcessRecord, ProcessRecord?) {
         guard let tini = Command.find("tini") else {
             throw LiveHostError(.missingProgram, "tini is not installed (package tini)")
@@ -177,10 +199,12 @@ public enum LiveHost {
         }
         progress("starting libvirtd under tini")
         appendMarker(to: libvirtdLog)
-        let pid = try Spawner.spawnDetached(executable: tini, arguments: ["-s", "--", libvirtd], logFile: libvirtdLog)
+        var arguments = ["-s", "--", libvirtd]
+        if listen != nil { arguments += ["--listen", "-f", LibvirtdConf.path] }
+        let pid = try Spawner.spawnDetached(executable: tini, arguments: arguments, logFile: libvirtdLog)
         let supervisor = try identify(pid: pid, expecting: "tini", log: libvirtdLog)
         var state = HostState(supervisor: supervisor, libvirtd: nil, virtlogd: virtlogd, startedAt: Date(),
-                              logFile: libvirtdLog)
+                              logFile: libvirtdLog, listen: listen)
         do {
             try state.save(path: stateFile)
         } catch {
@@ -283,14 +307,20 @@ public enum LiveHost {
             } else {
                 result.notes.append("`virsh -c \(uri) capabilities` failed; accelerator unknown")
             }
+            result.tcpAnswers = probeVersion(uri: tcpURI, timeout: 15) != nil
+            if let listen = state?.listen, !result.tcpAnswers {
+                result.notes.append("Rewind's libvirtd was started listening on \(listen), but \(tcpURI) does not answer; "
+                                    + "see \(libvirtdLog)")
+            }
         }
         return result
     }
 
     // MARK: Helpers
 
-    /// `virsh -c qemu:///system version --daemon`, parsed; nil if virsh is missing or fails.
-    static func probeVersion(timeout: TimeInterval) -> VirshVersion? {
+    /// `virsh -c <uri> version --daemon` (`qemu:///system` by default), parsed; nil if virsh is
+    /// missing or fails.
+    static func probeVersion(uri: String = uri, timeout: TimeInterval) -> VirshVersion? {
         guard let result = try? Command.run(["virsh", "-c", uri, "version", "--daemon"], timeout: max(timeout, 1)),
               result.succeeded else { return nil }
         return VirshVersion(parsing: result.output)

@@ -39,4 +39,22 @@ public enum SocketProbe: String, Sendable, Codable {
         default: return .unreachable
         }
     }
+
+    /// Whether something accepts TCP connections on an IPv4 `address` and `port` (the connection is
+    /// closed at once). False when nothing listens, and when the address is not an IPv4 address.
+    public static func acceptsTCP(address: String, port: UInt16) -> Bool {
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { return false }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let rc = withUnsafePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return rc == 0
+    }
 }

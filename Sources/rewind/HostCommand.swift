@@ -9,8 +9,10 @@ struct HostCommand: ParsableCommand {
         abstract: "Starts, stops and inspects the live libvirt + QEMU host (qemu:///system).",
         discussion: """
             `start` installs what is missing (Debian packages, the libvirt-qemu account, qemu.conf settings), \
-            then starts virtlogd and libvirtd under tini, unless qemu:///system already answers. `stop` ends \
-            only the daemons `start` started. State: \(LiveHost.stateFile).
+            then starts virtlogd and libvirtd under tini, unless qemu:///system already answers. The libvirtd it \
+            starts also listens on \(LiveHost.tcpURI) (loopback only, no authentication; `start --no-tcp` \
+            turns that off), for remote-URI checks. `stop` ends only the daemons `start` started. \
+            State: \(LiveHost.stateFile).
             """,
         subcommands: [Start.self, Stop.self, Status.self])
 
