@@ -54,7 +54,7 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     /// accelerator: KVM
     /// libvirt: library 9.0.0, daemon 9.0.0
     /// hypervisor: QEMU 7.2.22
-    /// tcp: qemu+tcp://127.0.0.1/system does not answer (only a libvirtd started by `rewind host start` listens)
+    /// tcp: qemu+tcp://127.0.0.1/system does not answer (only a libvirtd that `rewind host start` started, …)
     /// ```
     public var description: String {
         var lines: [String] = []
@@ -89,7 +89,7 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
         if running {
             lines.append(tcpAnswers
                 ? "tcp: \(tcpURI) answers (loopback only, no authentication)"
-                : "tcp: \(tcpURI) does not answer (only a libvirtd started by `rewind host start` listens)")
+                : "tcp: \(tcpURI) does not answer (only a libvirtd that `rewind host start` started, without --no-tcp, listens there)")
         }
         for action in actions { lines.append("did: \(action)") }
         for note in notes { lines.append("note: \(note)") }

@@ -39,7 +39,7 @@ public struct SnippetCompiler: Sendable {
         for (index, target) in package.targets.enumerated() {
             progress("compiling \(target.name) (\(index + 1)/\(package.targets.count))")
             let arguments = ["build", "--package-path", package.directory.path, "--scratch-path", scratch.path,
-                             "-c", configuration, "--product", target.name,
+                             "--manifest-cache", "local", "-c", configuration, "--product", target.name,
                              "-Xswiftc", "-diagnostic-style", "-Xswiftc", "llvm"]
             let invocationStart = ContinuousClock.now
             var invocation = BuildInvocation(product: target.name, kind: target.kind,
