@@ -5,20 +5,10 @@ import Testing
 /// `Domain.metadata(namespaceURI:)` and `MetadataItem(xml:)` on a private test-driver state.
 @Suite("Domain metadata")
 struct DomainMetadataTests {
-    /// A private test-driver connection with no domains but the ones a test defines.
-    private static func privateConnection() throws -> Connection {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rewind-meta-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let node = dir.appendingPathComponent("node.xml")
-        try "<node/>".write(to: node, atomically: true, encoding: .utf8)
-        return try Connection(uri: "test://" + node.path)
-    }
-
     @Test("The lab tag written in the definition is read back by namespace, with its attributes")
     func readsTag() throws {
-        let conn = try Self.privateConnection()
+        let node = try TestDriverNode("meta")
+        let conn = node.connection
         let hostile = "run-'1'&<2>"
         let def = DomainDefinition(name: "meta-tagged", type: .test, arch: "i686", machine: nil,
                                    metadata: [.rewindLab(run: hostile, snippet: "snip-1")])
@@ -35,7 +25,8 @@ struct DomainMetadataTests {
 
     @Test("Child elements and text come back in the namespace asked for; other namespaces stay apart")
     func childrenAndOtherNamespaces() throws {
-        let conn = try Self.privateConnection()
+        let node = try TestDriverNode("meta")
+        let conn = node.connection
         let other = "https://example.invalid/other"
         let nested = MetadataItem(namespaceURI: other, prefix: "o", name: "info", attributes: ["k": "v"], children: [
             MetadataItem(namespaceURI: other, prefix: "o", name: "note", text: "a & b"),
@@ -56,7 +47,8 @@ struct DomainMetadataTests {
 
     @Test("A namespace the domain has no element in gives nil, not an error")
     func absentNamespace() throws {
-        let conn = try Self.privateConnection()
+        let node = try TestDriverNode("meta")
+        let conn = node.connection
         let dom = try conn.defineDomain(xml: DomainDefinition(name: "meta-plain", type: .test, arch: "i686",
                                                               machine: nil).xml())
         #expect(try dom.metadata(namespaceURI: MetadataItem.rewindNamespace) == nil)

@@ -1,41 +1,19 @@
 import Foundation
-import RewindXML
 import Testing
 @testable import Libvirt
 
-/// A private test-driver host (`test:///<tmp>/node.xml`) with two running domains, so that tests
-/// mutating state do not see each other's events.
-private final class PrivateTestHost {
+/// A private test-driver host (`TestDriverNode`) with two running domains, so that tests mutating state do
+/// not see each other's events.
+private struct PrivateTestHost {
     static let names = ["rewind-ev-a", "rewind-ev-b"]
-    let directory: URL
-    let connection: Connection
+    let node: TestDriverNode
+    var connection: Connection { node.connection }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rewind-ev-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The test driver's node file: its domains start running when the connection opens.
-        let node = XMLDocument(rootName: "node")
-        for name in Self.names {
-            let domain = node.root.addChild(name: "domain")
-            domain["type"] = "test"
-            domain.addChild(name: "name", text: name)
-            domain.addChild(name: "memory", text: "65536")
-            domain.addChild(name: "os").addChild(name: "type", text: "hvm")
-        }
-        let file = directory.appendingPathComponent("node.xml")
-        try node.serialized().write(to: file, atomically: true, encoding: .utf8)
-        do {
-            connection = try Connection(uri: "test://\(file.path)")
-        } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw error
-        }
+        node = try TestDriverNode("ev", domains: Self.names.map { TestDriverNode.guest($0) })
     }
 
-    func domain(_ index: Int) throws -> Domain { try connection.lookupDomain(name: Self.names[index]) }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    func domain(_ index: Int) throws -> Domain { try node.domain(Self.names[index]) }
 }
 
 private func isLifecycle(_ event: DomainEvent.LifecycleEvent) -> (DomainEvent) -> Bool {

@@ -30,7 +30,7 @@ struct JobsTests {
         func run(on dom: Domain) throws(LibvirtError) {
             switch self {
             case .beginBackup:
-                try dom.beginBackup(xml: "<domainbackup mode='push'/>")
+                try dom.beginBackup(xml: BackupDefinition(mode: .push).xml())
             case .backupXMLDescription:
                 _ = try dom.backupXMLDescription()
             case .blockCopy:

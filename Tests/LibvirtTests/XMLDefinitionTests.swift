@@ -27,24 +27,6 @@ private func virsh(_ uri: String, _ commands: [String]) throws -> String {
 
 private struct VirshFailure: Error { var message: String }
 
-/// A temporary directory removed when the value is released.
-private final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-xml-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    /// Writes `text` to a file in the directory and returns its path.
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try Data(text.utf8).write(to: file)
-        return file.path
-    }
-    /// A private test-driver URI with no domains, `test:///<dir>/node.xml`.
-    func emptyTestDriver() throws -> String { "test://" + (try write("node.xml", "<node/>\n")) }
-}
-
 @Suite("Libvirt XML definitions")
 struct XMLDefinitionTests {
     // MARK: Domain
@@ -172,8 +154,8 @@ struct XMLDefinitionTests {
 
     @Test("a hostile domain name and metadata survive a round trip through libvirt")
     func hostileThroughLibvirt() throws {
-        let dir = try TempDir()
-        let conn = try Connection(uri: try dir.emptyTestDriver())
+        let node = try TestDriverNode("xml")
+        let conn = node.connection
         var def = DomainDefinition(name: hostileName, type: .test, memoryMiB: 128, arch: "i686", machine: nil,
                                    disks: [.init(target: "vda", source: "/images/\(hostileName).qcow2")])
         def.metadata = [.rewindLab(run: hostileName)]
@@ -294,7 +276,7 @@ struct XMLDefinitionTests {
 
     @Test("snapshots built here are accepted by the test driver and read back")
     func snapshotThroughTestDriver() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory("xml")
         let first = try dir.write("s1.xml", SnapshotDefinition(name: "s1", description: hostileName).xml())
         let second = try dir.write("s2.xml", SnapshotDefinition(name: "s2", description: "second").xml())
         let out = try virsh("test:///default", ["snapshot-create test \(first)", "snapshot-create test \(second)",
@@ -368,7 +350,7 @@ struct XMLDefinitionTests {
 
     @Test("checkpoints built here are accepted by the test driver and read back")
     func checkpointThroughTestDriver() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory("xml")
         let c1 = try dir.write("c1.xml", CheckpointDefinition(name: "c1", description: hostileName,
                                                               disks: [.init(name: "vda", bitmap: "c1")]).xml())
         let c2 = try dir.write("c2.xml", CheckpointDefinition(name: "c2").xml())

@@ -5,11 +5,22 @@ import Testing
 
 @Suite("process identity and staleness")
 struct ProcessRecordTests {
-    /// A scratch directory for logs and pid files, removed by the caller.
-    static func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-host-proc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+    /// A scratch directory for logs, pid files and sockets, removed when the value is released.
+    final class Scratch {
+        let url: URL
+        init() throws {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-host-proc-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(at: url) }
+        /// The path of a file called `name` in the directory.
+        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    }
+
+    /// Starts `/bin/sleep <seconds>` detached, logging into `scratch`, and returns its identity.
+    static func sleeper(_ seconds: String, in scratch: Scratch) throws -> ProcessRecord {
+        let pid = try Spawner.spawnDetached(executable: "/bin/sleep", arguments: [seconds], logFile: scratch.path("log"))
+        return try LiveHost.identify(pid: pid, expecting: "sleep", log: "/dev/null")
     }
 
     @Test func parsesProcStatEvenWithParenthesesInTheName() throws {
@@ -25,11 +36,9 @@ struct ProcessRecordTests {
     }
 
     @Test func aLiveProcessIsRecognisedOnlyByItsOwnIdentity() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pid = try Spawner.spawnDetached(executable: "/bin/sleep", arguments: ["60"],
-                                            logFile: dir.appendingPathComponent("log").path)
-        let record = try LiveHost.identify(pid: pid, expecting: "sleep", log: "/dev/null")
+        let dir = try Scratch()
+        let record = try Self.sleeper("60", in: dir)
+        let pid = record.pid
         defer { _ = record.terminate(grace: 5) }
 
         #expect(record.isAlive)
@@ -39,7 +48,7 @@ struct ProcessRecordTests {
         #expect(!ProcessRecord(pid: pid, name: "libvirtd", startTime: record.startTime, parentPid: 1).isAlive)
         #expect(!ProcessRecord(pid: pid, name: "sleep", startTime: record.startTime + 1, parentPid: 1).isAlive)
 
-        let pidFile = dir.appendingPathComponent("sleep.pid").path
+        let pidFile = dir.path("sleep.pid")
         try "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
         #expect(ProcessRecord.fromPidFile(pidFile, name: "sleep") == record)
         #expect(ProcessRecord.fromPidFile(pidFile, name: "libvirtd") == nil)
@@ -51,11 +60,9 @@ struct ProcessRecordTests {
     }
 
     @Test func anExitedProcessIsStaleBeforeAndAfterItIsReaped() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pid = try Spawner.spawnDetached(executable: "/bin/sleep", arguments: ["0.2"],
-                                            logFile: dir.appendingPathComponent("log").path)
-        let record = try LiveHost.identify(pid: pid, expecting: "sleep", log: "/dev/null")
+        let dir = try Scratch()
+        let record = try Self.sleeper("0.2", in: dir)
+        let pid = record.pid
         // Not reaped yet: once it exits it is a zombie, which counts as gone.
         let deadline = Date().addingTimeInterval(10)
         while FileManager.default.fileExists(atPath: "/proc/\(pid)/stat"),
@@ -75,12 +82,9 @@ struct ProcessRecordTests {
     }
 
     @Test func aStateFileNamingDeadProcessesIsNotLive() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pid = try Spawner.spawnDetached(executable: "/bin/sleep", arguments: ["60"],
-                                            logFile: dir.appendingPathComponent("log").path)
-        let record = try LiveHost.identify(pid: pid, expecting: "sleep", log: "/dev/null")
-        let path = dir.appendingPathComponent("host.json").path
+        let dir = try Scratch()
+        let record = try Self.sleeper("60", in: dir)
+        let path = dir.path("host.json")
         let state = HostState(supervisor: record, libvirtd: nil, virtlogd: nil, startedAt: Date(), logFile: "/dev/null")
         try state.save(path: path)
         let loaded = try #require(HostState.load(path: path))
@@ -89,23 +93,19 @@ struct ProcessRecordTests {
 
         #expect(record.terminate(grace: 5) == .terminated)
         #expect(HostState.load(path: path)?.isLive == false)
-        #expect(HostState.load(path: dir.appendingPathComponent("missing.json").path) == nil)
+        #expect(HostState.load(path: dir.path("missing.json")) == nil)
     }
 
     @Test func childrenAreFoundThroughProc() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let pid = try Spawner.spawnDetached(executable: "/bin/sleep", arguments: ["60"],
-                                            logFile: dir.appendingPathComponent("log").path)
-        let record = try LiveHost.identify(pid: pid, expecting: "sleep", log: "/dev/null")
+        let dir = try Scratch()
+        let record = try Self.sleeper("60", in: dir)
         defer { _ = record.terminate(grace: 5) }
         #expect(ProcessRecord.children(of: getpid()).contains(record))
     }
 
     @Test func socketProbeTellsStaleFromAccepting() throws {
-        let dir = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("s").path
+        let dir = try Scratch()
+        let path = dir.path("s")
         #expect(SocketProbe.probe(path) == .missing)
 
         // Bind and listen: accepting. Close without unlinking: a stale socket file.

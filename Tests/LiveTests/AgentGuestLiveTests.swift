@@ -10,8 +10,6 @@ import Testing
 // with its own copy of the data disk under /var/lib/libvirt/images/rewind/, and removes the domain and its
 // files when it ends, failed or not.
 
-private let agentLiveEnabled = ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"
-
 /// The project's cached agent guest, built once per test process.
 private let agentGuestImage: Result<GuideImage, any Error> = Result {
     let here = URL(fileURLWithPath: #filePath)
@@ -51,7 +49,7 @@ private func bootGuest(_ image: GuideImage, _ connection: Connection, _ prefix: 
 
 private func seconds(_ d: Duration) -> String { String(format: "%.2f s", AgentGuest.seconds(d)) }
 
-@Suite("Agent guest (live QEMU)", .serialized, .enabled(if: agentLiveEnabled))
+@Suite("Agent guest (live QEMU)", .serialized, .enabled(if: liveTestsEnabled))
 struct AgentGuestLiveTests {
     @Test("The guest boots, its agent answers, a freeze holds the workload's writes until the thaw")
     func freezeThaw() throws {
@@ -164,11 +162,7 @@ struct AgentGuestLiveTests {
         let before = try guest.waitForWorkload(records: 20)
 
         func snapshot(_ name: String, into overlay: URL, flags: Snapshot.CreateFlags) throws -> Duration {
-            let xml = """
-                <domainsnapshot><name>\(name)</name><disks>
-                <disk name='vda' snapshot='external'><source file='\(overlay.path)'/></disk>
-                </disks></domainsnapshot>
-                """
+            let xml = SnapshotDefinition(name: name, disks: [.init(name: "vda", snapshot: .external, source: overlay.path)]).xml()
             let t0 = ContinuousClock.now
             _ = try guest.domain.createSnapshot(xml: xml, flags: flags.union([.diskOnly, .atomic, .noMetadata]))
             return .now - t0
@@ -185,12 +179,7 @@ struct AgentGuestLiveTests {
         // Each snapshot's view of the disk, as a standalone qcow2: the first is the original copy, the second the
         // first overlay read through to its backing file. Neither is written any more.
         for (source, target) in [(guest.diskCopy, baseQuiesced), (overlayQuiesced, baseLive)] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-img")
-            p.arguments = ["convert", "-U", "-O", "qcow2", source.path, target.path]
-            try p.run()
-            p.waitUntilExit()
-            try #require(p.terminationStatus == 0)
+            try runHostCommand("/usr/bin/qemu-img", ["convert", "-U", "-O", "qcow2", source.path, target.path])
         }
         guest.cleanUp()
 
@@ -217,11 +206,7 @@ struct AgentGuestLiveTests {
     func noChannel() throws {
         let connection = try Connection(uri: LiveHost.uri)
         let name = "rewind-guest-nochannel-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
-        let domain = try connection.createDomain(xml: """
-            <domain type='qemu'><name>\(name)</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-            <os><type arch='x86_64' machine='q35'>hvm</type></os>
-            <devices><memballoon model='none'/></devices></domain>
-            """)
+        let domain = try connection.createDomain(xml: DomainDefinition(name: name, type: .qemu, acpi: false).xml())
         defer { try? domain.destroy() }
         let started = ContinuousClock.now
         #expect {

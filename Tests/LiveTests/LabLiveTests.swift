@@ -8,15 +8,13 @@ import Testing
 ///
 /// Each test builds a `Lab` as `SnippetMain` would, with a run id `lab-test-<random>` (so every domain is
 /// `rewind-lab-test-…`), and finishes with the lab's teardown plus a safety net that reports anything the
-/// teardown left behind.
-@Suite("Lab fixtures (live QEMU)", .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+/// teardown left behind (`LabTestSupport.withQemuLab(_:under:scratchFiles: false)`: the teardown alone must
+/// leave the lab directory empty).
+@Suite("Lab fixtures (live QEMU)", .enabled(if: liveTestsEnabled))
 struct LabLiveTests {
-    static let imageRoot = "/var/lib/libvirt/images/rewind"
-
     @Test("Two-disk guest: simulated writes are confirmed, a wrong pattern is caught, teardown leaves nothing")
     func guestWrites() async throws {
-        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
-        do {
+        try await LabTestSupport.withQemuLab("lab-test", scratchFiles: false) { lab in
             #expect(lab.isQEMU)
             try lab.requireQEMU()
             let vm = try lab.makeDomain(disks: 2)
@@ -58,24 +56,15 @@ struct LabLiveTests {
             #expect(try lab.imageHasPattern(vda, pattern: 0x11, offset: 0, length: 1 << 20))
             #expect(try lab.allocatedRanges(vda) == [0..<(1 << 20)])
             #expect(try lab.imageHasPattern(lab.path("vm-vdb.qcow2"), pattern: 0x22, offset: 65536, length: 65536))
-        } catch {
-            Issue.record(error)
         }
-        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
-        #expect(errors == [])
-        #expect(leftovers == [])
-        #expect(empty, "the lab directory should be empty after teardown")
-        #expect(!FileManager.default.fileExists(atPath: lab.directory.path))
-        #expect(try LabTestSupport.prefixedDomains(lab) == [])
     }
 
     @Test("An internal snapshot of a running guest pauses it: the events give the pause window")
     func pauseWindowOfInternalSnapshot() async throws {
-        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
-        do {
+        try await LabTestSupport.withQemuLab("lab-test", scratchFiles: false) { lab in
             let vm = try lab.makeDomain()
             let events = try lab.events(vm)
-            _ = try vm.createSnapshot(xml: "<domainsnapshot><name>s1</name></domainsnapshot>")
+            _ = try vm.createSnapshot(xml: SnapshotDefinition(name: "s1").xml())
             let suspended = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.lifecycle?.event == .suspended }
             let resumed = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.lifecycle?.event == .resumed }
             let window = try #require(lab.pauseWindow(in: events))
@@ -87,17 +76,12 @@ struct LabLiveTests {
             let inside = try lab.imageSnapshots(lab.diskSource(vm, "vda"))
             #expect(inside.map(\.name) == ["s1"])
             #expect(inside.first.map { $0.vmStateSize > 0 } == true)
-        } catch {
-            Issue.record(error)
         }
-        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
-        #expect(errors == [] && leftovers == [] && empty)
     }
 
     @Test("Pull backups over NBD: the export is the disk at backup start; the incremental one's bitmap has the new writes")
     func pullBackupExports() async throws {
-        let lab = try LabTestSupport.qemuLab(under: Self.imageRoot)
-        do {
+        try await LabTestSupport.withQemuLab("lab-test", scratchFiles: false) { lab in
             let vm = try lab.makeDomain()
             try lab.write(vm, pattern: 0x11, offset: 0, length: 131072)
 
@@ -128,27 +112,16 @@ struct LabLiveTests {
             #expect(try lab.exportHasPattern(incExport, pattern: 0x33, offset: 1 << 20, length: 65536))
             try incExport.shutdown()
             try vm.abortJob()
-        } catch {
-            Issue.record(error)
         }
-        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
-        #expect(errors == [])
-        #expect(leftovers == [])
-        #expect(empty, "the lab directory should be empty after teardown")
     }
 
     @Test("A lab directory outside /var/lib/libvirt/images works (libvirt runs as root, security_driver none)")
     func directoryElsewhere() async throws {
-        let lab = try LabTestSupport.qemuLab(under: FileManager.default.temporaryDirectory.path)
-        do {
+        try await LabTestSupport.withQemuLab("lab-test", under: FileManager.default.temporaryDirectory.path,
+                                             scratchFiles: false) { lab in
             let vm = try lab.makeDomain(memoryMiB: 32, persistent: false)
             try lab.write(vm, pattern: 0x5c, offset: 4096, length: 4096)
             try lab.expectPattern(vm, pattern: 0x5c, offset: 4096, length: 4096)
-        } catch {
-            Issue.record(error)
         }
-        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
-        #expect(errors == [] && leftovers == [] && empty)
-        #expect(try LabTestSupport.prefixedDomains(lab) == [])
     }
 }

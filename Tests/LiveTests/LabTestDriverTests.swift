@@ -45,7 +45,7 @@ struct LabTestDriverTests {
         #expect(try DomainDefinition(xml: transient.xmlDescription()).memoryMiB == 32)
 
         // Metadata that teardown must not trip over: a snapshot on the first guest.
-        _ = try vm.createSnapshot(xml: "<domainsnapshot><name>s1</name></domainsnapshot>")
+        _ = try vm.createSnapshot(xml: SnapshotDefinition(name: "s1").xml())
         try vm.destroy()   // a persistent, stopped domain with a snapshot needs SNAPSHOTS_METADATA to go
 
         #expect(Set(try LabTestSupport.prefixedDomains(lab)) == [lab.name("vm"), lab.name("vm2"), lab.name("scratch")])
