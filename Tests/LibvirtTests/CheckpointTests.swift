@@ -5,7 +5,7 @@ import Testing
 /// Checkpoint metadata on libvirt's test driver. Each test has its own private driver state.
 @Suite("Checkpoints (test driver)")
 struct CheckpointTests {
-    typealias F = SnapshotFixture
+    typealias F = DomainFixture
 
     @Test("Each new checkpoint is a child of the previous one")
     func tree() throws {

@@ -6,7 +6,7 @@ import Testing
 struct JobsFreezeTests {
     @Test("counts: freeze all → 2, again → 0, thaw → 2, again → 0")
     func counts() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         #expect(try dom.freezeFilesystems() == 2)
         #expect(try dom.freezeFilesystems() == 0)
@@ -16,7 +16,7 @@ struct JobsFreezeTests {
 
     @Test("named mount points are frozen and thawed one by one")
     func mountpoints() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         #expect(try dom.freezeFilesystems(mountpoints: ["/boot"]) == 1)
         #expect(try dom.freezeFilesystems() == 1)
@@ -25,7 +25,7 @@ struct JobsFreezeTests {
 
     @Test("an unknown mount point is VIR_ERR_OPERATION_INVALID and freezes nothing")
     func unknownMountpoint() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         let error = #expect(throws: LibvirtError.self) {
             try dom.freezeFilesystems(mountpoints: ["/", "/rewind-nope"])

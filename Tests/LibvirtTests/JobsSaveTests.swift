@@ -7,9 +7,9 @@ import Testing
 struct JobsSaveTests {
     @Test("save stops the domain (SAVED); the image holds its XML; restore runs it again (RESTORED)")
     func saveRestore() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
-        let file = node.path("rewind-jobs-t.save")
+        let file = node.path("domain.save")
 
         try dom.save(to: file)
         #expect(try dom.state() == .init(state: .shutoff, reason: 5))
@@ -18,7 +18,7 @@ struct JobsSaveTests {
         #expect(FileManager.default.fileExists(atPath: file))
 
         let xml = try node.connection.saveImageXML(path: file)
-        #expect(xml.contains("<name>\(JobsTestNode.domainName)</name>"))
+        #expect(xml.contains("<name>\(DomainFixture.domainName)</name>"))
 
         try node.connection.restore(from: file)
         let state = try dom.state()
@@ -28,7 +28,7 @@ struct JobsSaveTests {
 
     @Test("the test driver rejects every save flag, and a missing image")
     func saveFlagsAndMissingImage() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         let flagged = #expect(throws: LibvirtError.self) {
             try dom.save(to: node.path("flagged.save"), flags: .paused)
@@ -48,7 +48,7 @@ struct JobsSaveTests {
 
     @Test("managed save: image present while stopped, consumed by start")
     func managedSaveLifecycle() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         #expect(try !dom.hasManagedSaveImage())
 
@@ -65,7 +65,7 @@ struct JobsSaveTests {
 
     @Test("managed save image removed: the next start boots afresh")
     func managedSaveRemove() throws {
-        let node = try JobsTestNode()
+        let node = try DomainFixture()
         let dom = node.domain
         try dom.managedSave()
         #expect(try dom.hasManagedSaveImage())

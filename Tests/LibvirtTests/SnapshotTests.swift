@@ -5,7 +5,7 @@ import Testing
 /// Snapshot metadata and state transitions on libvirt's test driver. Each test has its own private driver state.
 @Suite("Snapshots (test driver)")
 struct SnapshotTests {
-    typealias F = SnapshotFixture
+    typealias F = DomainFixture
 
     @Test("A new snapshot is a child of the current one; reverting then creating makes a branch")
     func tree() throws {

@@ -10,6 +10,19 @@ import Testing
 
 private let MiB = 1 << 20
 
+/// Polls the block job on `disk` until it is ready (cur == end), pivots to its destination and expects the job
+/// to be gone; returns the job as it was when ready.
+private func pivotWhenReady(_ dom: Domain, disk: String, _ what: String) async throws -> Domain.BlockJobInfo? {
+    var info: Domain.BlockJobInfo?
+    try await poll(what) {
+        info = try dom.blockJobInfo(disk: disk)
+        return info?.isReady == true
+    }
+    try dom.blockJobAbort(disk: disk, flags: .pivot)
+    #expect(try dom.blockJobInfo(disk: disk) == nil)
+    return info
+}
+
 @Suite("Jobs live (qemu:///system)", .enabled(if: liveTestsEnabled), .serialized, .timeLimit(.minutes(2)))
 struct JobsLiveTests {
     @Test("push full backup: holds the disk as at start; completed stats are consumed unless kept")
@@ -101,14 +114,8 @@ struct JobsLiveTests {
 
             try dom.blockCopy(disk: "vda", destinationXML: lab.diskXML(file: dest),
                               parameters: .init(granularity: 65_536), flags: .transientJob)
-            var info: Domain.BlockJobInfo?
-            try await poll("the copy to be ready") {
-                info = try dom.blockJobInfo(disk: "vda")
-                return info?.isReady == true
-            }
-            #expect(info?.type == .copy)
-            try dom.blockJobAbort(disk: "vda", flags: .pivot)
-            #expect(try dom.blockJobInfo(disk: "vda") == nil)
+            let ready = try await pivotWhenReady(dom, disk: "vda", "the copy to be ready")
+            #expect(ready?.type == .copy)
             #expect(try lab.diskSource(dom, "vda") == dest)
             #expect(try !liveImageFiles(dom).contains(vda))
 
@@ -160,14 +167,8 @@ struct JobsLiveTests {
 
             try lab.write(dom, pattern: 0x66, offset: 2 * MiB, length: MiB)
             try dom.blockCommit(disk: "vda", flags: .active)
-            var info: Domain.BlockJobInfo?
-            try await poll("the active commit to be ready") {
-                info = try dom.blockJobInfo(disk: "vda")
-                return info?.isReady == true
-            }
-            #expect(info?.type == .activeCommit)
-            try dom.blockJobAbort(disk: "vda", flags: .pivot)
-            #expect(try dom.blockJobInfo(disk: "vda") == nil)
+            let ready = try await pivotWhenReady(dom, disk: "vda", "the active commit to be ready")
+            #expect(ready?.type == .activeCommit)
             #expect(try lab.diskSource(dom, "vda") == vda)
             #expect(try !liveImageFiles(dom).contains(overlay))
 

@@ -258,7 +258,7 @@ struct LabTestDriverTests {
 
         // Internal snapshots.
         let tool = try #require(Tool.find("qemu-img"))
-        try Self.run(tool, ["snapshot", "-c", "before upgrade", base])
+        try runHostCommand(tool, ["snapshot", "-c", "before upgrade", base])
         #expect(try lab.imageSnapshots(base).map(\.name) == ["before upgrade"])
         #expect(try lab.imageSnapshots(base).first?.vmStateSize == 0)
 
@@ -289,7 +289,7 @@ struct LabTestDriverTests {
         let lab = try LabTestSupport.testDriverLab()
         let image = try lab.createImage(name: "nbd.qcow2", sizeMiB: 4)
         try Self.qemuIO(image, "write -P 0x11 0 131072")
-        try Self.run(try #require(Tool.find("qemu-img")), ["bitmap", "--add", image, "b0"])
+        try runHostCommand(try #require(Tool.find("qemu-img")), ["bitmap", "--add", image, "b0"])
         try Self.qemuIO(image, "write -P 0x22 1048576 65536")   // recorded in the persistent bitmap b0
 
         let socket = try lab.unixSocketPath("nbd.sock")
@@ -314,17 +314,7 @@ struct LabTestDriverTests {
 
     /// Writes with qemu-io into an image file (not through the lab, to check the lab's readers).
     private static func qemuIO(_ image: String, _ command: String) throws {
-        try run(try #require(Tool.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
-    }
-
-    private static func run(_ executable: String, _ arguments: [String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(executable) \(arguments)")
+        try runHostCommand(try #require(Tool.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
     }
 }
 

@@ -3,26 +3,30 @@ import Libvirt
 import RewindXML
 
 /// A private test-driver state (`TestDriverNode`) holding one persistent, running domain with one qcow2 disk,
-/// so that a test can create, revert and delete snapshots or checkpoints without disturbing others.
-struct SnapshotFixture {
+/// so that a test can create, revert and delete snapshots or checkpoints, save the domain or freeze its file
+/// systems without disturbing others. Files a test writes (save images) go into the node's directory.
+struct DomainFixture {
     /// The name of the fixture's domain.
-    static let domainName = "snapdom"
+    static let domainName = "rewind-fixture"
 
     let node: TestDriverNode
     var connection: Connection { node.connection }
     let domain: Domain
 
     init() throws {
-        node = try TestDriverNode("snap", domains: [
+        node = try TestDriverNode("fixture", domains: [
             TestDriverNode.guest(Self.domainName, arch: "x86_64", disks: [
-                .init(target: "vda", source: "/var/lib/libvirt/images/snapdom.qcow2", format: .qcow2),
+                .init(target: "vda", source: "/guest/rewind-fixture-vda.qcow2", format: .qcow2),
             ]),
         ])
         domain = try node.domain(Self.domainName)
     }
+
+    /// A path inside the node's private directory.
+    func path(_ name: String) -> String { node.path(name) }
 }
 
-extension SnapshotFixture {
+extension DomainFixture {
     /// A `<domainsnapshot>` document naming the snapshot.
     static func snapshotXML(_ name: String) -> String { SnapshotDefinition(name: name).xml() }
 
