@@ -4,11 +4,16 @@ import Libvirt
 import Testing
 
 // Live tier for jobs, backup, block jobs, save and freeze: qemu:///system, enabled with REWIND_LIVE=1.
-// Every test makes its own lab (`LabTestSupport.withQemuLab("jobs-<case>")`) with one no-OS q35 guest and two
-// 64 MiB qcow2 disks (`lab.makeDomain(disks: 2)`): the domain is `rewind-jobs-<case>-<random>-vm`, its files
-// are in the lab directory under /var/lib/libvirt/images/rewind/, and all of it is removed when the test ends.
+// Every test makes its own lab with one no-OS q35 guest and two 64 MiB qcow2 disks (`withJobsGuest`): the
+// domain is `rewind-jobs-<case>-<random>-vm`, its files are in the lab directory under
+// /var/lib/libvirt/images/rewind/, and all of it is removed when the test ends.
 
 private let MiB = 1 << 20
+
+/// Runs `body` with a lab (`LabTestSupport.withQemuLab("jobs-<label>")`) and its running two-disk guest.
+private func withJobsGuest(_ label: String, _ body: (Lab, Domain) async throws -> Void) async throws {
+    try await LabTestSupport.withQemuLab("jobs-\(label)") { lab in try await body(lab, try lab.makeDomain(disks: 2)) }
+}
 
 /// Polls the block job on `disk` until it is ready (cur == end), pivots to its destination and expects the job
 /// to be gone; returns the job as it was when ready.
@@ -27,8 +32,7 @@ private func pivotWhenReady(_ dom: Domain, disk: String, _ what: String) async t
 struct JobsLiveTests {
     @Test("push full backup: holds the disk as at start; completed stats are consumed unless kept")
     func pushBackup() async throws {
-        try await LabTestSupport.withQemuLab("jobs-push") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("push") { lab, dom in
             let vda = try lab.diskSource(dom, "vda")
             let target = try lab.path("vda.backup.qcow2")
             try lab.write(dom, pattern: 0x11, offset: 0, length: MiB)
@@ -67,8 +71,7 @@ struct JobsLiveTests {
 
     @Test("pull backup: job stats while running, XML with chosen values, ended by abortJob")
     func pullBackupEndsWithAbortJob() async throws {
-        try await LabTestSupport.withQemuLab("jobs-pull") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("pull") { lab, dom in
             let socket = try lab.unixSocketPath("nbd.sock")
             let scratch = try lab.path("vda.scratch")
             try dom.beginBackup(xml: BackupDefinition(mode: .pull, server: .unix(socket: socket), disks: [
@@ -105,8 +108,7 @@ struct JobsLiveTests {
 
     @Test("block copy with TRANSIENT_JOB becomes ready (cur == end) and pivots to the destination")
     func blockCopyPivot() async throws {
-        try await LabTestSupport.withQemuLab("jobs-copy") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("copy") { lab, dom in
             let vda = try lab.diskSource(dom, "vda")
             let dest = try lab.path("vda.copy.qcow2")
             try lab.write(dom, pattern: 0x44, offset: 0, length: MiB)
@@ -126,8 +128,7 @@ struct JobsLiveTests {
 
     @Test("pivot before ready is VIR_ERR_BLOCK_COPY_ACTIVE; speed can be changed; cancel ends the job")
     func pivotBeforeReady() async throws {
-        try await LabTestSupport.withQemuLab("jobs-pivot") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("pivot") { lab, dom in
             let vda = try lab.diskSource(dom, "vda")
             let dest = try lab.path("vda.copy.qcow2")
             try lab.write(dom, pattern: 0x55, offset: 0, length: 8 * MiB)
@@ -155,8 +156,7 @@ struct JobsLiveTests {
 
     @Test("active commit after an external disk-only snapshot: ready, pivot, data back in the base")
     func activeCommit() async throws {
-        try await LabTestSupport.withQemuLab("jobs-commit") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("commit") { lab, dom in
             let vda = try lab.diskSource(dom, "vda")
             let overlay = try lab.path("vda.overlay.qcow2")
             _ = try dom.createSnapshot(xml: SnapshotDefinition(name: "s1", disks: [
@@ -179,8 +179,7 @@ struct JobsLiveTests {
 
     @Test("save with PAUSED restores paused; restore with RUNNING overrides a paused image")
     func saveRestoreStateFlags() async throws {
-        try await LabTestSupport.withQemuLab("jobs-save") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("save") { lab, dom in
             let conn = lab.connection
             let image = try lab.path("state.save")
 
@@ -206,8 +205,7 @@ struct JobsLiveTests {
 
     @Test("managed save: image while stopped, start restores (RESTORED) and consumes it; removal forces a boot")
     func managedSave() async throws {
-        try await LabTestSupport.withQemuLab("jobs-msave") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("msave") { lab, dom in
             #expect(try !dom.hasManagedSaveImage())
             try dom.managedSave()
             #expect(try dom.hasManagedSaveImage())
@@ -229,8 +227,7 @@ struct JobsLiveTests {
 
     @Test("freeze and thaw without a guest agent fail with VIR_ERR_ARGUMENT_UNSUPPORTED")
     func freezeWithoutAgent() async throws {
-        try await LabTestSupport.withQemuLab("jobs-freeze") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("freeze") { lab, dom in
             let freeze = #expect(throws: LibvirtError.self) { try dom.freezeFilesystems() }
             #expect(freeze?.code == .argumentUnsupported)
             #expect(freeze?.message.contains("guest agent") == true)
@@ -241,8 +238,7 @@ struct JobsLiveTests {
 
     @Test("QEMU monitor: QMP returns JSON, HMP returns text; block threshold on a real disk")
     func monitorAndThreshold() async throws {
-        try await LabTestSupport.withQemuLab("jobs-qmp") { lab in
-            let dom = try lab.makeDomain(disks: 2)
+        try await withJobsGuest("qmp") { lab, dom in
             let reply = try dom.qemuMonitorCommand(#"{"execute":"query-status"}"#)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any])
             let ret = try #require(json["return"] as? [String: Any])

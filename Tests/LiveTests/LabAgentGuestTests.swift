@@ -160,7 +160,7 @@ struct LabAgentGuestTests {
 }
 
 @Suite("Lab agent guest (live QEMU)", .serialized,
-       .enabled(if: ProcessInfo.processInfo.environment["REWIND_LIVE"] == "1"))
+       .enabled(if: liveTestsEnabled))
 struct LabAgentGuestLiveTests {
     @Test("makeAgentDomain boots a tagged, prefixed guest in the lab directory; teardown removes it and its files")
     func bootAndTeardown() async throws {
