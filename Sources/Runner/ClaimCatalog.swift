@@ -82,14 +82,23 @@ public struct ClaimCatalog: Sendable, Hashable, Codable {
 
     /// The claims, in catalog order.
     public var claims: [Claim]
+    /// What the catalog is about.
+    public var description: String?
+    /// The libvirt version the claims were checked against, e.g. `9.0.0`.
+    public var libvirt: String?
+    /// The QEMU version the claims were checked against.
+    public var qemu: String?
 
     /// Creates a catalog from claims (ids must be unique; ``load(contentsOf:)`` checks that).
-    public init(claims: [Claim]) {
+    public init(claims: [Claim] = [], description: String? = nil, libvirt: String? = nil, qemu: String? = nil) {
         self.claims = claims
+        self.description = description
+        self.libvirt = libvirt
+        self.qemu = qemu
     }
 
     private enum CodingKeys: String, CodingKey {
-        case claims
+        case claims, description, libvirt, qemu
     }
 
     /// Reads and checks `claims.json`: it must decode, and ids must be non-empty and unique.

@@ -110,11 +110,13 @@ public struct SiteBuilder: Sendable {
         let templates = try Self.loadTemplates(options.templates)
         let (guideSet, guideBytes) = try loadGuides(rootPath: rootPath)
         let results = try ResultsSet.load(files: options.results)
-        let catalog: ClaimsCatalog
+        let catalog: ClaimCatalog
         if FileManager.default.fileExists(atPath: options.claims.path) {
-            do throws(SiteError) { catalog = try ClaimsCatalog.load(from: options.claims) } catch { throw SiteErrors([error]) }
+            do throws(ClaimCatalog.LoadError) { catalog = try ClaimCatalog.load(contentsOf: options.claims) } catch {
+                throw SiteErrors([SiteError(file: error.path, message: error.message)])
+            }
         } else {
-            catalog = ClaimsCatalog()
+            catalog = ClaimCatalog()
         }
         timings.load = lap()
 

@@ -1,4 +1,5 @@
 import Foundation
+import Runner
 import Testing
 @testable import Site
 
@@ -178,7 +179,7 @@ struct SiteBuildDetailTests {
 struct ClaimsCatalogTests {
     @Test("the repository's catalog loads; sources without a document have no link")
     func repositoryCatalog() throws {
-        let catalog = try ClaimsCatalog.load(from: SampleProject.repository.appendingPathComponent("Conformance/claims.json"))
+        let catalog = try ClaimCatalog.load(contentsOf: SampleProject.repository.appendingPathComponent("Conformance/claims.json"))
         #expect(catalog.claims.count >= 90)
         #expect(Set(catalog.claims.map(\.id)).count == catalog.claims.count, "claim ids are unique")
         let withDoc = try #require(catalog.claims.flatMap(\.source).first { $0.doc != nil })

@@ -187,7 +187,7 @@ struct ConformancePage {
     }
 
     /// Links to the claim's sources in libvirt's repository (outbound links only).
-    private func sourcesHTML(_ claim: ClaimsCatalog.Claim) -> String {
+    private func sourcesHTML(_ claim: ClaimCatalog.Claim) -> String {
         guard !claim.source.isEmpty else { return "" }
         var out = "<div class=\"sources\">"
         out += claim.source.map { s in

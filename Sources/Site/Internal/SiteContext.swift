@@ -1,5 +1,6 @@
 import Foundation
 import GuideModel
+import Runner
 
 /// A file the site copies from the repository (an image a guide shows).
 struct SiteAsset: Sendable, Hashable, Codable {
@@ -21,7 +22,7 @@ struct SiteContext: Sendable {
     /// The results shown next to snippets.
     let results: ResultsSet
     /// The claims catalog.
-    let catalog: ClaimsCatalog
+    let catalog: ClaimCatalog
     /// `--edit-base`: the URL guide paths are appended to for "edit this page"; nil for relative links.
     let editBase: String?
     /// The guides folder relative to the root, with a trailing slash (`Guides/`), or empty when the
