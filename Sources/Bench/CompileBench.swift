@@ -6,8 +6,9 @@ import Runner
 /// (`rewind verify --per-snippet`), from clean and after a one-line edit of one snippet.
 ///
 /// It works on a copy of the guides (`BenchContext.guidesCopy()`), with the Runner's own generator,
-/// compiler and `Verifier`. "Clean" means the snippet targets' build products are deleted while the
-/// Rewind package stays built in the same scratch folder, so both layouts compile only snippet code.
+/// compiler and `Verifier`. "Clean" means every generated source file is touched, so all snippet code
+/// is compiled and linked again while the Rewind package stays built in the same scratch folder: both
+/// layouts pay for snippet code only.
 struct CompileBench {
     let context: BenchContext
     init(_ context: BenchContext) { self.context = context }
@@ -41,12 +42,15 @@ struct CompileBench {
         var mergedReport = first.report
         for round in 1...heavy {
             context.progress("merged: clean build \(round)/\(heavy)")
-            try Self.removeProducts(of: first.package)
+            try Self.touchSources(of: first.package)
             let b = try await build(merged, snippets, layout: .merged)
+            try Self.requireSuccess(b, "the merged clean build")
             mergedClean.append(b.seconds)
             mergedReport = b.report
         }
-        let noop = try await build(merged, snippets, layout: .merged).seconds
+        let noopBuild = try await build(merged, snippets, layout: .merged)
+        try Self.requireSuccess(noopBuild, "the no-op rebuild")
+        let noop = noopBuild.seconds
 
         // A one-line edit, then a rebuild of all snippets (what `rewind verify` compiles after an edit).
         var mergedEditBuild = Samples()
@@ -54,6 +58,7 @@ struct CompileBench {
             context.progress("merged: one-line edit, rebuild all \(round)/\(options.rounds)")
             try edit.change(to: round)
             let b = try await build(merged, try edit.load(), layout: .merged)
+            try Self.requireSuccess(b, "the rebuild after an edit")
             mergedEditBuild.append(b.seconds)
         }
 
@@ -79,8 +84,9 @@ struct CompileBench {
         var perTarget = Samples()
         for round in 1...heavy {
             context.progress("per-snippet: clean build of \(sampleCount) targets \(round)/\(heavy)")
-            try Self.removeProducts(of: perFirst.package)
+            try Self.touchSources(of: perFirst.package)
             let b = try await build(per, sample, layout: .perSnippet)
+            try Self.requireSuccess(b, "the per-snippet clean build")
             perTarget.append(b.seconds / Double(sampleCount))
         }
         let perVerdict = try await editToVerdict(edit, directory: perDirectory, layout: .perSnippet)
@@ -104,7 +110,7 @@ struct CompileBench {
                 + (extrapolated
                     ? "\(sampleCount) of \(eligible.count) targets timed (\(Unit.seconds.format(perTarget)) per target), ×\(eligible.count). "
                     : "all \(eligible.count) targets timed. ")
-                + "Rewind package prebuilt in both; first build with it \(Unit.seconds.format(first.seconds)); no-op rebuild \(Unit.seconds.format(noop))."))
+                + "Clean = every generated source touched, Rewind package prebuilt in both; first build with it \(Unit.seconds.format(first.seconds)); no-op rebuild \(Unit.seconds.format(noop))."))
         rows.append(BenchRow(
             section: .compile, metric: "one-line edit → verdict",
             rewind: Unit.seconds.format(mergedVerdict.seconds), peer: Unit.seconds.format(perVerdict.seconds),
@@ -177,22 +183,22 @@ struct CompileBench {
 
     // MARK: Helpers
 
-    /// Deletes the build products of every target of `package` (objects, module, executable), so that the
-    /// next build compiles their code again while the Rewind package stays built.
-    static func removeProducts(of package: GeneratedPackage) throws {
+    /// Marks every source file of `package`'s targets as modified (their modification date set to now), so
+    /// that the next build compiles all snippet code again while the Rewind package stays built. (Deleting
+    /// a target's build folder instead breaks SwiftPM's next build: its output file map is only written
+    /// when the build plan changes.)
+    static func touchSources(of package: GeneratedPackage) throws {
         let fm = FileManager.default
-        let debug = package.directory.appendingPathComponent(".build/debug").resolvingSymlinksInPath()
-        let names = Set(package.targets.map(\.name))
-        var removed = 0
-        for folder in [debug, debug.appendingPathComponent("Modules")] {
-            for entry in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] {
-                let base = entry.split(separator: ".", maxSplits: 1).first.map(String.init) ?? entry
-                guard names.contains(base) else { continue }
-                try fm.removeItem(at: folder.appendingPathComponent(entry))
-                removed += 1
+        let now = Date()
+        var touched = 0
+        for target in package.targets {
+            let folder = package.directory.appendingPathComponent("Sources").appendingPathComponent(target.name)
+            for name in try fm.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
+                try fm.setAttributes([.modificationDate: now], ofItemAtPath: folder.appendingPathComponent(name).path)
+                touched += 1
             }
         }
-        guard removed > 0 else { throw BenchError("no build products of \(names.sorted().joined(separator: ", ")) in \(debug.path)") }
+        guard touched > 0 else { throw BenchError("no source file in \(package.directory.path)/Sources") }
     }
 
     /// `count` elements spread evenly over `items`, first and last included.
@@ -200,6 +206,11 @@ struct CompileBench {
         guard count < items.count else { return items }
         guard count > 1 else { return [items[0]] }
         return (0..<count).map { items[$0 * (items.count - 1) / (count - 1)] }
+    }
+
+    /// Throws unless every target of the build compiled: a timed build that failed measures nothing.
+    static func requireSuccess(_ build: Build, _ what: String) throws {
+        guard build.report.succeeded else { throw BenchError("\(what) failed: \(failure(build.report))") }
     }
 
     static func failure(_ report: CompileReport) -> String {

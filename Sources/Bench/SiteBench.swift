@@ -21,8 +21,7 @@ struct SiteBench {
 
     private func measure() async throws -> [BenchRow] {
         let rewind = options.rewindExecutable
-        let help = try Subprocess.run(rewind, ["site", "--help"], captureOutput: true)
-        guard help.status == 0 else {
+        guard try Self.hasSiteCommand(rewind) else {
             return [.notAvailable(.site, "site build", reason: "site not built (`\(rewind) site` is not a command of this build)")]
         }
         guard let cmark = Subprocess.which("cmark") else {
@@ -82,6 +81,16 @@ struct SiteBench {
                      verdict: cached.median / floor.median <= 3 ? .met : .missed,
                      notes: "`rewind site` (default: unchanged pages are not rendered again)."),
         ]
+    }
+
+    /// Whether `rewind --help` lists a `site` subcommand: a line of the SUBCOMMANDS list indented by two
+    /// spaces (wrapped descriptions are indented further).
+    static func hasSiteCommand(_ rewind: String) throws -> Bool {
+        let help = try Subprocess.run(rewind, ["--help"], captureOutput: true)
+        guard let list = help.output.range(of: "SUBCOMMANDS:") else { return false }
+        return help.output[list.upperBound...].split(separator: "\n").contains { line in
+            line.hasPrefix("  site") && (line.dropFirst(6).first.map { $0 == " " } ?? true)
+        }
     }
 
     /// The `.md` files under `folder`, sorted, hidden ones skipped.
