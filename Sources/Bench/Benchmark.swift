@@ -12,6 +12,8 @@ public struct BenchOptions: Sendable {
     public var guides: URL
     /// The live libvirt host for the QEMU rows.
     public var liveURI: String = "qemu:///system"
+    /// The test-driver URI for the event-latency row (tests pass a private `test:///<node.xml>`).
+    public var testDriverURI: String = "test:///default"
     /// Rounds of each light measurement (reads, edits, site builds).
     public var rounds: Int = 5
     /// Rounds of each heavy measurement: clean builds and whole `rewind verify` suites (at most `rounds`).
@@ -209,8 +211,21 @@ final class BenchContext: Sendable {
             lines.append("kept scratch folder \(entry.scratch.path)")
         } else {
             try? FileManager.default.removeItem(at: entry.scratch)
+            removeBuildLocks(of: entry.scratch)
         }
         return lines
+    }
+}
+
+/// Removes the lock files SwiftPM leaves in the temporary folder for the packages built under `scratch`
+/// (named after the scratch path with `/` replaced by `_`, e.g. `_tmp_rewind-bench-x_merged_.build.lock`).
+private func removeBuildLocks(of scratch: URL) {
+    let prefix = scratch.path.replacingOccurrences(of: "/", with: "_") + "_"
+    let fm = FileManager.default
+    for folder in Set(["/tmp", NSTemporaryDirectory()]) {
+        for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".lock") {
+            try? fm.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
     }
 }
 

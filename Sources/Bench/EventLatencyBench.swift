@@ -23,7 +23,7 @@ struct EventLatencyBench {
             return [.notAvailable(.events, "event latency", reason: "\(error)")]
         }
         var rows: [BenchRow] = []
-        var hosts = [("test:///default", options.eventCycles)]
+        var hosts = [(options.testDriverURI, options.eventCycles)]
         if let problem = VerifyBench.unreachable(options.liveURI) {
             rows.append(.notAvailable(.events, "callback → consumer, \(options.liveURI)", reason: problem))
         } else {

@@ -20,16 +20,20 @@ struct BenchRunTests {
         options.eventCycles = 20
         options.liveURI = "test://" + dir.url.appendingPathComponent("no-such-node.xml").path
         options.temporaryDirectory = dir.url
+        // A private test-driver state: other suites in this process use test:///default.
+        let node = dir.url.appendingPathComponent("node.xml")
+        try "<node/>".write(to: node, atomically: true, encoding: .utf8)
+        options.testDriverURI = "test://" + node.path
         let report = await Benchmark(options: options).run()
         #expect(report.rows.count == 2)
-        let measured = try #require(report.rows.first { $0.metric.contains("test:///default") })
+        let measured = try #require(report.rows.first { $0.metric.contains(node.path) })
         #expect(measured.metric.contains("40 events"))
         #expect(measured.rewind.contains("n=40"))
         #expect(measured.peer.hasSuffix("(floor)"))
         #expect(measured.verdict != .none)
         let unreachable = try #require(report.rows.first { $0.rewind == "n/a" })
         #expect(unreachable.notes.hasPrefix("n/a: "))
-        // Nothing is left behind: no lab guest on the test driver of this process, no scratch folder.
+        // Nothing is left behind in the scratch folder.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("rewind-bench-") }
         #expect(left.isEmpty)
     }
