@@ -3,7 +3,7 @@ import Glibc
 
 /// Runs a program and times it: `posix_spawn` with a clean signal mask and default signal
 /// dispositions (Foundation's `Process` passes on the spawning thread's blocked signals), standard
-/// input from `/dev/null`, and `waitpid` for the exit status.
+/// input from `/dev/null`, and `wait4` for the exit status and the CPU time used.
 public enum Subprocess {
     /// What a finished program did.
     public struct Result: Sendable {
@@ -11,6 +11,8 @@ public enum Subprocess {
         public var status: Int32
         /// Wall time from spawn to exit, in seconds.
         public var seconds: Double
+        /// CPU time the program used (user + system, from `wait4`'s resource usage), in seconds.
+        public var cpuSeconds: Double
         /// Standard output and standard error together, when captured (else empty).
         public var output: String
     }
@@ -71,16 +73,27 @@ public enum Subprocess {
         defer { for p in argv { free(p) } }
         let start = ContinuousClock.now
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        var rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        // ETXTBSY: a file just written (a fresh build, a script) can still be open for writing in a child
+        // that another thread is spawning at the same moment; that child closes it when it execs.
+        var retries = 0
+        while rc == ETXTBSY, retries < 100 {
+            usleep(10_000)
+            retries += 1
+            rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        }
         guard rc == 0 else { throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw SpawnError(description: "waitpid \(executable): \(String(cString: strerror(errno)))") }
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw SpawnError(description: "wait4 \(executable): \(String(cString: strerror(errno)))") }
         }
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         let elapsed = seconds(since: start)
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let output = capture.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
-        return Result(status: exit, seconds: elapsed, output: output)
+        return Result(status: exit, seconds: elapsed, cpuSeconds: cpu, output: output)
     }
 }
 

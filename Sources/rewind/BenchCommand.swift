@@ -42,6 +42,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the report to this Markdown file.", valueName: "file"))
     var markdown: String?
 
+    @Option(name: .customLong("site-rewind"), help: ArgumentHelp("The rewind executable whose `site` command the site row runs (default: this one).", valueName: "path"))
+    var siteRewind: String?
+
     @Flag(name: .customLong("keep-scratch"), help: "Keep the scratch folder (generated packages, builds, site output).")
     var keepScratch = false
 
@@ -59,6 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
         var options = BenchOptions(root: rootURL, guides: guides.map { URL(fileURLWithPath: $0, relativeTo: cwd) },
                                    rewindExecutable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                                        ?? CommandLine.arguments[0])
+        if let siteRewind { options.rewindExecutable = URL(fileURLWithPath: siteRewind, relativeTo: cwd).path }
         options.liveURI = connect
         options.rounds = rounds
         options.heavyRounds = heavyRounds

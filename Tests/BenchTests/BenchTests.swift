@@ -152,6 +152,17 @@ struct HelperTests {
         #expect(try !SiteBench.hasSiteCommand(without))
     }
 
+    @Test func packageRootOfAnExecutable() throws {
+        let dir = try TemporaryFolder()
+        let bin = dir.url.appendingPathComponent(".build/x86_64-unknown-linux-gnu/release")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try "// swift-tools-version: 6.1\n".write(to: dir.url.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        let exe = bin.appendingPathComponent("rewind")
+        try "".write(to: exe, atomically: true, encoding: .utf8)
+        #expect(SiteBench.packageRoot(ofExecutable: exe.path)?.resolvingSymlinksInPath().path == dir.url.resolvingSymlinksInPath().path)
+        #expect(SiteBench.packageRoot(ofExecutable: "/bin/sh") == nil)
+    }
+
     @Test func markdownFilesSkipHiddenOnes() throws {
         let dir = try TemporaryFolder()
         let fm = FileManager.default
