@@ -115,7 +115,10 @@ struct VerifyBench {
         let processes = results.map(\.duration).reduce(0, +)
         let phases = phaseSums(results)
         var verdicts = ["\(t.passed) pass"]
-        if t.failed > 0 { verdicts.append("**\(t.failed) fail**") }
+        if t.failed > 0 {
+            let ids = results.filter { $0.verdict == .fail }.map { "`\($0.id)`" }
+            verdicts.append("**\(t.failed) fail** (\(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", …" : ""))")
+        }
         if t.unsupported > 0 { verdicts.append("\(t.unsupported) unsupported") }
         if t.findings > 0 { verdicts.append("\(t.findings) finding") }
         if t.skipped > 0 { verdicts.append("\(t.skipped) skipped") }
