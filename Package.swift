@@ -53,9 +53,12 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
         .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab"]),
 
+        // `rewind bench`: Rewind measured side by side with its peers (nbdcopy, cmark, per-snippet builds).
+        .target(name: "Bench", dependencies: ["Runner", "GuideModel", "Libvirt", "NBD", "Lab", "Reports"]),
+
         // The command line tool: a thin layer over the libraries.
         .executableTarget(name: "rewind", dependencies: [
-            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site", "LiveHost", "AgentGuest",
+            "Libvirt", "NBD", "Lab", "GuideModel", "Runner", "Reports", "Site", "LiveHost", "AgentGuest", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +69,7 @@ let package = Package(
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab"]),
         .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost"]),
     ],
     swiftLanguageModes: [.v6]

@@ -71,6 +71,39 @@ extension NBDClient {
                          skipZeroes: skipZeroes, offset: offset, length: length) { offset, bytes, _ in try body(offset, bytes) }
     }
 
+    /// Streams several ranges of the export, in order, chunk by chunk, to `body`, with one request
+    /// pipeline for all of them (the corresponding C functions are `nbd_aio_pread`, `nbd_poll` and
+    /// `nbd_aio_command_completed`).
+    ///
+    /// This is how an incremental backup reads the blocks a dirty bitmap marks: many small ranges,
+    /// with requests kept in flight from one range into the next instead of draining the pipeline at
+    /// the end of each (which a `readAll(offset:length:)` call per range does):
+    ///
+    /// ```swift
+    /// let nbd = try NBDClient(unixSocket: socket, exportName: "vda",
+    ///                         metaContexts: ["qemu:dirty-bitmap:backup-vda"])
+    /// let dirty = try nbd.blockStatus(context: "qemu:dirty-bitmap:backup-vda").filter(\.isDirty).map(\.range)
+    /// try nbd.readAll(ranges: dirty, skipZeroes: false) { offset, bytes in
+    ///     // … store `bytes` at `offset` …
+    /// }
+    /// ```
+    ///
+    /// Each chunk lies inside one range (a range's last chunk may be shorter than `chunkSize`); chunks
+    /// arrive in increasing offset order. Otherwise it works like
+    /// `readAll(chunkSize:requestSize:requestsInFlight:skipZeroes:offset:length:_:)`; with `skipZeroes`,
+    /// one `base:allocation` query covers the span from the first range to the last.
+    ///
+    /// - Parameter ranges: Byte ranges, sorted and not overlapping (adjacent is fine); empty ones are ignored.
+    /// - Throws: `NBDError.misuse` for unsorted, overlapping or out-of-bounds ranges; `NBDError` for NBD
+    ///   failures, or what `body` throws.
+    @discardableResult
+    public func readAll(ranges: [Range<UInt64>], chunkSize: Int = 4 << 20, requestSize: Int = 256 << 10,
+                        requestsInFlight: Int = 8, skipZeroes: Bool = true,
+                        _ body: (_ offset: UInt64, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws -> ReadAllSummary {
+        try streamChunks(chunkSize: chunkSize, requestSize: requestSize, requestsInFlight: requestsInFlight,
+                         skipZeroes: skipZeroes, ranges: ranges) { offset, bytes, _ in try body(offset, bytes) }
+    }
+
     /// Copies a range of the export to a file handle, in order, from its current position (the
     /// corresponding C functions are `nbd_aio_pread`, `nbd_poll` and `nbd_aio_command_completed`).
     ///
@@ -124,9 +157,6 @@ extension NBDClient {
     private func streamChunks(chunkSize: Int, requestSize: Int, requestsInFlight: Int, skipZeroes: Bool,
                               offset: UInt64, length: UInt64?,
                               _ body: (UInt64, UnsafeRawBufferPointer, Bool) throws -> Void) throws -> ReadAllSummary {
-        precondition(chunkSize > 0, "NBDClient.readAll: chunkSize must be positive")
-        precondition(requestSize > 0, "NBDClient.readAll: requestSize must be positive")
-        precondition(requestsInFlight > 0, "NBDClient.readAll: requestsInFlight must be at least 1")
         guard offset <= size else {
             throw NBDError.misuse("readAll", "offset \(offset) is past the end of the export (size \(size))")
         }
@@ -134,10 +164,33 @@ extension NBDClient {
             throw NBDError.misuse("readAll", "range [\(offset), +\(length)) is past the end of the export (size \(size))")
         }
         let end = length.map { offset + $0 } ?? size
+        return try streamChunks(chunkSize: chunkSize, requestSize: requestSize, requestsInFlight: requestsInFlight,
+                                skipZeroes: skipZeroes, ranges: [offset..<end], body)
+    }
+
+    /// The pipeline over sorted, non-overlapping ranges: each range is cut into chunks (none crosses a
+    /// range's end), and requests stay in flight across chunk and range boundaries.
+    private func streamChunks(chunkSize: Int, requestSize: Int, requestsInFlight: Int, skipZeroes: Bool,
+                              ranges: [Range<UInt64>],
+                              _ body: (UInt64, UnsafeRawBufferPointer, Bool) throws -> Void) throws -> ReadAllSummary {
+        precondition(chunkSize > 0, "NBDClient.readAll: chunkSize must be positive")
+        precondition(requestSize > 0, "NBDClient.readAll: requestSize must be positive")
+        precondition(requestsInFlight > 0, "NBDClient.readAll: requestsInFlight must be at least 1")
+        let ranges = ranges.filter { !$0.isEmpty }
+        for (i, r) in ranges.enumerated() {
+            guard r.upperBound <= size else {
+                throw NBDError.misuse("readAll", "range [\(r.lowerBound), \(r.upperBound)) is past the end of the export (size \(size))")
+            }
+            if i > 0, ranges[i - 1].upperBound > r.lowerBound {
+                throw NBDError.misuse("readAll", "ranges must be sorted and must not overlap: [\(ranges[i - 1].lowerBound), "
+                                      + "\(ranges[i - 1].upperBound)) then [\(r.lowerBound), \(r.upperBound))")
+            }
+        }
 
         var zeroMap = ZeroMap(extents: [])
-        if skipZeroes, end > offset, try canMetaContext("base:allocation") {
-            zeroMap = ZeroMap(extents: try blockStatus(context: "base:allocation", offset: offset, length: end - offset))
+        if skipZeroes, let first = ranges.first, let last = ranges.last, try canMetaContext("base:allocation") {
+            zeroMap = ZeroMap(extents: try blockStatus(context: "base:allocation", offset: first.lowerBound,
+                                                       length: last.upperBound - first.lowerBound))
         }
 
         let request = min(requestSize, chunkSize, Self.maximumRequestLength)
@@ -146,7 +199,8 @@ extension NBDClient {
         let pipeline = ReadPipeline(handle: handle, chunkSize: chunkSize)
         defer { pipeline.finish() }
         var summary = ReadAllSummary()
-        var nextOffset = offset
+        var rangeIndex = 0
+        var nextOffset = ranges.first?.lowerBound ?? 0
 
         /// Starts chunks and sends requests until `requestsInFlight` are outstanding or the chunk window is full.
         func fill() throws(NBDError) {
@@ -154,12 +208,17 @@ extension NBDClient {
                 if let last = pipeline.lastChunk, pipeline.chunks[last].issued < pipeline.chunks[last].count {
                     try pipeline.sendRequest(chunk: last, maximum: request)
                     summary.readRequests += 1
-                } else if pipeline.chunkCount < maxChunks, nextOffset < end {
+                } else if pipeline.chunkCount < maxChunks, rangeIndex < ranges.count {
+                    let end = ranges[rangeIndex].upperBound
                     let count = Int(min(UInt64(chunkSize), end - nextOffset))
                     let isZero = zeroMap.isZero(nextOffset, count)
                     pipeline.startChunk(offset: nextOffset, count: count, isZero: isZero)
                     if isZero { summary.zeroBytesSkipped += UInt64(count) } else { summary.bytesRead += UInt64(count) }
                     nextOffset += UInt64(count)
+                    if nextOffset == end {
+                        rangeIndex += 1
+                        if rangeIndex < ranges.count { nextOffset = ranges[rangeIndex].lowerBound }
+                    }
                 } else {
                     break
                 }

@@ -323,6 +323,51 @@ struct NBDTests {
         #expect(throws: NBDError.self) { try nbd.read(offset: 0, length: 512) }
     }
 
+    @Test("readAll(ranges:) streams only the given ranges, in order, with one pipeline",
+          arguments: [(32 * KiB, 16 * KiB, 3, false), (4 * MiB, 256 * KiB, 8, true), (64 * KiB, 64 * KiB, 1, true)])
+    func readAllRanges(chunkSize: Int, requestSize: Int, inFlight: Int, skipZeroes: Bool) throws {
+        let fixture = try RawFixture()
+        let nbd = try NBDClient(unixSocket: fixture.socket)
+        // The three patterned regions (the second straddles 32 MiB), an empty range, and a hole.
+        let ranges: [Range<UInt64>] = RawFixture.regions.map { $0.0..<($0.0 + UInt64($0.1.count)) }
+            + [UInt64(38 * MiB)..<UInt64(38 * MiB), UInt64(39 * MiB)..<UInt64(39 * MiB + 100 * KiB)]
+        var delivered: [(UInt64, [UInt8])] = []
+        let summary = try nbd.readAll(ranges: ranges, chunkSize: chunkSize, requestSize: requestSize,
+                                      requestsInFlight: inFlight, skipZeroes: skipZeroes) { offset, bytes in
+            delivered.append((offset, Array(bytes)))
+        }
+        // Chunks come in order, never cross a range's end, and together are exactly the ranges' bytes.
+        #expect(delivered.map(\.0) == delivered.map(\.0).sorted())
+        var expectedChunks: [(UInt64, Int)] = []
+        for r in ranges where !r.isEmpty {
+            var at = r.lowerBound
+            while at < r.upperBound {
+                let n = Int(min(UInt64(chunkSize), r.upperBound - at))
+                expectedChunks.append((at, n))
+                at += UInt64(n)
+            }
+        }
+        #expect(delivered.map(\.0) == expectedChunks.map(\.0))
+        #expect(delivered.map(\.1.count) == expectedChunks.map(\.1))
+        for (offset, bytes) in delivered {
+            #expect(sameBytes(bytes, Array(RawFixture.expected[Int(offset)..<Int(offset) + bytes.count])))
+        }
+        let total = UInt64(ranges.map(\.count).reduce(0, +))
+        #expect(summary.bytes == total)
+        #expect(summary.bytesRead + summary.zeroBytesSkipped == total)
+        // The hole at 39 MiB is skipped without a read only when asked (and only with chunks inside it).
+        #expect(summary.zeroBytesSkipped == (skipZeroes ? UInt64(100 * KiB) : 0))
+
+        // Unsorted, overlapping and out-of-bounds ranges are refused before anything is read.
+        var calls = 0
+        for bad: [Range<UInt64>] in [[10..<20, 0..<5], [0..<10, 5..<15], [0..<(nbd.size + 1)]] {
+            #expect(throws: NBDError.self) { try nbd.readAll(ranges: bad) { _, _ in calls += 1 } }
+        }
+        #expect(calls == 0)
+        #expect(try nbd.readAll(ranges: []) { _, _ in calls += 1 } == ReadAllSummary())
+        #expect(calls == 0)
+    }
+
     @Test("readAll(to:) writes the export to a file, sparse when asked")
     func readAllToFile() throws {
         let fixture = try RawFixture()

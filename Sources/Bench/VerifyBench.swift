@@ -1,0 +1,168 @@
+import Foundation
+import GuideModel
+import Runner
+
+/// Section 2: the wall time of `rewind verify` over the whole guide suite, on the test driver and on
+/// the live QEMU host with `--jobs 1` and `--jobs 2`, and where that time goes.
+///
+/// It runs the Runner's `Verifier` on the copy of the guides, in the merged work folder of section 1
+/// (one untimed build first, so every timed run starts from a built package, as a second
+/// `rewind verify` does).
+struct VerifyBench {
+    let context: BenchContext
+    init(_ context: BenchContext) { self.context = context }
+
+    var options: BenchOptions { context.options }
+
+    struct Suite {
+        var label: String
+        var uri: String
+        var jobs: Int
+        var wall = Samples()
+        var runs: [RunResults] = []
+    }
+
+    func run() async -> [BenchRow] {
+        let root: URL, guides: URL, snippets: [RunnableSnippet]
+        let workDirectory: URL
+        do {
+            (root, guides) = try context.guidesCopy()
+            snippets = try Self.load(guides: guides, root: root)
+            workDirectory = try context.folder("merged")
+            context.progress("verify: build the package (untimed)")
+            let generator = SnippetPackageGenerator(workDirectory: workDirectory, rewindPackage: options.root)
+            let package = try generator.generate(snippets, layout: .merged)
+            let report = await SnippetCompiler(configuration: "debug").build(package, snippets: snippets)
+            guard report.succeeded else { throw BenchError("the merged build fails: \(CompileBench.failure(report))") }
+        } catch {
+            return [.notAvailable(.verify, "whole suite", reason: "\(error)")]
+        }
+
+        var suites = [Suite(label: "test:///default, --jobs 2", uri: "test:///default", jobs: 2)]
+        let liveProblem = Self.unreachable(options.liveURI)
+        if liveProblem == nil {
+            suites.append(Suite(label: "\(options.liveURI), --jobs 1", uri: options.liveURI, jobs: 1))
+            suites.append(Suite(label: "\(options.liveURI), --jobs 2", uri: options.liveURI, jobs: 2))
+        }
+        let rounds = min(options.heavyRounds, options.rounds)
+        var rows: [BenchRow] = []
+        for i in suites.indices {
+            do {
+                for round in 1...rounds {
+                    context.progress("verify: \(suites[i].label), \(snippets.count) snippets, round \(round)/\(rounds)")
+                    var config = Verifier.Configuration(root: root, rewindPackage: options.root, workDirectory: workDirectory)
+                    config.uris = [suites[i].uri]
+                    config.jobs = suites[i].jobs
+                    let start = ContinuousClock.now
+                    let loaded = try Self.load(guides: guides, root: root)
+                    let outcome = try await Verifier(configuration: config).verify(loaded, discoveryTime: seconds(since: start))
+                    suites[i].wall.append(seconds(since: start))
+                    suites[i].runs.append(outcome.results)
+                }
+            } catch {
+                rows.append(.notAvailable(.verify, "whole suite, \(suites[i].label)", reason: "\(error)"))
+                suites[i].runs = []
+            }
+        }
+
+        let jobs1 = suites.first { $0.uri == options.liveURI && $0.jobs == 1 && !$0.runs.isEmpty }
+        for suite in suites where !suite.runs.isEmpty {
+            var row = BenchRow(section: .verify, metric: "whole suite, \(suite.label)",
+                               rewind: Unit.seconds.format(suite.wall), notes: Self.breakdown(suite))
+            if suite.uri == options.liveURI, suite.jobs == 2, let jobs1 {
+                row.peer = Unit.seconds.format(jobs1.wall) + " (--jobs 1)"
+                row.ratio = formatRatio(suite.wall.median / jobs1.wall.median)
+                row.notes += " Ratio: --jobs 2 ÷ --jobs 1 on 2 CPUs."
+            }
+            rows.append(row)
+        }
+        if let liveProblem {
+            rows.append(.notAvailable(.verify, "whole suite, \(options.liveURI)", reason: liveProblem))
+        }
+        let measured = suites.filter { !$0.runs.isEmpty }
+        if !measured.isEmpty { context.detail("Where `rewind verify`'s time goes", Self.details(measured)) }
+        return rows
+    }
+
+    static func load(guides: URL, root: URL) throws -> [RunnableSnippet] {
+        do {
+            return RunnableSnippet.all(in: try GuideSet.load(directory: guides, root: root))
+        } catch {
+            throw BenchError("the guides do not load: \(error.errors.prefix(3).map(\.description).joined(separator: "; "))")
+        }
+    }
+
+    /// Why `uri` cannot be used, or nil when it answers.
+    static func unreachable(_ uri: String) -> String? {
+        do {
+            _ = try HostProbe.probe(uri: uri)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The row's note: phases from the results (medians over the rounds), verdicts, and the sum of the
+    /// snippet processes' own phases.
+    static func breakdown(_ suite: Suite) -> String {
+        let runs = suite.runs
+        let discovery = Samples(runs.map(\.timings.discovery)).median
+        let compile = Samples(runs.map(\.timings.compile)).median
+        let run = Samples(runs.map(\.timings.run)).median
+        let last = runs[runs.count - 1]
+        let t = last.totals
+        let results = last.hosts.flatMap(\.results)
+        let processes = results.map(\.duration).reduce(0, +)
+        let phases = phaseSums(results)
+        var verdicts = ["\(t.passed) pass"]
+        if t.failed > 0 {
+            let ids = results.filter { $0.verdict == .fail }.map { "`\($0.id)`" }
+            verdicts.append("**\(t.failed) fail** (\(ids.prefix(5).joined(separator: ", "))\(ids.count > 5 ? ", …" : ""))")
+        }
+        if t.unsupported > 0 { verdicts.append("\(t.unsupported) unsupported") }
+        if t.findings > 0 { verdicts.append("\(t.findings) finding") }
+        if t.skipped > 0 { verdicts.append("\(t.skipped) skipped") }
+        let f = Unit.seconds
+        return "discovery \(f.format(discovery)), compile (no-op) \(f.format(compile)), run \(f.format(run)); "
+            + verdicts.joined(separator: ", ") + ". Σ snippet processes \(f.format(processes)) = connect \(f.format(phases.connect)) "
+            + "+ body \(f.format(phases.body)) + teardown \(f.format(phases.teardown)) + spawn/exit/report \(f.format(phases.overhead))."
+    }
+
+    struct PhaseSums {
+        var connect = 0.0, body = 0.0, teardown = 0.0, overhead = 0.0
+    }
+
+    static func phaseSums(_ results: [SnippetResult]) -> PhaseSums {
+        var s = PhaseSums()
+        for r in results where r.duration > 0 {
+            let p = r.phases ?? .init()
+            s.connect += p.connect
+            s.body += p.body
+            s.teardown += p.teardown
+            s.overhead += max(0, r.duration - p.connect - p.body - p.teardown)
+        }
+        return s
+    }
+
+    /// Per guide: snippets run, Σ process time split by phase; then the slowest snippets — from the last round.
+    static func details(_ suites: [Suite]) -> String {
+        let f = Unit.seconds
+        var out = ""
+        for suite in suites {
+            guard let last = suite.runs.last else { continue }
+            let results = last.hosts.flatMap(\.results).filter { $0.duration > 0 }
+            out += "\(suite.label) (last round; run phase \(f.format(last.timings.run))):\n\n"
+            out += "| Guide | Snippets run | Σ process | connect | body | teardown | spawn/exit/report |\n|---|---|---|---|---|---|---|\n"
+            let byGuide = Dictionary(grouping: results, by: \.guide)
+            for guide in byGuide.keys.sorted() {
+                let rs = byGuide[guide]!
+                let p = phaseSums(rs)
+                out += "| \(guide) | \(rs.count) | \(f.format(rs.map(\.duration).reduce(0, +))) | \(f.format(p.connect)) | "
+                    + "\(f.format(p.body)) | \(f.format(p.teardown)) | \(f.format(p.overhead)) |\n"
+            }
+            let slowest = results.sorted { $0.duration > $1.duration }.prefix(5)
+            out += "\nSlowest: " + slowest.map { "`\($0.id)` \(f.format($0.duration)) (\($0.verdict.rawValue))" }.joined(separator: ", ") + "\n\n"
+        }
+        return out
+    }
+}
