@@ -14,7 +14,7 @@ struct HostCommand: ParsableCommand {
             turns that off), for remote-URI checks. `stop` ends only the daemons `start` started. \
             State: \(LiveHost.stateFile).
             """,
-        subcommands: [Start.self, Stop.self, Status.self])
+        subcommands: [Start.self, Stop.self, Status.self, DropCache.self])
 
     /// Output options shared by the subcommands.
     struct Output: ParsableArguments {

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A Debian release whose libvirt + QEMU Rewind can run as a host of its own (`rewind host start
+/// --release NAME`), beside the machine's own libvirt (the `system` host).
+///
+/// Each release has fixed loopback ports, so its URIs are stable across starts:
+///
+/// | release | suite | libvirt / QEMU (Dec 2026) | TCP | ssh |
+/// |---|---|---|---|---|
+/// | `trixie` | trixie | 11.3 / 10.0 | 16611 | 16621 |
+/// | `sid` | sid | 12.x / 11.x | 16612 | 16622 |
+///
+/// ```swift
+/// let sid = try Release.named("sid")
+/// print(sid.tcpURI)   // qemu+tcp://127.0.0.1:16612/system
+/// ```
+public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The name used on the command line, e.g. `sid`.
+    public var name: String
+    /// The Debian suite the root is built from.
+    public var suite: String
+    /// The loopback TCP port its libvirtd listens on (`qemu+tcp://127.0.0.1:PORT/system`).
+    public var tcpPort: UInt16
+    /// The loopback port of the sshd inside its root (`qemu+ssh://root@127.0.0.1:PORT/system`).
+    public var sshPort: UInt16
+    /// Whether the suite's Release file may be expired on the mirror (sid's often is).
+    public var ignoreValidUntil: Bool
+
+    /// Creates a release description.
+    public init(name: String, suite: String, tcpPort: UInt16, sshPort: UInt16, ignoreValidUntil: Bool = false) {
+        self.name = name
+        self.suite = suite
+        self.tcpPort = tcpPort
+        self.sshPort = sshPort
+        self.ignoreValidUntil = ignoreValidUntil
+    }
+
+    /// The releases Rewind knows.
+    public static let known: [Release] = [
+        Release(name: "trixie", suite: "trixie", tcpPort: 16611, sshPort: 16621),
+        Release(name: "sid", suite: "sid", tcpPort: 16612, sshPort: 16622, ignoreValidUntil: true),
+    ]
+
+    /// The release called `name`.
+    public static func named(_ name: String) throws(LiveHostError) -> Release {
+        guard let r = known.first(where: { $0.name == name }) else {
+            throw LiveHostError(.conflict, "unknown release '\(name)'; known: \(known.map(\.name).joined(separator: ", "))")
+        }
+        return r
+    }
+
+    /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and
+    /// storage drivers, the clients, QEMU with its block drivers and tools), the subreaper libvirtd runs
+    /// under, and the remote transport (sshd, with `libvirt-clients`' `virt-ssh-helper`).
+    public static let packages = [
+        "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-daemon-driver-storage-disk", "libvirt-clients",
+        "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server",
+    ]
+
+    /// `qemu+tcp://127.0.0.1:PORT/system`.
+    public var tcpURI: String { "qemu+tcp://127.0.0.1:\(tcpPort)/system" }
+
+    /// `qemu+ssh://root@127.0.0.1:PORT/system?keyfile=…&no_verify=1`: the same daemon through the root's sshd,
+    /// with the key Rewind made for it.
+    public var sshURI: String {
+        "qemu+ssh://root@127.0.0.1:\(sshPort)/system?keyfile=\(sshKeyFile)&no_verify=1"
+    }
+
+    // MARK: Where things live (on the machine that runs the release host)
+
+    /// Where release roots are cached: `/var/cache/rewind/roots`. `rm -rf` it (with the hosts stopped) to
+    /// drop every cached root; `rewind host drop-cache --release NAME` drops one.
+    public static let cacheDirectory = "/var/cache/rewind/roots"
+    /// Where the state files of running releases live.
+    public static let stateDirectory = LiveHost.stateDirectory + "/hosts"
+
+    /// The cache directory of this release: `root/` (the file system) and `key` (its package versions).
+    public var cachePath: String { Self.cacheDirectory + "/" + name }
+    /// The root file system.
+    public var rootPath: String { cachePath + "/root" }
+    /// The package versions the root was built with, one `name=version` a line: the cache key.
+    public var keyPath: String { cachePath + "/key" }
+    /// The state file of the running host.
+    public var stateFile: String { Self.stateDirectory + "/\(name).json" }
+    /// Daemon output (libvirtd and virtlogd and sshd start-up), on the machine that runs the host.
+    public var logFile: String { Self.stateDirectory + "/\(name).log" }
+    /// The private key that `qemu+ssh://` uses for this release (its public half is root's authorized key
+    /// inside the root).
+    public var sshKeyFile: String { "/var/lib/rewind/keys/\(name)_ed25519" }
+
+    /// `sid (suite sid)`.
+    public var description: String { name == suite ? name : "\(name) (suite \(suite))" }
+}

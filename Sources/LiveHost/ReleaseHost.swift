@@ -1,0 +1,354 @@
+import Foundation
+import Glibc
+
+/// A libvirt + QEMU host of another Debian release, running from its own root in its own mount
+/// namespace, reached only through its URIs (`rewind host start --release sid`).
+///
+/// The host is a separate file system in all but hardware: `unshare -m --propagation private` gives it
+/// a mount namespace of its own, in which `/dev` and `/sys` are bound from the machine, a fresh `/proc` is
+/// mounted and `/run` is a private tmpfs, and everything (`virtlogd`, `sshd`, `tini -s -- libvirtd`) runs
+/// `chroot`ed into the release root, so `/etc/libvirt`, `/var/lib/libvirt` and `/var/log/libvirt` are the
+/// root's. Nothing is mounted in the machine's own namespace, and when the last process of the namespace
+/// ends its mounts go with it. The network is the machine's: libvirtd listens on `127.0.0.1:<tcpPort>`
+/// only (no authentication: loopback test hosts), sshd on `127.0.0.1:<sshPort>` (root, with Rewind's key
+/// only).
+///
+/// Rewind records what it started (`/run/rewind/hosts/<name>.json`): the supervisor's pid, name and start
+/// time, and the id of the mount namespace it made. `stop` ends only processes of that namespace, which
+/// only Rewind's daemons and the QEMU processes they started live in.
+///
+/// ```swift
+/// let status = try ReleaseHost.start(try Release.named("sid"))
+/// print(status.uris)   // ["qemu+tcp://127.0.0.1:16612/system", "qemu+ssh://root@127.0.0.1:16622/system?…"]
+/// ```
+public enum ReleaseHost {
+    /// What Rewind records about a running release host.
+    struct State: Codable, Hashable, Sendable {
+        var release: Release
+        /// `tini` (libvirtd's subreaper), the process Rewind spawned.
+        var supervisor: ProcessRecord
+        /// The mount namespace, as `/proc/<pid>/ns/mnt` reads (`mnt:[4026532…]`).
+        var namespace: String
+        var startedAt: Date
+        var versions: [String: String]
+
+        static func load(_ path: String) -> State? {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            let d = JSONDecoder()
+            d.dateDecodingStrategy = .iso8601
+            return try? d.decode(State.self, from: data)
+        }
+
+        func save(_ path: String) throws(LiveHostError) {
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            e.dateEncodingStrategy = .iso8601
+            do {
+                try e.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw LiveHostError(.fileSystem, "cannot write \(path): \(error)")
+            }
+        }
+    }
+
+    /// The recorded state of a running release host, nil when it does not run (a stale file is ignored).
+    static func state(_ release: Release) -> State? {
+        guard let s = State.load(release.stateFile), s.supervisor.isAlive || !processes(in: s.namespace).isEmpty else {
+            return nil
+        }
+        return s
+    }
+
+    /// The mount namespace of a process (`mnt:[…]`), nil when it is gone.
+    static func namespace(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/mnt")
+    }
+
+    /// The processes in a mount namespace. Never the caller's own namespace: that is the machine's.
+    static func processes(in namespace: String) -> [ProcessRecord] {
+        guard namespace != self.namespace(of: getpid()),
+              let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { Int32($0) }.filter { self.namespace(of: $0) == namespace }
+            .compactMap { ProcessRecord.current(pid: $0) }
+    }
+
+    // MARK: Start
+
+    /// Builds or reuses the release's root, configures it and starts its daemons, unless it runs already.
+    ///
+    /// - Parameters:
+    ///   - refresh: check the suite for newer packages (see `ReleaseRoot.ensure`).
+    ///   - ssh: also start sshd in the root, for `qemu+ssh://` and host access over ssh.
+    public static func start(_ release: Release, timeout: TimeInterval = 120, refresh: Bool = true, ssh: Bool = true,
+                             progress: (String) -> Void = { _ in }) throws(LiveHostError) -> ReleaseStatus {
+        guard geteuid() == 0 else { throw LiveHostError(.notRoot, "starting a release host needs root") }
+        try LiveHost.makeDirectories([Release.stateDirectory])
+        let lock = try HostLock(path: Release.stateDirectory + "/\(release.name).lock")
+        defer { withExtendedLifetime(lock) {} }
+        if state(release) != nil {
+            var s = status(release)
+            s.notes.append("already running; nothing changed")
+            return s
+        }
+        try? FileManager.default.removeItem(atPath: release.stateFile)
+        for port in [release.tcpPort] + (ssh ? [release.sshPort] : [])
+        where SocketProbe.acceptsTCP(address: LibvirtdConf.listenAddress, port: port) {
+            throw LiveHostError(.conflict, "127.0.0.1:\(port) is in use by another process; the \(release.name) host needs it")
+        }
+        for tool in ["unshare", "chroot", "mount"] where Command.find(tool) == nil {
+            throw LiveHostError(.missingProgram, "\(tool) is not installed (package util-linux / coreutils)")
+        }
+        let root = try ReleaseRoot.ensure(release, refresh: refresh, progress: progress)
+        try configure(release, ssh: ssh)
+
+        let deadline = Date().addingTimeInterval(timeout)
+        LiveHost.appendMarker(to: release.logFile)
+        let script = namespaceScript(release, ssh: ssh)
+        progress("starting virtlogd\(ssh ? ", sshd" : "") and libvirtd in the \(release.name) root")
+        let pid = try Spawner.spawnDetached(executable: Command.find("unshare")!,
+                                            arguments: ["-m", "--propagation", "private", "--", "/bin/sh", "-c", script],
+                                            logFile: release.logFile)
+        let supervisor = try LiveHost.identify(pid: pid, expecting: "tini", log: release.logFile)
+        guard let ns = namespace(of: pid), ns != namespace(of: getpid()) else {
+            supervisor.terminate(grace: 5)
+            throw LiveHostError(.daemonExited, "the \(release.name) host did not get a mount namespace of its own\n"
+                                + LiveHost.logTail(release.logFile))
+        }
+        let state = State(release: release, supervisor: supervisor, namespace: ns, startedAt: Date(), versions: root.versions)
+        try state.save(release.stateFile)
+
+        progress("waiting for \(release.tcpURI) to answer")
+        var answered = false
+        while Date() < deadline {
+            if !supervisor.isAlive { break }
+            if SocketProbe.acceptsTCP(address: LibvirtdConf.listenAddress, port: release.tcpPort),
+               LiveHost.probeVersion(uri: release.tcpURI, timeout: max(1, deadline.timeIntervalSinceNow)) != nil {
+                answered = true
+                break
+            }
+            usleep(100_000)
+        }
+        guard answered else {
+            let exited = !supervisor.isAlive
+            _ = try? stop(release, grace: 5)
+            throw LiveHostError(exited ? .daemonExited : .timedOut,
+                                "the \(release.name) libvirtd " + (exited ? "exited before it answered" : "did not answer in time")
+                                + " on \(release.tcpURI)\n" + LiveHost.logTail(release.logFile))
+        }
+        var result = status(release)
+        result.startedNow = true
+        result.actions.append("root \(root.action) (\(release.rootPath))")
+        result.notes += root.notes
+        return result
+    }
+
+    /// The shell script run in the new mount namespace (as root, by `unshare`).
+    static func namespaceScript(_ release: Release, ssh: Bool) -> String {
+        let r = release.rootPath
+        var lines = [
+            "set -e",
+            "R=\(shellQuote(r))",
+            "mount --rbind /dev \"$R/dev\"",
+            "mount -t proc proc \"$R/proc\"",
+            "mount --rbind /sys \"$R/sys\"",
+            "mount -t tmpfs -o mode=0755 tmpfs \"$R/run\"",
+            "mkdir -p \"$R/run/libvirt\" \"$R/run/sshd\" \"$R/run/rewind\"",
+            "chroot \"$R\" /usr/sbin/virtlogd -d",
+        ]
+        if ssh { lines.append("chroot \"$R\" /usr/sbin/sshd -f /etc/ssh/sshd_config_rewind -E /var/log/rewind-sshd.log") }
+        lines.append("exec chroot \"$R\" /usr/bin/tini -s -- /usr/sbin/libvirtd --listen -f \(rewindConfPath)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// libvirtd's configuration file inside the root.
+    static let rewindConfPath = "/etc/libvirt/rewind-libvirtd.conf"
+
+    /// Writes the root's configuration: qemu.conf settings, libvirtd's listen file, the image directory,
+    /// and (with `ssh`) sshd's configuration, host keys and Rewind's key.
+    static func configure(_ release: Release, ssh: Bool) throws(LiveHostError) {
+        let r = release.rootPath
+        _ = try QemuConf.update(path: r + LiveHost.qemuConf)
+        let conf = """
+            # Written by `rewind host start --release \(release.name)`: TCP on the loopback address only, no authentication.
+            listen_tls = 0
+            listen_tcp = 1
+            listen_addr = "\(LibvirtdConf.listenAddress)"
+            tcp_port = "\(release.tcpPort)"
+            auth_tcp = "none"
+            unix_sock_dir = "/run/libvirt"
+
+            """
+        try write(conf, to: r + rewindConfPath, mode: 0o600)
+        try LiveHost.makeDirectories([r + "/var/log/libvirt", r + LiveHost.imageDirectory])
+        if ssh {
+            let keyDir = (release.sshKeyFile as NSString).deletingLastPathComponent
+            try LiveHost.makeDirectories([keyDir])
+            chmod(keyDir, 0o700)
+            if !FileManager.default.fileExists(atPath: release.sshKeyFile) {
+                guard Command.find("ssh-keygen") != nil else {
+                    throw LiveHostError(.missingProgram, "ssh-keygen is not installed (package openssh-client)")
+                }
+                try Command.mustRun(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "rewind-\(release.name)",
+                                     "-f", release.sshKeyFile], timeout: 30)
+            }
+            let publicKey: String
+            do {
+                publicKey = try String(contentsOfFile: release.sshKeyFile + ".pub", encoding: .utf8)
+            } catch {
+                throw LiveHostError(.fileSystem, "cannot read \(release.sshKeyFile).pub: \(error)")
+            }
+            try LiveHost.makeDirectories([r + "/root/.ssh"])
+            chmod(r + "/root/.ssh", 0o700)
+            try write(publicKey, to: r + "/root/.ssh/authorized_keys", mode: 0o600)
+            try Command.mustRun(["chroot", r, "ssh-keygen", "-A"], timeout: 60)
+            let sshd = """
+                # Written by `rewind host start --release \(release.name)`: loopback only, root with Rewind's key only.
+                ListenAddress 127.0.0.1
+                Port \(release.sshPort)
+                PermitRootLogin prohibit-password
+                PasswordAuthentication no
+                KbdInteractiveAuthentication no
+                AuthorizedKeysFile .ssh/authorized_keys
+                UsePAM no
+                PidFile /run/sshd.pid
+                Subsystem sftp internal-sftp
+
+                """
+            try write(sshd, to: r + "/etc/ssh/sshd_config_rewind", mode: 0o644)
+        }
+    }
+
+    static func write(_ text: String, to path: String, mode: mode_t) throws(LiveHostError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw LiveHostError(.fileSystem, "cannot write \(path): \(error)")
+        }
+        chmod(path, mode)
+    }
+
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    // MARK: Stop
+
+    /// Ends every process of the release's namespace (libvirtd through tini first, then virtlogd, sshd and
+    /// any QEMU left), by recorded identity; the namespace and its mounts go with the last of them.
+    public static func stop(_ release: Release, grace: TimeInterval = 15) throws(LiveHostError) -> StopResult {
+        var result = StopResult()
+        guard let state = State.load(release.stateFile) else {
+            result.notes.append("Rewind has not started the \(release.name) host (no \(release.stateFile))")
+            return result
+        }
+        guard state.namespace != namespace(of: getpid()) else {
+            throw LiveHostError(.conflict, "\(release.stateFile) names this process's own mount namespace; not stopping anything")
+        }
+        result.ended.append(.init(process: state.supervisor, termination: state.supervisor.terminate(grace: grace)))
+        // QEMU processes outlive libvirtd; libvirtd's state dir keeps them for a later start, but a stopped host
+        // must leave nothing running.
+        for _ in 0..<3 {
+            let left = processes(in: state.namespace)
+            if left.isEmpty { break }
+            for p in left { result.ended.append(.init(process: p, termination: p.terminate(grace: grace))) }
+        }
+        let survivors = processes(in: state.namespace)
+        guard survivors.isEmpty else {
+            throw LiveHostError(.conflict, "still running in the \(release.name) namespace: "
+                                + survivors.map(\.description).joined(separator: ", ") + "; \(release.stateFile) kept")
+        }
+        try? FileManager.default.removeItem(atPath: release.stateFile)
+        return result
+    }
+
+    // MARK: Status
+
+    /// The status of one release host.
+    public static func status(_ release: Release) -> ReleaseStatus {
+        var s = ReleaseStatus(release: release)
+        guard let state = state(release) else { return s }
+        s.startedAt = state.startedAt
+        s.supervisor = state.supervisor.isAlive ? state.supervisor : nil
+        s.libvirtd = processes(in: state.namespace).first { $0.name == "libvirtd" }
+        s.packages = state.versions
+        if let v = LiveHost.probeVersion(uri: release.tcpURI, timeout: 15) {
+            s.running = true
+            s.versions = v
+            if let caps = try? Command.run(["virsh", "-c", release.tcpURI, "capabilities"], timeout: 30), caps.succeeded {
+                s.accelerator = Accelerator.detect(capabilities: caps.output, kvmDeviceUsable: Accelerator.deviceUsable())
+            }
+            s.sshAnswers = SocketProbe.acceptsTCP(address: LibvirtdConf.listenAddress, port: release.sshPort)
+        }
+        return s
+    }
+
+    /// The releases whose hosts Rewind started and that still run.
+    public static func running() -> [Release] {
+        Release.known.filter { state($0) != nil }
+    }
+
+    /// Host access for a URI served by a running release host: the pid whose mount namespace and root to
+    /// enter (`nsenter -t PID -m -r`). nil when no running release host listens on that TCP port.
+    public static func namespaceTarget(tcpPort: UInt16) -> Int32? {
+        guard let release = Release.known.first(where: { $0.tcpPort == tcpPort }), let state = state(release) else {
+            return nil
+        }
+        return (processes(in: state.namespace).first { $0.name == "libvirtd" } ?? state.supervisor).pid
+    }
+}
+
+/// The state of a release host, as `rewind host status` shows it.
+public struct ReleaseStatus: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The release.
+    public var release: Release
+    /// Whether its libvirtd answers on its TCP URI.
+    public var running = false
+    /// Whether this call started it.
+    public var startedNow = false
+    /// Whether its sshd accepts connections.
+    public var sshAnswers = false
+    /// tini, libvirtd's subreaper (the process Rewind spawned).
+    public var supervisor: ProcessRecord?
+    /// libvirtd.
+    public var libvirtd: ProcessRecord?
+    /// KVM or TCG.
+    public var accelerator: Accelerator?
+    /// Versions as the daemon reports them.
+    public var versions: VirshVersion?
+    /// The root's package versions (the cache key).
+    public var packages: [String: String] = [:]
+    /// When it was started.
+    public var startedAt: Date?
+    /// What the call did.
+    public var actions: [String] = []
+    /// Observations.
+    public var notes: [String] = []
+
+    /// Creates an empty status.
+    public init(release: Release) { self.release = release }
+
+    /// Its URIs: TCP, and ssh when sshd answers.
+    public var uris: [String] { [release.tcpURI] + (sshAnswers ? [release.sshURI] : []) }
+
+    /// Seconds since it started.
+    public var uptime: TimeInterval? { startedAt.map { Date().timeIntervalSince($0) } }
+
+    /// One row for `rewind host status`, then actions and notes.
+    public var description: String {
+        var lines: [String] = []
+        if running {
+            let v = versions
+            var row = "\(release.name): running, libvirt \(v?.daemon ?? "?"), \(v?.hypervisor ?? "QEMU") \(v?.hypervisorVersion ?? "?")"
+            row += ", \(accelerator?.description ?? "accelerator unknown")"
+            if let libvirtd { row += ", libvirtd pid \(libvirtd.pid)" }
+            if let uptime { row += ", up \(Int(uptime)) s" }
+            lines.append(row)
+            for uri in uris { lines.append("  uri: \(uri)") }
+        } else if supervisor != nil {
+            lines.append("\(release.name): not answering on \(release.tcpURI); its daemons are alive (see \(release.logFile))")
+        } else {
+            lines.append("\(release.name): not running")
+        }
+        for a in actions { lines.append("  did: \(a)") }
+        for n in notes { lines.append("  note: \(n)") }
+        return lines.joined(separator: "\n")
+    }
+}
