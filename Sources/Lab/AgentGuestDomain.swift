@@ -66,6 +66,33 @@ public final class AgentGuestDomain: @unchecked Sendable {
     /// The guest agent, over `virDomainQemuAgentCommand`.
     public let agent: GuestAgentClient
     private let cleaned = Mutex(false)
+    private let files: HostFiles
+
+    /// How the agent guest's files (the disk copy, the console log) are handled on the host of its
+    /// connection: plain file operations on this machine by default; a lab passes operations through its
+    /// `HostAccess`, so that the guest also runs on another host.
+    public struct HostFiles: Sendable {
+        /// Copies a file on the host.
+        public var copy: @Sendable (_ from: String, _ to: String) throws -> Void
+        /// Removes a file on the host (no error when it is missing).
+        public var remove: @Sendable (_ path: String) -> Void
+        /// Reads a text file on the host ("" when it is missing).
+        public var read: @Sendable (_ path: String) -> String
+
+        /// Creates the operations.
+        public init(copy: @escaping @Sendable (String, String) throws -> Void, remove: @escaping @Sendable (String) -> Void,
+                    read: @escaping @Sendable (String) -> String) {
+            self.copy = copy
+            self.remove = remove
+            self.read = read
+        }
+
+        /// This machine's file system.
+        public static let local = HostFiles(
+            copy: { try FileManager.default.copyItem(atPath: $0, toPath: $1) },
+            remove: { try? FileManager.default.removeItem(atPath: $0) },
+            read: { (try? String(contentsOfFile: $0, encoding: .utf8)) ?? "" })
+    }
 
     /// Copies the data disk and creates (starts) the transient domain.
     ///
@@ -84,20 +111,21 @@ public final class AgentGuestDomain: @unchecked Sendable {
     ///     `MetadataItem.rewindLab(run:snippet:)`).
     public init(image: GuideImage, connection: Connection, namePrefix: String, accelerator: Accelerator? = nil,
                 memoryMiB: Int = 128, kernelArguments: [String] = [], dataDisk: URL? = nil,
-                directory: URL? = nil, metadata: [MetadataItem] = []) throws {
+                directory: URL? = nil, metadata: [MetadataItem] = [], files: HostFiles = .local) throws {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         name = "\(namePrefix)-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
         self.connection = connection
         self.memoryMiB = memoryMiB
+        self.files = files
         let chosen = try accelerator ?? Self.preferredAccelerator(connection: connection).accelerator
         guard chosen != .none else { throw LibvirtError(code: .noSupport, message: "\(connection.uri) offers neither kvm nor qemu guests") }
         self.accelerator = chosen
         let dir = directory ?? URL(fileURLWithPath: Self.imageDirectory, isDirectory: true)
         diskCopy = dir.appendingPathComponent("\(name)-data.qcow2")
         consoleLog = dir.appendingPathComponent("\(name)-console.log")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if directory == nil { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
         do {
-            try FileManager.default.copyItem(at: dataDisk ?? image.dataDisk, to: diskCopy)
+            try files.copy((dataDisk ?? image.dataDisk).path, diskCopy.path)
             var xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
                                            type: chosen == .kvm ? "kvm" : "qemu", memoryMiB: memoryMiB,
                                            kernelArguments: kernelArguments)
@@ -106,8 +134,8 @@ public final class AgentGuestDomain: @unchecked Sendable {
             domain = try connection.createDomain(xml: xml)
             createDuration = .now - startedAt
         } catch {
-            try? FileManager.default.removeItem(at: diskCopy)
-            try? FileManager.default.removeItem(at: consoleLog)
+            files.remove(diskCopy.path)
+            files.remove(consoleLog.path)
             throw error
         }
         let dom = domain
@@ -202,7 +230,7 @@ public final class AgentGuestDomain: @unchecked Sendable {
 
     /// The serial console so far.
     public func consoleText() -> String {
-        (try? String(contentsOf: consoleLog, encoding: .utf8)) ?? ""
+        files.read(consoleLog.path)
     }
 
     /// The last `lines` lines of the serial console.
@@ -218,7 +246,7 @@ public final class AgentGuestDomain: @unchecked Sendable {
         }
         guard first else { return }
         if (try? domain.isActive()) == true { try? domain.destroy() }
-        try? FileManager.default.removeItem(at: diskCopy)
-        try? FileManager.default.removeItem(at: consoleLog)
+        files.remove(diskCopy.path)
+        files.remove(consoleLog.path)
     }
 }

@@ -85,10 +85,27 @@ extension Lab {
             throw Unsupported(capability: "agent", reason: "needs agent; the agent guest cannot be built here: \(error)")
         }
 
-        let guest = try AgentGuestDomain(image: image, connection: connection, namePrefix: name("agent"),
+        // On another host the guest's files go there first: the kernel, the initramfs and the master data
+        // disk are uploaded into the lab directory through the host access.
+        var hostImage = image
+        if !host.isLocal {
+            let dir = directory.appendingPathComponent("agent-image")
+            try makeHostDirectory(dir.path, file: file, line: line)
+            for (local, name) in [(image.kernel, image.kernelFile), (image.initramfs, "initramfs.img"), (image.dataDisk, "data.qcow2")]
+            where try !fileExists(dir.appendingPathComponent(name).path, file: file, line: line) {
+                try upload(local.path, to: dir.appendingPathComponent(name).path, file: file, line: line)
+            }
+            hostImage.directory = dir
+        }
+        let lab = self
+        let files = AgentGuestDomain.HostFiles(
+            copy: { from, to throws in try lab.copyFile(from, to: to) },
+            remove: { path in try? lab.removeFile(path) },
+            read: { path in (try? lab.readHostFile(path, from: 0, file: file, line: line)) ?? "" })
+        let guest = try AgentGuestDomain(image: hostImage, connection: connection, namePrefix: name("agent"),
                                          memoryMiB: memoryMiB, kernelArguments: kernelArguments,
                                          directory: directory,
-                                         metadata: [.rewindLab(run: runID, snippet: snippetID)])
+                                         metadata: [.rewindLab(run: runID, snippet: snippetID)], files: files)
         let run = runID
         onTeardown {
             defer { guest.cleanUp() }

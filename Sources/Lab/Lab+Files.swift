@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Libvirt
 
 // Names inside the lab directory, UNIX socket paths and TCP ports for NBD exports.
 
@@ -55,17 +56,27 @@ extension Lab {
                 throw LabFailure("no UNIX socket path for \"\(name)\" fits in 107 bytes (\(socket) has \(socket.utf8.count))",
                                  file: file, line: line)
             }
-            do {
-                try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
-            } catch {
-                throw LabFailure("cannot create \(runDirectory) for a UNIX socket: \(error)", file: file, line: line)
-            }
+            try makeHostDirectory(runDirectory, file: file, line: line)
         }
-        try? FileManager.default.removeItem(atPath: socket)
-        onTeardown {
-            if FileManager.default.fileExists(atPath: socket) { try FileManager.default.removeItem(atPath: socket) }
-        }
+        try removeFile(socket, file: file, line: line)
+        onTeardown { [self] in try removeFile(socket) }
         return socket
+    }
+
+    /// Where a pull backup's NBD server should listen so that this snippet can read it: a UNIX socket in the
+    /// lab directory when the host is this machine (`unixSocketPath(name)`), otherwise TCP on the host's
+    /// address as the connection URI names it, on a free port (`freeTCPPort()`).
+    ///
+    /// ```swift
+    /// let backup = BackupDefinition(mode: .pull, server: try lab.nbdServer("backup.sock"), disks: [.init(name: "vda")])
+    /// try dom.beginBackup(xml: backup.xml())
+    /// let used = try BackupDefinition(xml: try dom.backupXMLDescription())
+    /// let export = try lab.openExport(used.server!, exportName: "vda")   // the address libvirt reports
+    /// ```
+    public func nbdServer(_ name: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> BackupDefinition.Server {
+        if host.isLocal { return .unix(socket: try unixSocketPath(name, file: file, line: line)) }
+        let address = URLComponents(string: uri)?.host.flatMap { $0.isEmpty || $0 == "localhost" ? nil : $0 } ?? "127.0.0.1"
+        return .tcp(name: address, port: try freeTCPPort(file: file, line: line))
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago, for a pull backup's NBD server over TCP (which

@@ -62,15 +62,22 @@ extension Lab {
         var raw = path
         if format != .raw || replayJournal {
             let converted = try self.path("\(base).inspect.raw", file: file, line: line)
-            onTeardown { try? FileManager.default.removeItem(atPath: converted) }
-            _ = try Tool.qemuImg.runChecked(["convert", "-U", "-f", format.rawValue, "-O", "raw", path, converted],
+            onTeardown { [self] in try removeFile(converted) }
+            _ = try Tool.qemuImg.runChecked(["convert", "-U", "-f", format.rawValue, "-O", "raw", path, converted], on: host,
                                             file: file, line: line)
             raw = converted
+        }
+        // The file-system tools run where the snippet runs, on a raw copy downloaded from the host when the
+        // host is another machine (the e2fsprogs of a hypervisor are not part of what Rewind asks of it).
+        if !host.isLocal {
+            let local = localDirectory.appendingPathComponent("\(base).inspect.raw").path
+            try download(raw, to: local, file: file, line: line)
+            raw = local
         }
         var needsRecovery = try Self.needsRecovery(raw, file: file, line: line)
         var replayed = false
         if replayJournal && needsRecovery {
-            let replay = try Tool(name: "e2fsck").run(["-E", "journal_only", "-y", raw], file: file, line: line)
+            let replay = try Tool(name: "e2fsck").run(["-E", "journal_only", "-y", raw], on: .local, file: file, line: line)
             if replay.status >= 4 {
                 throw LabFailure("`\(replay.commandLine)` could not replay the journal (status \(replay.status)): "
                                  + (replay.stderr + replay.stdout).trimmingCharacters(in: .whitespacesAndNewlines),
@@ -79,19 +86,19 @@ extension Lab {
             replayed = true
             needsRecovery = try Self.needsRecovery(raw, file: file, line: line)
         }
-        let fsck = try Tool(name: "e2fsck").run(["-f", "-n", raw], file: file, line: line)
+        let fsck = try Tool(name: "e2fsck").run(["-f", "-n", raw], on: .local, file: file, line: line)
         if fsck.status >= 8 {
             throw LabFailure("`\(fsck.commandLine)` could not check the file system (status \(fsck.status)): "
                              + (fsck.stderr + fsck.stdout).trimmingCharacters(in: .whitespacesAndNewlines),
                              file: file, line: line)
         }
 
-        let logCopy = try self.path("\(base).workload.log", file: file, line: line)
+        let logCopy = localDirectory.appendingPathComponent("\(base).workload.log").path
         onTeardown { try? FileManager.default.removeItem(atPath: logCopy) }
         try? FileManager.default.removeItem(atPath: logCopy)
         let guestPath = AgentGuest.workloadLogPath.hasPrefix("/data/")
             ? String(AgentGuest.workloadLogPath.dropFirst("/data".count)) : AgentGuest.workloadLogPath
-        let dump = try Tool(name: "debugfs").run(["-R", "dump \(guestPath) \(logCopy)", raw], file: file, line: line)
+        let dump = try Tool(name: "debugfs").run(["-R", "dump \(guestPath) \(logCopy)", raw], on: .local, file: file, line: line)
         let data = FileManager.default.contents(atPath: logCopy)
         if data == nil && !dump.stderr.contains("File not found") {
             throw LabFailure("`\(dump.commandLine)` did not dump \(guestPath): "
@@ -106,7 +113,7 @@ extension Lab {
 
     /// Whether the ext4 file system in the raw image has `needs_recovery` among its features (`dumpe2fs -h`).
     static func needsRecovery(_ raw: String, file: String, line: Int) throws(LabFailure) -> Bool {
-        let header = try Tool(name: "dumpe2fs").runChecked(["-h", raw], file: file, line: line).stdout
+        let header = try Tool(name: "dumpe2fs").runChecked(["-h", raw], on: .local, file: file, line: line).stdout
         let features = header.split(separator: "\n").first { $0.hasPrefix("Filesystem features:") } ?? ""
         return features.split(separator: " ").contains("needs_recovery")
     }

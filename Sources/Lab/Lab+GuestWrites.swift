@@ -9,8 +9,9 @@ import Libvirt
 // disk's device, exactly where the guest's own writes would go (dirty bitmaps, backup jobs and mirrors see
 // it). The monitor's reply is always empty; qemu-io prints its report (`wrote 65536/65536 bytes at offset
 // 0`, `Pattern verification failed …`) on QEMU's own output, which libvirt sends to
-// `/var/log/libvirt/qemu/<domain>.log`. So every call here waits (at most `guestIOTimeout`, polling every
-// 5 ms) for qemu-io's report to appear in that log, and fails if it does not.
+// `/var/log/libvirt/qemu/<domain>.log` *on the host*. So every call here waits (at most `guestIOTimeout`,
+// five times that on another host, polling every 5 ms) for qemu-io's report to appear in that log, read
+// through the lab's host access, and fails if it does not.
 
 extension Lab {
     /// How long `write` and `expectPattern` wait for qemu-io's report in the QEMU log.
@@ -100,7 +101,8 @@ extension Lab {
                              + "(bus \(d.bus), alias \(d.alias ?? "none"))", file: file, line: line)
         }
         let log = qemuLogPath(domain)
-        let start = Self.fileSize(log)
+        // The log is on the host: read through the host access (a plain file read on this machine).
+        let start = try hostFileSizeOrZero(log, file: file, line: line)
         // The HMP command line is parsed by QEMU: the alias comes from libvirt and the command is ours.
         let hmp = "qemu-io -d /machine/peripheral/\(alias)/virtio-backend \"\(command)\""
         let clock = ContinuousClock()
@@ -112,10 +114,11 @@ extension Lab {
             throw LabFailure("`\(hmp)` on \(domain.name) answered: \(trimmedReply)", file: file, line: line)
         }
 
-        let deadline = clock.now + Self.guestIOTimeout
+        // Another host answers slower (a process per look), so it gets more time.
+        let deadline = clock.now + (host.isLocal ? Self.guestIOTimeout : Self.guestIOTimeout * 5)
         var text = ""
         while true {
-            text = Self.readLog(log, from: start)
+            text = try readHostFile(log, from: start, file: file, line: line)
             if (done + failed).contains(where: { text.contains($0) }) { return (latency, text) }
             if clock.now >= deadline { break }
             Thread.sleep(forTimeInterval: 0.005)
@@ -124,21 +127,6 @@ extension Lab {
                          + "\(Self.guestIOTimeout); the log grew by: "
                          + (text.isEmpty ? "nothing" : text.trimmingCharacters(in: .whitespacesAndNewlines)),
                          file: file, line: line)
-    }
-
-    /// The size of a file, 0 if it does not exist.
-    private static func fileSize(_ path: String) -> UInt64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
-    }
-
-    /// The text appended to a log since `offset` (all of it if the log was rotated and is now shorter).
-    private static func readLog(_ path: String, from offset: UInt64) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
-        let from = size >= offset ? offset : 0
-        guard (try? handle.seek(toOffset: from)) != nil, let data = try? handle.readToEnd() else { return "" }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func milliseconds(_ d: Duration) -> Double {

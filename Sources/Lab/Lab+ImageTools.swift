@@ -26,7 +26,7 @@ extension Lab {
     public func writeImage(_ path: String, format: DiskFormat = .qcow2, pattern: UInt8, offset: Int, length: Int,
                            file: String = #filePath, line: Int = #line) throws(LabFailure) {
         let command = "write -P \(Self.hex(pattern)) \(offset) \(length)"
-        let result = try Tool.qemuIO.run(["-f", format.rawValue, path, "-c", command], timeout: .seconds(300),
+        let result = try Tool.qemuIO.run(["-f", format.rawValue, path, "-c", command], on: host, timeout: .seconds(300),
                                          file: file, line: line)
         let output = result.stdout + result.stderr
         guard result.status == 0, output.contains("wrote \(length)/\(length) bytes at offset \(offset)") else {
@@ -51,7 +51,7 @@ extension Lab {
     @discardableResult
     public func qemuImg(_ arguments: [String], timeout: Duration = .seconds(120),
                         file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
-        try Tool.qemuImg.runChecked(arguments, timeout: timeout, file: file, line: line).stdout
+        try Tool.qemuImg.runChecked(arguments, on: host, timeout: timeout, file: file, line: line).stdout
     }
 
     /// Whether two images show the same bytes to a guest, whatever their formats and backing chains
@@ -69,7 +69,7 @@ extension Lab {
     /// - Throws: `LabFailure` when qemu-img cannot compare them (missing file, unreadable image).
     public func imagesMatch(_ a: String, formatA: DiskFormat = .qcow2, _ b: String, formatB: DiskFormat = .qcow2,
                             file: String = #filePath, line: Int = #line) throws(LabFailure) -> Bool {
-        let result = try Tool.qemuImg.run(["compare", "-U", "-f", formatA.rawValue, "-F", formatB.rawValue, a, b],
+        let result = try Tool.qemuImg.run(["compare", "-U", "-f", formatA.rawValue, "-F", formatB.rawValue, a, b], on: host,
                                           timeout: .seconds(300), file: file, line: line)
         switch result.status {
         case 0:

@@ -39,10 +39,8 @@ extension Lab {
         }
         arguments.append(image)
         if let sizeMiB { arguments.append("\(sizeMiB)M") }
-        onTeardown {
-            if FileManager.default.fileExists(atPath: image) { try FileManager.default.removeItem(atPath: image) }
-        }
-        _ = try Tool.qemuImg.runChecked(arguments, file: file, line: line)
+        onTeardown { [self] in try removeFile(image) }
+        _ = try Tool.qemuImg.runChecked(arguments, on: host, file: file, line: line)
     }
 
     /// Whether `length` bytes at `offset` of the image at `path` all equal `pattern`, read with
@@ -60,7 +58,7 @@ extension Lab {
     public func imageHasPattern(_ path: String, format: DiskFormat = .qcow2, pattern: UInt8, offset: Int, length: Int,
                                 file: String = #filePath, line: Int = #line) throws(LabFailure) -> Bool {
         let command = "read -P \(Self.hex(pattern)) \(offset) \(length)"
-        let result = try Tool.qemuIO.run(["-r", "-U", "-f", format.rawValue, path, "-c", command], file: file, line: line)
+        let result = try Tool.qemuIO.run(["-r", "-U", "-f", format.rawValue, path, "-c", command], on: host, file: file, line: line)
         let output = result.stdout + result.stderr
         let readLine = "read \(length)/\(length) bytes at offset \(offset)"
         if output.contains("Pattern verification failed") && output.contains(readLine) { return false }
@@ -86,7 +84,7 @@ extension Lab {
             var depth: Int
             var data: Bool
         }
-        let entries = try Tool.qemuImg.json([MapEntry].self, ["map", "--output=json", "-U", "-f", format.rawValue, path],
+        let entries = try Tool.qemuImg.json([MapEntry].self, ["map", "--output=json", "-U", "-f", format.rawValue, path], on: host,
                                             file: file, line: line)
         var ranges: [Range<UInt64>] = []
         for e in entries where e.depth == 0 && e.data && e.length > 0 {
@@ -151,7 +149,7 @@ extension Lab {
     /// try lab.expectEqual(try lab.sha256(target), before)
     /// ```
     public func sha256(_ path: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
-        let result = try Tool.sha256sum.runChecked(["-b", "--", path], timeout: .seconds(300), file: file, line: line)
+        let result = try Tool.sha256sum.runChecked(["-b", "--", path], on: host, timeout: .seconds(300), file: file, line: line)
         guard let digest = result.stdout.split(separator: " ").first, digest.count == 64 else {
             throw LabFailure("unexpected output of `\(result.commandLine)`: \(result.stdout)", file: file, line: line)
         }
@@ -175,7 +173,7 @@ extension Lab {
     }
 
     func imageInfo(_ path: String, file: String, line: Int) throws(LabFailure) -> ImageInfo {
-        try Tool.qemuImg.json(ImageInfo.self, ["info", "--output=json", "-U", path], file: file, line: line)
+        try Tool.qemuImg.json(ImageInfo.self, ["info", "--output=json", "-U", path], on: host, file: file, line: line)
     }
 
     /// `0x0a`: a pattern byte as qemu-io wants it.

@@ -1,4 +1,5 @@
 import Foundation
+import Libvirt
 import NBD
 
 // Reading a pull-mode backup's NBD export, as a backup tool would.
@@ -46,6 +47,23 @@ extension Lab {
     /// ```
     ///
     /// - Throws: `NBDError` if the read fails (for example a range beyond the end of the export).
+    /// Opens the export of a pull backup's NBD server as libvirt describes it (`<server>` of the backup XML,
+    /// or what `nbdServer(_:)` returned), over its UNIX socket or TCP address.
+    ///
+    /// ```swift
+    /// let used = try BackupDefinition(xml: try dom.backupXMLDescription())
+    /// let export = try lab.openExport(used.server!, exportName: "vda")
+    /// ```
+    public func openExport(_ server: BackupDefinition.Server, exportName: String = "vda",
+                           metaContexts: [String] = NBDClient.defaultMetaContexts) throws(NBDError) -> NBDClient {
+        switch server {
+        case .unix(let socket):
+            return try openExport(socket: socket, exportName: exportName, metaContexts: metaContexts)
+        case .tcp(let name, let port):
+            return try openExport(host: name, port: port ?? 10809, exportName: exportName, metaContexts: metaContexts)
+        }
+    }
+
     public func exportHasPattern(_ client: NBDClient, pattern: UInt8, offset: Int, length: Int) throws(NBDError) -> Bool {
         let chunk = NBDClient.maximumRequestLength
         var at = 0

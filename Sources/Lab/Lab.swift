@@ -25,8 +25,16 @@ public final class Lab: Sendable {
     public let connection: Connection
     /// The URI of `connection`, e.g. `test:///default`.
     public let uri: String
-    /// A directory private to this snippet run (images, scratch files). It is removed after the run.
+    /// A directory private to this snippet run **on the host** (images, backup targets, save files): a path
+    /// libvirt and QEMU can open. On a local host it is `rewind verify`'s `<work dir>/labs/<run>`; on another
+    /// host `/var/lib/libvirt/images/rewind/<run>` there. It is removed after the run.
     public let directory: URL
+    /// A directory private to this snippet run on the machine the snippet runs on (files a backup tool
+    /// writes after reading an NBD export, copies downloaded from the host). The same as `directory` on a
+    /// local host.
+    public let localDirectory: URL
+    /// How the lab reaches the host's files and tools (`HostAccess.resolve(uri:)` of the connection's URI).
+    public let host: HostAccess
     /// The identifier of this snippet run, unique within a `rewind verify` run (lower-case letters, digits, `-`).
     public let runID: String
     /// The snippet's id in its guide.
@@ -47,11 +55,19 @@ public final class Lab: Sendable {
     }
 
     /// Creates a lab around an open connection.
-    public init(connection: Connection, directory: URL, runID: String, snippetID: String,
+    ///
+    /// - Parameters:
+    ///   - directory: the lab directory on the host (see `directory`).
+    ///   - localDirectory: the lab's directory on this machine; `directory` when nil.
+    ///   - host: the host access; resolved from the connection's URI when nil.
+    public init(connection: Connection, directory: URL, localDirectory: URL? = nil, host: HostAccess? = nil,
+                runID: String, snippetID: String,
                 declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:]) {
         self.connection = connection
         self.uri = connection.uri
         self.directory = directory
+        self.localDirectory = localDirectory ?? directory
+        self.host = host ?? HostAccess.resolve(uri: connection.uri)
         self.runID = runID
         self.snippetID = snippetID
         self.declaredNeeds = declaredNeeds

@@ -28,6 +28,15 @@ public enum LabCleanup {
         } catch {
             lines.append("cleanup on \(uri): \(error.code.name): \(error.message)")
         }
+        // On another host the run's files are there: its lab directory and long-path sockets, removed through
+        // the host access (only paths named after this run, which `RunLock.isValidRunID` keeps plain).
+        let access = HostAccess.resolve(uri: uri)
+        if !access.isLocal, RunLock.isValidRunID(runID),
+           let argv = access.commandLine(["sh", "-c", "for p in \"$1\" /run/rewind/\"$2\"-*; do [ -e \"$p\" ] || [ -L \"$p\" ] || continue; "
+                                          + "rm -rf --one-file-system -- \"$p\" && echo \"removed $p\"; done",
+                                          "sh", HostAccess.remoteLabDirectory(runID: runID), runID]) {
+            lines += HostAccess.runQuietly(argv).map { $0 + " (on \(access))" }
+        }
         for file in LabInventory.runFiles(runID, locations: locations) where file != RunLock.path(runID: runID, directory: locations.lockDirectory) {
             lines += removeFile(file, lockDirectory: locations.lockDirectory)
         }

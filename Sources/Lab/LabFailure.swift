@@ -9,12 +9,17 @@ public struct LabFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var file: String
     /// The line of the failed expectation.
     public var line: Int
+    /// Set when the failure is not the snippet's fault but the host's: the lab has no access to the
+    /// host's files and tools (`HostAccess.unavailable`). `SnippetMain` reports such a snippet
+    /// *unsupported* (capability `host-access`) with this reason.
+    public var unsupportedReason: String?
 
     /// Creates a failure at a location.
-    public init(_ message: String, file: String, line: Int) {
+    public init(_ message: String, file: String, line: Int, unsupportedReason: String? = nil) {
         self.message = message
         self.file = file
         self.line = line
+        self.unsupportedReason = unsupportedReason
     }
 
     /// `Guides/x.md:42: expected 2, got 3`

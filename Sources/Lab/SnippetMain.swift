@@ -82,13 +82,18 @@ public enum SnippetMain {
                 kind: .setupFailed, message: "no snippet with id '\(id)' in this executable"))
         }
         var timings = SnippetReport.Timings()
-        let dir = URL(fileURLWithPath: inv.labDir!, isDirectory: true)
+        let localDir = URL(fileURLWithPath: inv.labDir!, isDirectory: true)
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: localDir, withIntermediateDirectories: true)
         } catch {
             return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: .init(
-                kind: .setupFailed, message: "cannot create the lab directory \(dir.path): \(error)"))
+                kind: .setupFailed, message: "cannot create the lab directory \(localDir.path): \(error)"))
         }
+        // The lab directory on the host: the local one when the host is this machine, otherwise a directory
+        // made on the host through its access (removed by the lab's teardown and by `LabCleanup`).
+        let access = HostAccess.resolve(uri: uri)
+        let dir = access.isLocal ? localDir
+            : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
         let connectStart = ContinuousClock.now
         let connection: Connection
         do {
@@ -99,8 +104,21 @@ public enum SnippetMain {
                 meansUnsupported: error.meansUnsupported))
         }
         timings.connect = seconds(since: connectStart)
-        let lab = Lab(connection: connection, directory: dir, runID: runID, snippetID: id,
-                      declaredNeeds: Set(inv.needs), missingCapabilities: inv.missing)
+        let lab = Lab(connection: connection, directory: dir, localDirectory: localDir, host: access,
+                      runID: runID, snippetID: id, declaredNeeds: Set(inv.needs), missingCapabilities: inv.missing)
+        if !access.isLocal {
+            if case .unavailable = access {
+                // Nothing to create; a helper that needs the host's files reports the snippet unsupported.
+            } else {
+                do {
+                    try lab.makeHostDirectory(dir.path)
+                    lab.onTeardown { try lab.removeFile(dir.path) }
+                } catch {
+                    return SnippetReport(snippetID: id, runID: runID, uri: uri, outcome: .init(
+                        kind: .setupFailed, message: "cannot create the lab directory \(dir.path) on the host (\(access)): \(error.message)"))
+                }
+            }
+        }
 
         let bodyStart = ContinuousClock.now
         let outcome: SnippetReport.Outcome
@@ -111,7 +129,11 @@ public enum SnippetMain {
             outcome = .init(kind: .libvirtError, message: error.message, code: error.code.name,
                             meansUnsupported: error.meansUnsupported)
         } catch let error as LabFailure {
-            outcome = .init(kind: .labFailure, message: error.message, file: error.file, line: error.line)
+            if let reason = error.unsupportedReason {
+                outcome = .init(kind: .unsupported, message: reason, capability: HostAccess.capability)
+            } else {
+                outcome = .init(kind: .labFailure, message: error.message, file: error.file, line: error.line)
+            }
         } catch let error as Unsupported {
             outcome = .init(kind: .unsupported, message: error.reason, capability: error.capability)
         } catch {

@@ -117,7 +117,10 @@ enum VerdictRules {
             return failing(o.message ?? "expectation failed", at: location)
         case .unsupported:
             let reason = o.message ?? "unsupported"
-            let declared = o.capability.map { snippet.needs.contains($0) } ?? !snippet.needs.isEmpty
+            // `host-access` belongs to the connection, not to the guide: a host whose files the lab cannot reach
+            // (a remote URI without ssh) makes every snippet that needs them unsupported, declared or not.
+            let declared = o.capability == HostAccess.capability
+                || (o.capability.map { snippet.needs.contains($0) } ?? !snippet.needs.isEmpty)
             if declared {
                 var r = result
                 r.verdict = .unsupported

@@ -1,10 +1,12 @@
 import Foundation
 import Synchronization
 
-/// Runs a host tool (`qemu-img`, `qemu-io`, `sha256sum`) with a bounded wait and collects its output.
+/// Runs a host tool (`qemu-img`, `qemu-io`, `sha256sum`, `stat`, …) *on the host of the connection*, through
+/// its `HostAccess`, with a bounded wait, and collects its output.
 ///
 /// Lab helpers use it to look at files outside a running domain. Failures are `LabFailure`s that name
-/// the snippet line, the command line and the tool's standard error.
+/// the snippet line, the command line and the tool's standard error; with no access to the host the
+/// failure carries `unsupportedReason`.
 struct Tool {
     /// What a finished tool printed.
     struct Result {
@@ -25,18 +27,47 @@ struct Tool {
     ///
     /// A non-zero exit status is *not* an error here (`qemu-io` uses it for a failed pattern check);
     /// `runChecked` treats it as one.
-    func run(_ arguments: [String], timeout: Duration = .seconds(60),
+    ///
+    /// - Parameters:
+    ///   - access: where the tool runs (this machine, a release root, over ssh).
+    ///   - input: a local file whose bytes go to the tool's standard input (an upload).
+    ///   - output: a local file that receives the tool's standard output (a download); `stdout` is then empty.
+    func run(_ arguments: [String], on access: HostAccess, timeout: Duration = .seconds(60),
+             input: String? = nil, output: String? = nil,
              file: String, line: Int) throws(LabFailure) -> Result {
         let commandLine = ([name] + arguments).map(Self.quoted).joined(separator: " ")
-        guard let executable = Self.find(name) else {
-            throw LabFailure("\(name) is not installed (looked in PATH, /usr/bin, /usr/sbin)", file: file, line: line)
+            + (access.isLocal ? "" : " [on \(access)]")
+        guard let argv = access.commandLine([name] + arguments) else {
+            let reason = "needs the host's files and tools (\(name)); host access \(access)"
+            throw LabFailure(reason, file: file, line: line, unsupportedReason: reason)
+        }
+        guard let executable = Self.find(argv[0]) else {
+            throw LabFailure("\(argv[0]) is not installed (looked in PATH, /usr/bin, /usr/sbin)", file: file, line: line)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
+        process.arguments = Array(argv.dropFirst())
+        if let input {
+            guard let handle = FileHandle(forReadingAtPath: input) else {
+                throw LabFailure("cannot read \(input) to send to `\(commandLine)`", file: file, line: line)
+            }
+            process.standardInput = handle
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        var outputHandle: FileHandle?
+        if let output {
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: output) else {
+                throw LabFailure("cannot write \(output) for `\(commandLine)`", file: file, line: line)
+            }
+            outputHandle = handle
+            process.standardOutput = handle
+        } else {
+            process.standardOutput = out
+        }
+        defer { try? outputHandle?.close() }
         process.standardError = err
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
@@ -49,7 +80,7 @@ struct Tool {
         // Drain both pipes while the tool runs, so that a chatty tool cannot block on a full pipe.
         let collected = PipeCollector()
         let readers = DispatchGroup()
-        for (index, pipe) in [out, err].enumerated() {
+        for (index, pipe) in [out, err].enumerated() where index == 1 || output == nil {
             let handle = pipe.fileHandleForReading
             DispatchQueue.global().async(group: readers) {
                 collected.store(handle.readDataToEndOfFile(), at: index)
@@ -72,9 +103,10 @@ struct Tool {
     }
 
     /// Runs the tool and requires exit status 0.
-    func runChecked(_ arguments: [String], timeout: Duration = .seconds(60),
+    func runChecked(_ arguments: [String], on access: HostAccess, timeout: Duration = .seconds(60),
+                    input: String? = nil, output: String? = nil,
                     file: String, line: Int) throws(LabFailure) -> Result {
-        let result = try run(arguments, timeout: timeout, file: file, line: line)
+        let result = try run(arguments, on: access, timeout: timeout, input: input, output: output, file: file, line: line)
         guard result.status == 0 else {
             let detail = [result.stderr, result.stdout]
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -86,8 +118,9 @@ struct Tool {
     }
 
     /// Runs the tool, requires exit status 0 and decodes its standard output as JSON.
-    func json<T: Decodable>(_ type: T.Type, _ arguments: [String], file: String, line: Int) throws(LabFailure) -> T {
-        let result = try runChecked(arguments, file: file, line: line)
+    func json<T: Decodable>(_ type: T.Type, _ arguments: [String], on access: HostAccess,
+                            file: String, line: Int) throws(LabFailure) -> T {
+        let result = try runChecked(arguments, on: access, file: file, line: line)
         do {
             return try JSONDecoder().decode(T.self, from: Data(result.stdout.utf8))
         } catch {
@@ -98,6 +131,8 @@ struct Tool {
     static let qemuImg = Tool(name: "qemu-img")
     static let qemuIO = Tool(name: "qemu-io")
     static let sha256sum = Tool(name: "sha256sum")
+    static let stat = Tool(name: "stat")
+    static let shell = Tool(name: "sh")
 
     /// The first executable called `name` in PATH, /usr/bin or /usr/sbin.
     static func find(_ name: String) -> String? {

@@ -1,0 +1,127 @@
+import Foundation
+import LiveHost
+
+/// How a lab reaches the files and tools of the host behind its connection — the machine libvirtd and QEMU
+/// run on, which is not necessarily the one the snippet runs on.
+///
+/// A lab never looks at host state (images, QEMU logs, sockets) through its own file system. It runs host
+/// tools (`qemu-img`, `qemu-io`, `sha256sum`, `stat`, `cat`, …) and reads host files through this value:
+///
+/// | URI | access |
+/// |---|---|
+/// | `qemu:///system`, `qemu:///session`, `test:///…`, `qemu+tcp://127.0.0.1/system` | `local`: this machine |
+/// | `qemu+tcp://127.0.0.1:PORT/system` of a release host Rewind started | `namespace`: `nsenter -t PID -m -r` into its root |
+/// | `qemu+ssh://[user@]host[:port]/system[?keyfile=K]` | `ssh`: the same user, host, port and key the URI names |
+/// | any other remote URI | `unavailable`: a check that needs the host's files is *unsupported* there, with the reason |
+///
+/// ```swift
+/// let access = HostAccess.resolve(uri: "qemu+ssh://root@10.0.0.5/system?keyfile=/root/.ssh/lab")
+/// print(access)   // ssh root@10.0.0.5 (key /root/.ssh/lab)
+/// ```
+public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
+    /// The host is this machine.
+    case local
+    /// A release host on this machine: run inside the mount namespace and root of process `pid` (its libvirtd).
+    case namespace(pid: Int32, release: String)
+    /// A host reached with `ssh`.
+    case ssh(destination: String, port: String?, keyfile: String?)
+    /// No way to the host's files; the reason says why.
+    case unavailable(reason: String)
+
+    /// Works out the access for a connection URI (see the table above).
+    public static func resolve(uri: String) -> HostAccess {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme else {
+            return .unavailable(reason: "cannot parse the URI \(uri)")
+        }
+        let host = components.host ?? ""
+        let transport = scheme.split(separator: "+").dropFirst().first.map(String.init)
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
+        switch transport {
+        case nil, "unix":
+            if host.isEmpty || loopback { return .local }
+            return .unavailable(reason: "\(uri) names a host but no transport")
+        case "ssh":
+            var destination = host
+            if let user = components.user { destination = user + "@" + host }
+            let keyfile = components.queryItems?.first { $0.name == "keyfile" }?.value
+            return .ssh(destination: destination, port: components.port.map(String.init), keyfile: keyfile)
+        case "tcp", "tls":
+            guard loopback else {
+                return .unavailable(reason: "\(uri) reaches libvirtd over \(transport!) only; give a qemu+ssh:// URI for the same host "
+                                    + "so that Rewind can reach its files and tools")
+            }
+            if let port = components.port, let p = UInt16(exactly: port),
+               let pid = ReleaseHost.namespaceTarget(tcpPort: p) {
+                let name = Release.known.first { $0.tcpPort == p }?.name ?? "release"
+                return .namespace(pid: pid, release: name)
+            }
+            if components.port == nil || components.port == Int(LibvirtdConf.tcpPort) { return .local }
+            return .unavailable(reason: "no host Rewind started listens on \(uri); give a qemu+ssh:// URI for that libvirtd")
+        default:
+            return .unavailable(reason: "transport \(transport!) of \(uri) gives no access to the host's files")
+        }
+    }
+
+    /// The capability a snippet is reported unsupported for when the lab cannot reach the host's files.
+    public static let capability = "host-access"
+
+    /// The lab directory of run `runID` on a host that is not this machine.
+    public static func remoteLabDirectory(runID: String) -> String { LiveHost.imageDirectory + "/" + runID }
+
+    /// Whether the host's files are this machine's files.
+    public var isLocal: Bool { if case .local = self { true } else { false } }
+
+    /// `local`, `release sid (nsenter -t 1234 -m -r)`, `ssh root@h:22 (key K)`, `unavailable: …`.
+    public var description: String {
+        switch self {
+        case .local: "local"
+        case .namespace(let pid, let release): "release \(release) (nsenter -t \(pid) -m -r)"
+        case .ssh(let destination, let port, let keyfile):
+            "ssh \(destination)" + (port.map { ":\($0)" } ?? "") + (keyfile.map { " (key \($0))" } ?? "")
+        case .unavailable(let reason): "unavailable: \(reason)"
+        }
+    }
+
+    /// The command line that runs `argv` on the host, or nil when there is no access.
+    func commandLine(_ argv: [String]) -> [String]? {
+        switch self {
+        case .local:
+            return argv
+        case .namespace(let pid, _):
+            return ["nsenter", "-t", String(pid), "-m", "-r", "--"] + argv
+        case .ssh(let destination, let port, let keyfile):
+            var ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                       "-o", "LogLevel=ERROR"]
+            if let port { ssh += ["-p", port] }
+            if let keyfile { ssh += ["-i", keyfile] }
+            // ssh hands the remote shell one string: quote every argument.
+            return ssh + [destination, "--", argv.map(Self.shellQuoted).joined(separator: " ")]
+        case .unavailable:
+            return nil
+        }
+    }
+
+    /// Runs a host command line (from `commandLine`) with a bounded wait and returns its output lines (or one
+    /// line saying why it failed). For clean-up paths, which report rather than throw.
+    static func runQuietly(_ argv: [String], timeout: TimeInterval = 60) -> [String] {
+        guard let executable = Tool.find(argv[0]) else { return ["\(argv[0]) is not installed"] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(argv.dropFirst())
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        do { try process.run() } catch { return ["cannot run \(argv[0]): \(error)"] }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return process.terminationStatus == 0 ? lines : lines + ["\(argv.joined(separator: " ")) exited with status \(process.terminationStatus)"]
+    }
+
+    /// An argument quoted for a POSIX shell.
+    static func shellQuoted(_ s: String) -> String {
+        let plain = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
+        return plain ? s : "'" + s.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}
