@@ -88,7 +88,8 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
         case .local:
             return argv
         case .namespace(let pid, _):
-            return ["nsenter", "-t", String(pid), "-m", "-r", "--"] + argv
+            // nsenter chdirs before it chroots, which leaves the working directory outside the root: `cd /` first.
+            return ["nsenter", "-t", String(pid), "-m", "-r", "--", "/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + argv
         case .ssh(let destination, let port, let keyfile):
             var ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                        "-o", "LogLevel=ERROR"]

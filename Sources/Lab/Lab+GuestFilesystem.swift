@@ -55,12 +55,24 @@ extension Lab {
     ///   - format: its format.
     ///   - replayJournal: replay a pending journal on a copy before checking (the captured file is never
     ///     changed).
+    ///   - local: `path` is a raw file on the machine the snippet runs on (`localPath(_:)`, what a backup tool
+    ///     wrote), not on the host.
     /// - Throws: `LabFailure` when a tool is missing or fails to run.
     public func inspectGuestFilesystem(_ path: String, format: DiskFormat = .qcow2, replayJournal: Bool = false,
+                                       local: Bool = false,
                                        file: String = #filePath, line: Int = #line) throws -> CapturedFilesystem {
         let base = URL(fileURLWithPath: path).lastPathComponent
         var raw = path
-        if format != .raw || replayJournal {
+        if local {
+            guard format == .raw else { throw LabFailure("inspectGuestFilesystem(local: true) takes a raw file", file: file, line: line) }
+            if replayJournal {
+                raw = localDirectory.appendingPathComponent("\(base).inspect.raw").path
+                try? FileManager.default.removeItem(atPath: raw)
+                do { try FileManager.default.copyItem(atPath: path, toPath: raw) } catch {
+                    throw LabFailure("cannot copy \(path) to \(raw): \(error)", file: file, line: line)
+                }
+            }
+        } else if format != .raw || replayJournal {
             let converted = try self.path("\(base).inspect.raw", file: file, line: line)
             onTeardown { [self] in try removeFile(converted) }
             _ = try Tool.qemuImg.runChecked(["convert", "-U", "-f", format.rawValue, "-O", "raw", path, converted], on: host,
@@ -69,7 +81,7 @@ extension Lab {
         }
         // The file-system tools run where the snippet runs, on a raw copy downloaded from the host when the
         // host is another machine (the e2fsprogs of a hypervisor are not part of what Rewind asks of it).
-        if !host.isLocal {
+        if !host.isLocal && !local {
             let local = localDirectory.appendingPathComponent("\(base).inspect.raw").path
             try download(raw, to: local, file: file, line: line)
             raw = local

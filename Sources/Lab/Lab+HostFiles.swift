@@ -168,6 +168,32 @@ extension Lab {
                                              file: file, line: line)
     }
 
+    /// The path of a file called `name` in the lab's directory on the machine the snippet runs on: where a
+    /// backup tool writes what it read from an NBD export. On a local host it is `path(name)`.
+    ///
+    /// ```swift
+    /// let raw = try lab.localPath("vda.raw")          // the backup tool's own file
+    /// // … export.readAll(to: FileHandle(forWritingTo: URL(fileURLWithPath: raw)), sparse: true) …
+    /// let onHost = try lab.placeOnHost(raw)           // for qemu-img on the host
+    /// ```
+    public func localPath(_ name: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
+        guard Self.isPlainFileName(name) else {
+            throw LabFailure("lab.localPath(\"\(name)\"): expected a plain file name (no '/', not '.' or '..')",
+                             file: file, line: line)
+        }
+        return localDirectory.appendingPathComponent(name).path
+    }
+
+    /// Makes a file of `localDirectory` available on the host, under the same name in `directory`, and returns
+    /// its host path: the file itself on a local host, an upload otherwise.
+    public func placeOnHost(_ localPath: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
+        if host.isLocal { return localPath }
+        let name = URL(fileURLWithPath: localPath).lastPathComponent
+        let destination = try path(name, file: file, line: line)
+        try upload(localPath, to: destination, file: file, line: line)
+        return destination
+    }
+
     /// The bytes of a host file from `offset` on (all of it when the file is now shorter, e.g. rotated);
     /// empty when it does not exist.
     func readHostFile(_ path: String, from offset: UInt64, file: String, line: Int) throws(LabFailure) -> String {
