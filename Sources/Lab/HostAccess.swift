@@ -88,8 +88,9 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
         case .local:
             return argv
         case .namespace(let pid, _):
-            // nsenter chdirs before it chroots, which leaves the working directory outside the root: `cd /` first.
-            return ["nsenter", "-t", String(pid), "-m", "-r", "--", "/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + argv
+            // `-w` (no value): the working directory of libvirtd, inside its root; `--wd=/` would name the
+            // machine's `/`, outside the root after nsenter's chroot.
+            return ["nsenter", "-t", String(pid), "-m", "-r", "-w", "--"] + argv
         case .ssh(let destination, let port, let keyfile):
             var ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                        "-o", "LogLevel=ERROR"]
