@@ -115,6 +115,25 @@ extension Lab {
         _ = try Tool(name: "rm").runChecked(["-rf", "--one-file-system", "--", path], on: host, file: file, line: line)
     }
 
+    /// Writes `contents` to a file on the host (replacing it), removed in teardown.
+    ///
+    /// ```swift
+    /// try lab.writeFile(overlay, contents: Data("not an image".utf8))
+    /// ```
+    public func writeFile(_ path: String, contents: Data, file: String = #filePath, line: Int = #line) throws(LabFailure) {
+        onTeardown { [self] in try removeFile(path) }
+        let local = host.isLocal ? path : localDirectory.appendingPathComponent("upload-\(UUID().uuidString)").path
+        do {
+            try contents.write(to: URL(fileURLWithPath: local))
+        } catch {
+            throw LabFailure("cannot write \(local): \(error)", file: file, line: line)
+        }
+        if !host.isLocal {
+            defer { try? FileManager.default.removeItem(atPath: local) }
+            _ = try Tool.shell.runChecked(["-c", "cat > \"$1\"", "sh", path], on: host, input: local, file: file, line: line)
+        }
+    }
+
     /// Creates an empty file (or truncates one) on the host, removed in teardown.
     public func createEmptyFile(_ path: String, file: String = #filePath, line: Int = #line) throws(LabFailure) {
         onTeardown { [self] in try removeFile(path) }
