@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import LiveHost
 
 /// How a lab reaches the files and tools of the host behind its connection — the machine libvirtd and QEMU
@@ -87,7 +88,9 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .local:
             return argv
-        case .namespace(let pid, _):
+        case .namespace(var pid, let release):
+            // The pid may have ended (a daemon restart): enter by whichever process holds the namespace now.
+            if kill(pid, 0) != 0, let now = ReleaseHost.namespaceTarget(release: release) { pid = now }
             // `-w` (no value): the working directory of libvirtd, inside its root; `--wd=/` would name the
             // machine's `/`, outside the root after nsenter's chroot.
             return ["nsenter", "-t", String(pid), "-m", "-r", "-w", "--"] + argv

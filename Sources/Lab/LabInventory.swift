@@ -54,6 +54,9 @@ public struct LabInventory: Sendable {
         public var domains: [LeftoverDomain]
         /// Its files and directories: images, sockets, lab directories, the lock file.
         public var files: [String]
+        /// Its files on the host behind the URI when that is another machine (its lab directory there),
+        /// removed through the host access.
+        public var hostFiles: [String] = []
     }
 
     /// The URI scanned.
@@ -122,12 +125,24 @@ public struct LabInventory: Sendable {
         }
         let protected = Set(inProgress.keys).union(
             RunLock.recordedRuns(directory: locations.lockDirectory).filter(held))
+        // On another host, the lab directories there (`/var/lib/libvirt/images/rewind/<run>`), listed through the
+        // host access: a run whose lock nobody holds on this machine has left its directory behind.
+        var remote: [String: [String]] = [:]
+        let access = HostAccess.resolve(uri: connection.uri)
+        if !access.isLocal, let argv = access.commandLine(["sh", "-c", "ls -1A \"$1\" 2>/dev/null; true", "sh",
+                                                           HostAccess.remoteLabDirectory(runID: "")]) {
+            for name in HostAccess.runQuietly(argv) where RunLock.isValidRunID(name) && selected(name) && !held(name) {
+                remote[name, default: []].append(HostAccess.remoteLabDirectory(runID: name))
+                runIDs.insert(name)
+            }
+        }
         var runs: [LeftoverRun] = []
         for run in runIDs.sorted() {
             let files = runFiles(run, locations: locations, excluding: protected)
             let domains = (domainsByRun[run] ?? []).sorted { $0.name < $1.name }
-            if domains.isEmpty && files.isEmpty { continue }
-            runs.append(LeftoverRun(runID: run, domains: domains, files: files))
+            let hostFiles = remote[run] ?? []
+            if domains.isEmpty && files.isEmpty && hostFiles.isEmpty { continue }
+            runs.append(LeftoverRun(runID: run, domains: domains, files: files, hostFiles: hostFiles))
         }
         return LabInventory(uri: connection.uri, runs: runs, notOwned: notOwned.sorted(),
                             inProgress: inProgress, locations: locations)
@@ -201,6 +216,17 @@ public struct LabInventory: Sendable {
                     continue
                 }
                 lines += LabCleanup.removeFile(file, lockDirectory: locations.lockDirectory)
+            }
+            let access = HostAccess.resolve(uri: uri)
+            for file in run.hostFiles {
+                if dryRun {
+                    lines.append("would remove \(file) (on \(access))")
+                    continue
+                }
+                if let argv = access.commandLine(["rm", "-rf", "--one-file-system", "--", file]) {
+                    let out = HostAccess.runQuietly(argv)
+                    lines.append(out.isEmpty ? "removed \(file) (on \(access))" : "cannot remove \(file) (on \(access)): \(out.joined(separator: " "))")
+                }
             }
         }
         return lines

@@ -259,6 +259,48 @@ public enum ReleaseHost {
         return result
     }
 
+    // MARK: Restart
+
+    /// Restarts the release's libvirtd in place, as an administrator's `systemctl restart libvirtd` would: the
+    /// running libvirtd gets SIGTERM (through tini) and a new one starts in the same namespace and root, while
+    /// QEMU processes, virtlogd and sshd keep running. Clients of the old daemon lose their connection; the new
+    /// one reconnects to the running domains. For fault tests (what survives a daemon restart in the middle of a
+    /// job). Returns the new libvirtd.
+    public static func restartLibvirtd(_ release: Release, timeout: TimeInterval = 60) throws(LiveHostError) -> ProcessRecord {
+        let lock = try HostLock(path: Release.stateDirectory + "/\(release.name).lock")
+        defer { withExtendedLifetime(lock) {} }
+        guard var state = state(release) else {
+            throw LiveHostError(.conflict, "the \(release.name) host is not running")
+        }
+        // A process that stays in the namespace across the restart, to enter it by.
+        guard let anchor = processes(in: state.namespace).first(where: { $0.name == "virtlogd" }) else {
+            throw LiveHostError(.conflict, "no virtlogd in the \(release.name) namespace to enter it by")
+        }
+        if state.supervisor.isAlive, state.supervisor.terminate(grace: 30) == .survived {
+            throw LiveHostError(.conflict, "\(state.supervisor) survived SIGKILL")
+        }
+        for p in processes(in: state.namespace) where p.name == "libvirtd" { p.terminate(grace: 30) }
+        LiveHost.appendMarker(to: release.logFile)
+        let pid = try Spawner.spawnDetached(executable: Command.find("nsenter") ?? "/usr/bin/nsenter",
+                                            arguments: ["-t", String(anchor.pid), "-m", "-r", "-w", "--", "/usr/bin/tini", "-s", "--",
+                                                        "/usr/sbin/libvirtd", "--listen", "-f", rewindConfPath],
+                                            logFile: release.logFile)
+        let supervisor = try LiveHost.identify(pid: pid, expecting: "tini", log: release.logFile)
+        state.supervisor = supervisor
+        try state.save(release.stateFile)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard supervisor.isAlive else { break }
+            if let libvirtd = processes(in: state.namespace).first(where: { $0.name == "libvirtd" }),
+               LiveHost.probeVersion(uri: release.tcpURI, timeout: max(1, deadline.timeIntervalSinceNow)) != nil {
+                return libvirtd
+            }
+            usleep(100_000)
+        }
+        throw LiveHostError(supervisor.isAlive ? .timedOut : .daemonExited,
+                            "the restarted \(release.name) libvirtd did not answer on \(release.tcpURI)\n" + LiveHost.logTail(release.logFile))
+    }
+
     // MARK: Status
 
     /// The status of one release host.
@@ -288,10 +330,16 @@ public enum ReleaseHost {
     /// Host access for a URI served by a running release host: the pid whose mount namespace and root to
     /// enter (`nsenter -t PID -m -r`). nil when no running release host listens on that TCP port.
     public static func namespaceTarget(tcpPort: UInt16) -> Int32? {
-        guard let release = Release.known.first(where: { $0.tcpPort == tcpPort }), let state = state(release) else {
-            return nil
-        }
-        return (processes(in: state.namespace).first { $0.name == "libvirtd" } ?? state.supervisor).pid
+        guard let release = Release.known.first(where: { $0.tcpPort == tcpPort }) else { return nil }
+        return namespaceTarget(release: release.name)
+    }
+
+    /// The pid to enter the release's namespace and root by: its virtlogd, which outlives libvirtd restarts,
+    /// else its libvirtd. nil when the release host does not run.
+    public static func namespaceTarget(release name: String) -> Int32? {
+        guard let release = Release.known.first(where: { $0.name == name }), let state = state(release) else { return nil }
+        let inside = processes(in: state.namespace)
+        return (inside.first { $0.name == "virtlogd" } ?? inside.first { $0.name == "libvirtd" } ?? state.supervisor).pid
     }
 }
 

@@ -63,6 +63,7 @@ public struct SummaryWriter: Sendable {
                          + updatedBlocks.joined(separator: ", "))
         }
         lines.append(timings(results))
+        if results.hosts.count > 1 { lines += hostTable(results) }
         let t = results.totals
         let verdict = results.failed ? paint("FAILED", .red) : paint("OK", .green)
         lines.append("\(verdict): " + Self.counts(t))
@@ -209,6 +210,29 @@ public struct SummaryWriter: Sendable {
     }
 
     /// `12 passed, 1 failed, 1 unsupported, 1 finding, 3 skipped`
+    /// One row per host: its URI, libvirt and hypervisor versions, and its verdict counts.
+    ///
+    /// ```
+    /// host                                 libvirt  hypervisor  pass  fail  finding  unsupported  skipped
+    /// qemu:///system                       9.0.0    7.2.22       111     0        9            0        2
+    /// ```
+    func hostTable(_ results: RunResults) -> [String] {
+        let header = ["host", "libvirt", "hypervisor", "pass", "fail", "finding", "unsupported", "skipped"]
+        var rows = [header]
+        for h in results.hosts {
+            let t = h.totals
+            rows.append([h.host.uri, h.host.libvirtVersion, h.host.hypervisorVersion.isEmpty ? "-" : h.host.hypervisorVersion,
+                         "\(t.passed)", "\(t.failed)", "\(t.findings)", "\(t.unsupported)", "\(t.skipped)"])
+        }
+        let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return [""] + rows.map { row in
+            row.enumerated().map { c, cell in
+                c < 3 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                      : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        } + [""]
+    }
+
     public static func counts(_ t: Totals) -> String {
         "\(t.passed) passed, \(t.failed) failed, \(t.unsupported) unsupported, "
             + "\(t.findings) finding\(t.findings == 1 ? "" : "s"), \(t.skipped) skipped"

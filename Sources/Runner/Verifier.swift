@@ -146,11 +146,18 @@ public struct Verifier: Sendable {
         try? fm.removeItem(at: c.workDirectory.appendingPathComponent("runs"))
         try? fm.removeItem(at: c.workDirectory.appendingPathComponent("labs"))
         let runStart = ContinuousClock.now
+        // Hosts run at the same time, each with its own `jobs` snippet processes: a snippet mostly waits for
+        // libvirt and QEMU, so several hosts keep the machine's cores busy where one host alone would not.
         var hostResults: [HostResults] = []
-        for (index, host) in hosts.enumerated() {
-            hostResults.append(await runner.run(snippets, compile: compileReport, host: host, hostIndex: index) {
-                events(.ran($0))
-            })
+        await withTaskGroup(of: (Int, HostResults).self) { group in
+            for (index, host) in hosts.enumerated() {
+                group.addTask {
+                    (index, await runner.run(snippets, compile: compileReport, host: host, hostIndex: index) { events(.ran($0)) })
+                }
+            }
+            var byIndex: [Int: HostResults] = [:]
+            for await (index, result) in group { byIndex[index] = result }
+            hostResults = hosts.indices.compactMap { byIndex[$0] }
         }
         let runTime = SnippetRunner.seconds(since: runStart)
 

@@ -42,6 +42,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write JSON results to this file.", valueName: "file"))
     var json: String?
 
+    @Option(name: .customLong("report-dir"), help: ArgumentHelp("Write TAP, JUnit and JSON per host (<host>.tap, <host>.junit.xml, <host>.json) and matrix.json (claims and snippets × hosts) into this directory.", valueName: "dir"))
+    var reportDir: String?
+
     @Flag(help: "Rewrite expected-output blocks that differ from what the snippets printed.")
     var update = false
 
@@ -207,6 +210,28 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if let junit { try write(JUnitWriter().render(results), to: junit) }
         if let json { try write(try JSONWriter().render(results), to: json) }
+        if let reportDir {
+            for host in results.hosts {
+                var one = results
+                one.hosts = [host]
+                let name = Self.fileName(for: host.host.uri)
+                try write(TAPWriter().render(one), to: reportDir + "/\(name).tap")
+                try write(JUnitWriter().render(one), to: reportDir + "/\(name).junit.xml")
+                try write(try JSONWriter().render(one), to: reportDir + "/\(name).json")
+            }
+            try write(try MatrixWriter().render(results), to: reportDir + "/matrix.json")
+        }
+    }
+
+    /// A file name for a host URI: `qemu+tcp://127.0.0.1:16612/system` → `qemu+tcp-127.0.0.1-16612-system`.
+    static func fileName(for uri: String) -> String {
+        let withoutQuery = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
+        var out = ""
+        for ch in withoutQuery {
+            out.append(ch.isLetter || ch.isNumber || ch == "." || ch == "+" || ch == "_" ? ch : "-")
+        }
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "-") }
+        return out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
     }
 
     func write(_ text: String, to path: String) throws {
