@@ -72,11 +72,24 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
     /// with an agent). Informative: ``needs`` decides what is required.
     case tier
 
+    /// `since=<libvirt version>`: the snippet checks behaviour libvirt has from this version on (the host's
+    /// daemon version, read from the connection). On an older host it is *unsupported*, saying both versions.
+    case since
+
+    /// `until=<libvirt version>`: the snippet checks behaviour libvirt had before this version. On a host of
+    /// that version or newer it is *unsupported*, saying both versions.
+    case until
+
+    /// `fixed-in=<libvirt version>` (with `finding=`): libvirt fixed the deviation in this version. On an older
+    /// host the snippet is a finding "fixed in X"; on a newer one the deviation must no longer reproduce: the
+    /// snippet passes when its check fails (`lab.expect`, `lab.fail`), and fails when it still reproduces.
+    case fixedIn = "fixed-in"
+
     /// Whether the attribute is written `key=value` (`true`) or as a bare flag (`false`).
     public var takesValue: Bool {
         switch self {
         case .id, .needs, .compileFail, .expectError, .timeout, .context, .continues, .finding, .claims,
-             .tier:
+             .tier, .since, .until, .fixedIn:
             return true
         case .compileOnly, .ignore, .prelude, .standalone:
             return false
@@ -100,6 +113,9 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .finding: "finding=<claim-id>"
         case .claims: "claims=<claim-id>[,<claim-id>...]"
         case .tier: "tier=test|qemu|agent"
+        case .since: "since=<libvirt version>"
+        case .until: "until=<libvirt version>"
+        case .fixedIn: "fixed-in=<libvirt version>"
         }
     }
 
@@ -120,6 +136,9 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .finding: "shows where libvirt deviates from its documentation (a claim id)"
         case .claims: "catalog claims the snippet checks"
         case .tier: "where the snippet is meant to run (informative)"
+        case .since: "the expectation holds from this libvirt version on; unsupported on older hosts"
+        case .until: "the expectation holds before this libvirt version; unsupported on newer hosts"
+        case .fixedIn: "the finding's deviation was fixed in this libvirt version; checked as fixed on newer hosts"
         }
     }
 }

@@ -29,6 +29,12 @@ public struct SnippetAttributes: Sendable, Hashable {
     public let claims: [String]
     /// `tier=`.
     public let tier: SnippetTier?
+    /// `since=`: the first libvirt version (`major.minor.release`) the expectation holds for.
+    public let since: String?
+    /// `until=`: the first libvirt version the expectation no longer holds for.
+    public let until: String?
+    /// `fixed-in=`: the libvirt version that fixed the finding's deviation.
+    public let fixedIn: String?
 
     /// What the runner does with the snippet: run it, only compile it, expect compilation to fail, or
     /// ignore it.
@@ -45,8 +51,12 @@ public struct SnippetAttributes: Sendable, Hashable {
         id: String? = nil, needs: [Capability] = [], isCompileOnly: Bool = false, compileFailure: String? = nil,
         isIgnored: Bool = false, expectedError: String? = nil, timeout: Duration? = nil, context: String? = nil,
         isPrelude: Bool = false, continues: String? = nil, isStandalone: Bool = false, finding: String? = nil,
-        claims: [String] = [], tier: SnippetTier? = nil
+        claims: [String] = [], tier: SnippetTier? = nil, since: String? = nil, until: String? = nil,
+        fixedIn: String? = nil
     ) {
+        self.since = since
+        self.until = until
+        self.fixedIn = fixedIn
         self.id = id
         self.needs = needs
         self.isCompileOnly = isCompileOnly

@@ -19,10 +19,17 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public var rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
-        /// The C enumerator name, e.g. `VIR_ERR_NO_SUPPORT`, or `VIR_ERR_<number>` when unknown.
-        public var name: String { Self.names[rawValue] ?? "VIR_ERR_\(rawValue)" }
+        /// The C enumerator name, e.g. `VIR_ERR_NO_SUPPORT`; for a number this build's table does not have (a
+        /// newer libvirt's), `VIR_ERR_<number> (unknown to this build)`. Regenerate the table with
+        /// `.ci/generate-error-names` from a newer `virterror.h` to name it.
+        public var name: String { Self.names[rawValue] ?? "VIR_ERR_\(rawValue) (unknown to this build)" }
+        /// Whether this build's table names the code.
+        public var isKnown: Bool { Self.names[rawValue] != nil }
+        /// The libvirt version that added the code, as `virterror.h` says (`11.2.0` for
+        /// `VIR_ERR_AGENT_COMMAND_FAILED`); nil when the header gives none or the code is unknown.
+        public var since: String? { Self.sinceVersions[rawValue] }
         public var description: String { name }
-        /// Creates a code from its C enumerator name (`VIR_ERR_NO_SUPPORT`), if libvirt 9.0 knows it.
+        /// Creates a code from its C enumerator name (`VIR_ERR_NO_SUPPORT`), if this build's table has it.
         public init?(name: String) {
             guard let raw = Self.names.first(where: { $0.value == name })?.key else { return nil }
             self.init(rawValue: raw)
@@ -33,8 +40,8 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Domain: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public var rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
-        /// The C enumerator name, e.g. `VIR_FROM_QEMU`.
-        public var name: String { Self.names[rawValue] ?? "VIR_FROM_\(rawValue)" }
+        /// The C enumerator name, e.g. `VIR_FROM_QEMU`; `VIR_FROM_<number> (unknown to this build)` otherwise.
+        public var name: String { Self.names[rawValue] ?? "VIR_FROM_\(rawValue) (unknown to this build)" }
         public var description: String { name }
     }
 

@@ -30,6 +30,7 @@ extension RunnableSnippet {
                   expectedOutput: snippet.expectedOutput.map {
                       ExpectedOutput(text: $0.text, masked: $0.isMasked, line: $0.line)
                   })
+        self.versions = VersionRange(since: a.since, until: a.until, fixedIn: a.fixedIn)
     }
 
     /// Every snippet of a guide set, in the set's order (by guide path, then document order).

@@ -78,6 +78,9 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
     public var tier: String?
     /// The expected output block, if any.
     public var expectedOutput: ExpectedOutput?
+    /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version
+    /// that fixed the deviation (`fixed-in=`).
+    public var versions = VersionRange()
 
     /// Creates a runnable snippet.
     public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,

@@ -219,6 +219,12 @@ public struct SnippetRunner: Sendable {
                 return r
             }
         }
+        if case .outside(let reason) = snippet.versions.applies(to: host.libvirtVersion) {
+            r.verdict = .unsupported
+            r.reason = reason
+            r.location = snippet.location
+            return r
+        }
         return nil
     }
 
@@ -328,7 +334,7 @@ public struct SnippetRunner: Sendable {
             swept = LabCleanup.run(uri: host.uri, runID: runID, labDirectory: nil)
         }
         try? fm.removeItem(at: labDir)
-        var result = VerdictRules.judge(snippet, outcome)
+        var result = VerdictRules.judge(snippet, outcome, hostVersion: host.libvirtVersion)
         if !swept.isEmpty {
             result.cleanup = (result.cleanup ?? []) + swept
             let removed = swept.filter { !$0.hasPrefix("left ") }

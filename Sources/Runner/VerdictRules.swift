@@ -35,8 +35,44 @@ struct ProcessOutcome: Sendable {
 /// * `expect-error=CODE` passes only if the snippet ends with exactly that libvirt error.
 /// * `finding=CLAIM` turns a pass into the verdict `finding`.
 /// * Expected output is compared only when everything else passed.
+/// * `finding=CLAIM fixed-in=X`: on a host older than X, a finding "fixed in X"; on X or newer the deviation
+///   must not reproduce: a failed check (`lab.expect`, `lab.fail`) passes as "fixed", a reproduction fails.
 enum VerdictRules {
-    static func judge(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome) -> SnippetResult {
+    static func judge(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome, hostVersion: String = "") -> SnippetResult {
+        if let finding = snippet.finding, case .fixed(let version) = snippet.versions.applies(to: hostVersion) {
+            return judgeFixed(snippet, outcome, finding: finding, fixedIn: version, hostVersion: hostVersion)
+        }
+        var result = judgeAsWritten(snippet, outcome)
+        if result.verdict == .finding, let fixed = snippet.versions.fixedIn {
+            result.message = (result.message ?? snippet.finding ?? "") + " (fixed in libvirt \(fixed); this host has \(hostVersion))"
+        }
+        return result
+    }
+
+    /// A finding on a host whose libvirt fixed it: the snippet reproduces the deviation, so it must now fail
+    /// at one of its own checks.
+    static func judgeFixed(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome, finding: String, fixedIn: String,
+                           hostVersion: String) -> SnippetResult {
+        var r = judgeAsWritten(snippet, outcome)
+        guard !outcome.timedOut, let o = outcome.report?.outcome else { return r }
+        switch (o.kind, r.verdict) {
+        case (.labFailure, .fail):
+            r.verdict = .pass
+            r.message = "fixed in libvirt \(fixedIn) (finding \(finding) no longer reproduces on \(hostVersion)): \(o.message ?? "")"
+            r.location = snippet.location
+            r.stdout = nil
+            r.stderr = nil
+        case (_, .finding):
+            r.verdict = .fail
+            r.message = "finding \(finding) still reproduces on libvirt \(hostVersion), though the fence says fixed-in=\(fixedIn)"
+            r.location = snippet.location
+        default:
+            break
+        }
+        return r
+    }
+
+    static func judgeAsWritten(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome) -> SnippetResult {
         var result = SnippetResult(id: snippet.id, guide: snippet.guide, line: snippet.line, verdict: .fail,
                                    location: snippet.location, duration: outcome.duration, claims: snippet.claims,
                                    finding: snippet.finding, runID: outcome.runID, cleanup: outcome.cleanup)

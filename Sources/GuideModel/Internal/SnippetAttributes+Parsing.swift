@@ -21,6 +21,9 @@ extension SnippetAttributes {
         var finding: String?
         var claims: [String] = []
         var tier: SnippetTier?
+        var since: String?
+        var until: String?
+        var fixedIn: String?
 
         for token in tokens {
             guard let attribute = FenceAttribute(rawValue: token.key) else {
@@ -144,6 +147,16 @@ extension SnippetAttributes {
                 } else {
                     problems.append("bad value for 'tier': \(Vocabulary.quoted(value)) (use test, qemu or agent)")
                 }
+            case .since, .until, .fixedIn:
+                if Vocabulary.isVersion(value) {
+                    switch attribute {
+                    case .since: since = value
+                    case .until: until = value
+                    default: fixedIn = value
+                    }
+                } else {
+                    problems.append("bad value for '\(attribute.rawValue)': \(Vocabulary.quoted(value)) is not a libvirt version (like 9.9.0)")
+                }
             case .compileOnly, .ignore, .prelude, .standalone:
                 break
             }
@@ -155,7 +168,10 @@ extension SnippetAttributes {
             id: id, needs: needs, isCompileOnly: isCompileOnly, compileFailure: compileFailure,
             isIgnored: isIgnored, expectedError: expectedError, timeout: timeout, context: context,
             isPrelude: isPrelude, continues: continues, isStandalone: isStandalone, finding: finding,
-            claims: claims, tier: tier)
+            claims: claims, tier: tier, since: since, until: until, fixedIn: fixedIn)
+        if let since, let until, !Vocabulary.versionIsLess(since, until) {
+            problems.append("'since=\(since)' is not before 'until=\(until)': no libvirt version is in that range")
+        }
         return (attributes, problems)
     }
 
@@ -182,6 +198,12 @@ extension SnippetAttributes {
                 problems.append("'ignore' contradicts '\(other.rawValue)': an ignored snippet is neither compiled nor run")
             }
             return problems
+        }
+        if present.contains(.fixedIn) && !present.contains(.finding) {
+            problems.append("'fixed-in' needs 'finding=': only a finding (a deviation from the documentation) is fixed")
+        }
+        if present.contains(.fixedIn) && present.contains(.until) {
+            problems.append("'fixed-in' contradicts 'until': a fixed finding is checked as fixed on newer hosts, not skipped")
         }
         if present.contains(.compileOnly) {
             for other in conflicts([.compileFail, .needs, .expectError, .timeout]) {

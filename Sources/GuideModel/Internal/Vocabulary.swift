@@ -23,6 +23,25 @@ enum Vocabulary {
         }
     }
 
+    /// Whether `text` is a version `major.minor` or `major.minor.release` (digits only).
+    static func isVersion(_ text: String) -> Bool { versionParts(text) != nil }
+
+    /// `9.9.0` → [9, 9, 0]; `9.9` → [9, 9, 0]; nil for anything else.
+    static func versionParts(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            return nil
+        }
+        let numbers = parts.compactMap { Int($0) }
+        return numbers.count == 2 ? numbers + [0] : numbers
+    }
+
+    /// Whether version `a` comes before version `b`.
+    static func versionIsLess(_ a: String, _ b: String) -> Bool {
+        guard let x = versionParts(a), let y = versionParts(b) else { return false }
+        return x.lexicographicallyPrecedes(y)
+    }
+
     /// Whether `text` looks like a libvirt error code name: `VIR_ERR_[A-Z_]+`.
     static func isErrorName(_ text: String) -> Bool {
         let prefix = "VIR_ERR_"

@@ -1,0 +1,63 @@
+/// The libvirt versions a snippet's expectation holds for, from its fence (`since=`, `until=`, `fixed-in=`),
+/// and how a host's version (the daemon's, read from the connection) relates to them.
+///
+/// ```swift
+/// let r = VersionRange(since: "9.9.0")
+/// r.applies(to: "9.0.0")    // .notYet("libvirt 9.0.0 is older than 9.9.0 (since=9.9.0)")
+/// r.applies(to: "12.8.0")   // .applies
+/// VersionRange(fixedIn: "9.9.0").applies(to: "12.8.0")   // .fixed("9.9.0")
+/// ```
+public struct VersionRange: Sendable, Hashable, Codable {
+    /// The first version the expectation holds for.
+    public var since: String?
+    /// The first version it no longer holds for.
+    public var until: String?
+    /// The version that fixed a finding's deviation.
+    public var fixedIn: String?
+
+    /// Creates a range; all nil means every version.
+    public init(since: String? = nil, until: String? = nil, fixedIn: String? = nil) {
+        self.since = since
+        self.until = until
+        self.fixedIn = fixedIn
+    }
+
+    /// Whether the fence says anything about versions.
+    public var isEmpty: Bool { since == nil && until == nil && fixedIn == nil }
+
+    /// How a host version relates to the range.
+    public enum Applicability: Sendable, Hashable {
+        /// Run and judge the snippet as written.
+        case applies
+        /// The host is older than `since`, or not older than `until`: the expectation does not hold there.
+        case outside(reason: String)
+        /// A finding on a host whose libvirt fixed it: the deviation must no longer reproduce.
+        case fixed(in: String)
+        /// The host's version cannot be read: judge as written, saying so.
+        case unknownVersion
+    }
+
+    /// Where `hostVersion` (e.g. `12.8.0`) falls.
+    public func applies(to hostVersion: String) -> Applicability {
+        guard !isEmpty else { return .applies }
+        guard let host = Self.parts(hostVersion) else { return .unknownVersion }
+        if let since, let s = Self.parts(since), host.lexicographicallyPrecedes(s) {
+            return .outside(reason: "the expectation holds from libvirt \(since) on (since=\(since)); this host has \(hostVersion)")
+        }
+        if let until, let u = Self.parts(until), !host.lexicographicallyPrecedes(u) {
+            return .outside(reason: "the expectation holds before libvirt \(until) (until=\(until)); this host has \(hostVersion)")
+        }
+        if let fixedIn, let f = Self.parts(fixedIn), !host.lexicographicallyPrecedes(f) {
+            return .fixed(in: fixedIn)
+        }
+        return .applies
+    }
+
+    /// `9.9.0` → [9, 9, 0]; `9.9` → [9, 9, 0].
+    static func parts(_ version: String) -> [Int]? {
+        let p = version.split(separator: ".").map { Int($0) }
+        guard (2...3).contains(p.count), p.allSatisfy({ $0 != nil }) else { return nil }
+        let n = p.compactMap { $0 }
+        return n.count == 2 ? n + [0] : n
+    }
+}
