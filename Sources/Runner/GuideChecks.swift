@@ -21,6 +21,32 @@ public struct GuideChecks: Sendable {
     public var docDrift: DocDrift.Report?
     /// Every problem, as `Guides/x.md:LINE: message` (or `file: message`).
     public var errors: [String] = []
+    /// The libvirt names the guides were checked against (this machine's API XML and the committed catalog).
+    public var api: LibvirtAPI?
+
+    /// The newest libvirt name a snippet's own code uses, with the version that added it: a host with an
+    /// older libvirt cannot run the snippet as written (`SnippetRunner` reports it unsupported there).
+    public func newestName(in snippet: RunnableSnippet) -> (name: String, since: String)? {
+        guard let api else { return nil }
+        var best: (name: String, since: String)?
+        for line in snippet.sourceLines where line.isOwn {
+            for reference in DocDrift.references(in: line.text) where !reference.isPrefix {
+                guard let since = api.since[reference.name], let v = VersionRange.parts(since) else { continue }
+                if let b = best, let bv = VersionRange.parts(b.since), !bv.lexicographicallyPrecedes(v) { continue }
+                best = (reference.name, since)
+            }
+        }
+        return best
+    }
+
+    /// `snippets` with each one's newest libvirt name recorded (`RunnableSnippet.newestName`).
+    public func annotate(_ snippets: [RunnableSnippet]) -> [RunnableSnippet] {
+        snippets.map { s in
+            var s = s
+            if let n = newestName(in: s) { s.newestName = .init(name: n.name, since: n.since) }
+            return s
+        }
+    }
 
     /// The default catalog, relative to the project root.
     public static let defaultCatalog = "Conformance/claims.json"
@@ -59,6 +85,15 @@ public struct GuideChecks: Sendable {
                 return checks
             }
         }
+        // Names of a newer libvirt than this machine's, with the version of each (see .ci/generate-api-names).
+        var api = libvirt
+        let catalogFile = root.appendingPathComponent(LibvirtAPI.catalogPath)
+        if FileManager.default.fileExists(atPath: catalogFile.path) {
+            do { api = libvirt.merged(with: try LibvirtAPI.loadCatalog(catalogFile)) } catch {
+                checks.errors.append("doc drift: \(error)")
+            }
+        }
+        checks.api = api
         var sources: [(guide: Guide, source: String)] = []
         for guide in guides {
             let url = root.appendingPathComponent(guide.path)
@@ -68,7 +103,7 @@ public struct GuideChecks: Sendable {
                 checks.errors.append("\(guide.path):1: cannot read the guide for the doc-drift check: \(error.localizedDescription)")
             }
         }
-        let report = DocDrift(api: libvirt).check(sources)
+        let report = DocDrift(api: api).check(sources)
         checks.docDrift = report
         checks.errors += report.problems
         return checks

@@ -41,19 +41,55 @@ public struct LibvirtAPI: Sendable, Hashable {
     public let names: [String: Kind]
     /// The files the names came from.
     public let files: [String]
+    /// The libvirt version that added each name, where the API description says (`version=` in newer
+    /// libvirt-api.xml files, `since` in Rewind's catalog).
+    public let since: [String: String]
     /// The names, sorted (for prefix searches).
     private let sorted: [String]
 
     /// Creates an API from names (for tests and synthesized APIs).
-    public init(names: [String: Kind], files: [String] = []) {
+    public init(names: [String: Kind], files: [String] = [], since: [String: String] = [:]) {
         self.names = names
         self.files = files
+        self.since = since
         self.sorted = names.keys.sorted()
     }
+
+    /// The names of both, each name's version from whichever knows it.
+    public func merged(with other: LibvirtAPI) -> LibvirtAPI {
+        LibvirtAPI(names: names.merging(other.names) { mine, _ in mine }, files: files + other.files,
+                   since: since.merging(other.since) { mine, _ in mine })
+    }
+
+    /// The committed catalog of a newer libvirt's names (`Conformance/libvirt-api-names.json`, written by
+    /// `.ci/generate-api-names`): `{"libvirt": "12.8.0", "names": {"virDomainSaveParams": {"kind": "function",
+    /// "since": "8.4.0"}, …}}`.
+    public static func loadCatalog(_ url: URL) throws(LoadError) -> LibvirtAPI {
+        struct Entry: Decodable { var kind: String; var since: String? }
+        struct File: Decodable { var libvirt: String; var names: [String: Entry] }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        } catch {
+            throw LoadError(description: "\(url.path): \(error)")
+        }
+        var names: [String: Kind] = [:]
+        var since: [String: String] = [:]
+        for (name, entry) in file.names {
+            guard let kind = Kind(rawValue: entry.kind) else { continue }
+            names[name] = kind
+            if let s = entry.since { since[name] = s }
+        }
+        return LibvirtAPI(names: names, files: [url.lastPathComponent + " (libvirt \(file.libvirt))"], since: since)
+    }
+
+    /// The path of the committed catalog under a project root.
+    public static let catalogPath = "Conformance/libvirt-api-names.json"
 
     /// Reads API description files with libxml2: the `name` of every child of `/api/symbols`.
     public static func load(files: [String]) throws(LoadError) -> LibvirtAPI {
         var names: [String: Kind] = [:]
+        var since: [String: String] = [:]
         for path in files {
             do {
                 let document = try XMLDocument(contentsOfFile: path)
@@ -62,6 +98,7 @@ public struct LibvirtAPI: Sendable, Hashable {
                 for symbol in symbols {
                     guard let name = symbol["name"], let kind = Kind(rawValue: symbol.name) else { continue }
                     names[name] = names[name] ?? kind
+                    if let version = symbol["version"], since[name] == nil { since[name] = version }
                 }
             } catch let error as XMLError {
                 throw LoadError(description: "\(path): \(error)")
@@ -71,7 +108,7 @@ public struct LibvirtAPI: Sendable, Hashable {
                 throw LoadError(description: "\(path): \(error)")
             }
         }
-        return LibvirtAPI(names: names, files: files)
+        return LibvirtAPI(names: names, files: files, since: since)
     }
 
     /// The installed API files: `pkg-config --variable libvirt_api libvirt` and

@@ -81,6 +81,19 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
     /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version
     /// that fixed the deviation (`fixed-in=`).
     public var versions = VersionRange()
+    /// The newest libvirt name its own code uses (`VIR_…`, `vir…`) and the version that added it, when the
+    /// guide checks found one (`GuideChecks.annotate`).
+    public var newestName: NamedSince?
+
+    /// A libvirt name and the version that added it.
+    public struct NamedSince: Sendable, Hashable, Codable {
+        /// The name, e.g. `VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED`.
+        public var name: String
+        /// The version that added it, e.g. `12.2.0`.
+        public var since: String
+        /// Creates a value.
+        public init(name: String, since: String) { self.name = name; self.since = since }
+    }
 
     /// Creates a runnable snippet.
     public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,

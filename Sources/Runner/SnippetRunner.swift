@@ -219,6 +219,13 @@ public struct SnippetRunner: Sendable {
                 return r
             }
         }
+        if let newest = snippet.newestName,
+           case .outside = VersionRange(since: newest.since).applies(to: host.libvirtVersion) {
+            r.verdict = .unsupported
+            r.reason = "uses \(newest.name), added in libvirt \(newest.since); this host has \(host.libvirtVersion)"
+            r.location = snippet.location
+            return r
+        }
         if case .outside(let reason) = snippet.versions.applies(to: host.libvirtVersion) {
             r.verdict = .unsupported
             r.reason = reason

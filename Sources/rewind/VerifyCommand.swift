@@ -123,10 +123,11 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let selected = try selectGuides(set, root: rootURL)
-        let snippets = RunnableSnippet.all(in: set).filter { selected.contains($0.guide) }
+        let discovered = RunnableSnippet.all(in: set).filter { selected.contains($0.guide) }
         // Claim ids must be in the catalog; libvirt names must exist (doc drift).
-        let checks = GuideChecks.run(guides: set.guides.filter { selected.contains($0.path) }, snippets: snippets,
+        let checks = GuideChecks.run(guides: set.guides.filter { selected.contains($0.path) }, snippets: discovered,
                                      root: rootURL, catalog: claims.map { URL(fileURLWithPath: $0) })
+        let snippets = checks.annotate(discovered)
         let discovery = seconds(since: discoveryStart)
 
         var config = Verifier.Configuration(
