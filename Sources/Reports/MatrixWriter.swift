@@ -49,7 +49,7 @@ public struct MatrixWriter: Sendable {
         /// claim id → host URI → verdict.
         public var claims: [String: [String: Verdict]]
         public var snippets: [SnippetRow]
-        /// Snippet ids whose verdict differs across hosts.
+        /// Snippet ids whose verdict differs across hosts of the same driver.of the same driver.
         public var differing: [String]
     }
 
@@ -83,7 +83,14 @@ public struct MatrixWriter: Sendable {
             claims[claim] = byHost.mapValues(Self.combine)
         }
         let snippets = order.compactMap { rows[$0] }
-        let differing = snippets.filter { Set($0.hosts.values.map(\.verdict)).count > 1 }.map(\.id)
+        // Differences that say something about libvirt: among hosts of the same driver (the test driver's
+        // "unsupported" next to QEMU's "pass" is expected, not a difference between versions).
+        let driverOf = Dictionary(results.hosts.map { ($0.host.uri, $0.host.driver) }, uniquingKeysWith: { a, _ in a })
+        let differing = snippets.filter { row in
+            Dictionary(grouping: row.hosts, by: { driverOf[$0.key] ?? "" }).values.contains { cells in
+                Set(cells.map(\.value.verdict)).count > 1
+            }
+        }.map(\.id)
         return Matrix(startedAt: results.startedAt, hosts: hosts, claims: claims, snippets: snippets, differing: differing)
     }
 

@@ -195,7 +195,7 @@ struct FenceAttributeTests {
 
     @Test("the vocabulary describes itself")
     func vocabularyDescriptions() {
-        #expect(FenceAttribute.allCases.count == 14)
+        #expect(FenceAttribute.allCases.count == 17)
         #expect(FenceAttribute.allCases.allSatisfy { !$0.summary.isEmpty && $0.syntax.hasPrefix($0.rawValue) })
         #expect(FenceAttribute.allCases.filter { !$0.takesValue } == [.compileOnly, .ignore, .prelude, .standalone])
         #expect(Capability.allCases.map(\.rawValue) == [
@@ -203,5 +203,23 @@ struct FenceAttributeTests {
         ])
         #expect(Capability.allCases.allSatisfy { !$0.summary.isEmpty })
         #expect(Capability.allCases.sorted() == Capability.allCases)
+    }
+
+    @Test("since=, until= and fixed-in= take libvirt versions; fixed-in needs finding=")
+    func versions() throws {
+        let guide = try #require(validGuide(fence("id=v needs=qemu since=9.9.0 until=12.8")))
+        let a = try #require(guide.snippet(id: "v")).attributes
+        #expect(a.since == "9.9.0")
+        #expect(a.until == "12.8")
+        let fixed = try #require(validGuide(fence("id=f finding=snap.revert.external fixed-in=9.9.0")))
+        #expect(try #require(fixed.snippet(id: "f")).attributes.fixedIn == "9.9.0")
+
+        #expect(fenceErrors("id=v since=nine").contains { $0.contains("bad value for 'since'") && $0.contains("not a libvirt version") })
+        #expect(fenceErrors("id=v until=1.2.3.4").contains { $0.contains("bad value for 'until'") })
+        #expect(fenceErrors("id=v since=12.0 until=9.9").contains { $0.contains("is not before") })
+        #expect(fenceErrors("id=v fixed-in=9.9.0").contains { $0.contains("'fixed-in' needs 'finding='") })
+        #expect(fenceErrors("id=v finding=a.b fixed-in=9.9 until=12.0").contains { $0.contains("'fixed-in' contradicts 'until'") })
+        // Every error names the guide and the fence's line.
+        #expect(fenceErrors("id=v since=x").allSatisfy { $0.contains(":3:") })
     }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import Lab
+import Testing
+@testable import Reports
+@testable import Runner
+
+/// Version-aware expectations: `since=`, `until=`, `fixed-in=` judged on the host's daemon version, and the
+/// names of a newer libvirt than this machine's.
+@Suite("Versions")
+struct VersionTests {
+    static func snippet(finding: String? = nil, versions: VersionRange = VersionRange()) -> RunnableSnippet {
+        var s = VerdictTests.snippet(finding: finding)
+        s.versions = versions
+        return s
+    }
+
+    @Test("a range says where a host version falls")
+    func ranges() {
+        let since = VersionRange(since: "9.9.0")
+        #expect(since.applies(to: "9.0.0") != .applies)
+        #expect(since.applies(to: "9.9.0") == .applies)
+        #expect(since.applies(to: "12.8.0") == .applies)
+        let until = VersionRange(until: "11.2")
+        #expect(until.applies(to: "11.1.0") == .applies)
+        #expect(until.applies(to: "11.2.0") != .applies)
+        #expect(VersionRange(fixedIn: "10.9.0").applies(to: "11.3.0") == .fixed(in: "10.9.0"))
+        #expect(VersionRange(fixedIn: "10.9.0").applies(to: "9.0.0") == .applies)
+        #expect(VersionRange(since: "9.9.0").applies(to: "not a version") == .unknownVersion)
+        // 10.0 is newer than 9.10: versions compare as numbers, not text.
+        #expect(VersionRange(since: "9.10.0").applies(to: "10.0.0") == .applies)
+        if case .outside(let reason) = since.applies(to: "9.0.0") {
+            #expect(reason.contains("9.9.0") && reason.contains("9.0.0"))
+        } else {
+            Issue.record("9.0.0 is outside since=9.9.0")
+        }
+    }
+
+    @Test("fixed-in: a finding on an older host says where it was fixed; on a newer host a failed check is the fix")
+    func fixedIn() {
+        let s = Self.snippet(finding: "snap.revert.external", versions: VersionRange(fixedIn: "9.9.0"))
+        let old = VerdictRules.judge(s, VerdictTests.outcome(.ok), hostVersion: "9.0.0")
+        #expect(old.verdict == .finding)
+        #expect(old.message?.contains("fixed in libvirt 9.9.0") == true)
+
+        let fixed = VerdictRules.judge(s, VerdictTests.outcome(.labFailure, message: "libvirt reverted it",
+                                                               file: "Guides/x.md", line: 12), hostVersion: "12.8.0")
+        #expect(fixed.verdict == .pass)
+        #expect(fixed.message?.contains("fixed in libvirt 9.9.0") == true)
+
+        // Still reproducing on a version that should have the fix: a failure, not a finding.
+        let still = VerdictRules.judge(s, VerdictTests.outcome(.ok), hostVersion: "12.8.0")
+        #expect(still.verdict == .fail)
+        #expect(still.message?.contains("still reproduces") == true)
+
+        // Anything else (a libvirt error, a crash) is judged as written: a failure.
+        let broken = VerdictRules.judge(s, VerdictTests.outcome(.libvirtError, message: "x", code: "VIR_ERR_INTERNAL_ERROR"),
+                                        hostVersion: "12.8.0")
+        #expect(broken.verdict == .fail)
+    }
+
+    @Test("libvirt's newer names: the catalog knows them with their versions")
+    func catalog() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let api = try LibvirtAPI.loadCatalog(root.appendingPathComponent(LibvirtAPI.catalogPath))
+        #expect(api.since["VIR_ERR_AGENT_COMMAND_FAILED"] == "11.2.0")
+        #expect(api.since["VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED"] == "12.2.0")
+        #expect(api.kind(of: "virDomainBackupBegin") == .function)
+        // A snippet naming VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED needs 12.2.0.
+        var checks = GuideChecks()
+        checks.api = api
+        let s = RunnableSnippet(id: "z", guide: "Guides/x.md", line: 1, sourceLines: [
+            .init(file: "Guides/x.md", line: 2, text: "// VIR_DOMAIN_BLOCK_COPY_SHALLOW and VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED")])
+        let newest = checks.newestName(in: s)
+        #expect(newest?.name == "VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED")
+        #expect(newest?.since == "12.2.0")
+    }
+
+    @Test("the matrix: a claim's verdict per host, and the snippets whose verdicts differ")
+    func matrix() {
+        func host(_ uri: String, _ version: String, _ verdicts: [(String, Verdict)]) -> HostResults {
+            HostResults(host: HostInfo(uri: uri, driver: "QEMU", libvirtVersion: version, hypervisorVersion: "",
+                                       virtType: "kvm", probedAt: Date(), capabilities: [:]),
+                        results: verdicts.map { SnippetResult(id: $0.0, guide: "Guides/x.md", line: 1, verdict: $0.1,
+                                                               duration: 0, claims: ["c.\($0.0)"]) },
+                        runDuration: 0)
+        }
+        let results = RunResults(startedAt: Date(), hosts: [
+            host("qemu:///system", "9.0.0", [("a", .pass), ("b", .finding)]),
+            host("qemu+tcp://127.0.0.1:16612/system", "12.8.0", [("a", .pass), ("b", .pass)]),
+        ])
+        let m = MatrixWriter().matrix(results)
+        #expect(m.hosts.map(\.libvirt) == ["9.0.0", "12.8.0"])
+        #expect(m.claims["c.b"]?["qemu:///system"] == .finding)
+        #expect(m.claims["c.b"]?["qemu+tcp://127.0.0.1:16612/system"] == .pass)
+        #expect(m.differing == ["b"])
+    }
+}
