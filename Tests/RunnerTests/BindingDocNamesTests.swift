@@ -123,7 +123,9 @@ struct BindingDocNamesTests {
     static let documentedNonexistent: Set = ["virDomainBackupEnd", "virDomainSnapshotCreateXML2"]
 
     @Test func everyLibvirtNameInTheBindingsDocsExists() throws {
-        let api = DocDriftTests.api
+        // This machine's API XML, and the committed names of libvirt 12.8 (error codes added after 9.0, …).
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let api = DocDriftTests.api.merged(with: try LibvirtAPI.loadCatalog(root.appendingPathComponent(LibvirtAPI.catalogPath)))
         for name in Self.documentedNonexistent {
             #expect(!api.contains(name), "\(name) exists after all")
         }
