@@ -63,6 +63,23 @@ extension Lab {
         return parts[0] * parts[1]
     }
 
+    /// When a host file was born (created) and last modified, in seconds since the epoch with nanoseconds
+    /// (`stat -c '%.9W %.9Y'`); `born` is nil where the file system does not record creation times.
+    ///
+    /// ```swift
+    /// let memory = try lab.fileTimes(memoryFile), overlay = try lab.fileTimes(overlayFile)
+    /// try lab.expect(overlay.born! >= memory.modified, "the overlay was made after the memory was written")
+    /// ```
+    public func fileTimes(_ path: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> (born: Double?, modified: Double) {
+        let r = try Tool.stat.runChecked(["-L", "-c", "%.9W %.9Y", "--", path], on: host, file: file, line: line)
+        let parts = r.stdout.split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard parts.count == 2, let modified = parts[1] else {
+            throw LabFailure("unexpected output of `\(r.commandLine)`: \(r.stdout)", file: file, line: line)
+        }
+        let born = parts[0].flatMap { $0 > 0 ? $0 : nil }
+        return (born, modified)
+    }
+
     /// The names in a directory on the host (the lab directory when `path` is nil), sorted.
     ///
     /// ```swift

@@ -51,6 +51,10 @@ extension Domain {
         /// `VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES`: guest writes reach both images before completing, so the
         /// copy converges even when the guest writes faster than the copy proceeds.
         public static let synchronousWrites = BlockCopyFlags(rawValue: VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES.rawValue)
+        /// `VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED` (libvirt 12.2, QEMU 10.1): the destination already reads as
+        /// zeroes, so the copy need not write zeroes. Its value is libvirt's ABI (1 << 4); a daemon older than
+        /// 12.2 refuses it as an unknown flag (`VIR_ERR_INVALID_ARG`).
+        public static let targetZeroed = BlockCopyFlags(rawValue: 1 << 4)
     }
 
     /// Starts copying a disk to a new destination (the corresponding C function is `virDomainBlockCopy`).

@@ -53,6 +53,12 @@ public struct ClaimCatalog: Sendable, Hashable, Codable {
         public var tiers: [Tier]
         /// How libvirt 9.0 / QEMU 7.2 actually deviates, for claims known not to hold.
         public var finding: String?
+        /// The libvirt version from which the claim holds (an API or flag added later, a fixed deviation).
+        public var since: String?
+        /// The libvirt version that fixed the claim's finding, when one did.
+        public var fixedIn: String?
+        /// What was observed on which version, in words (e.g. "9.0: refused; 11.3 and 12.8: reverted").
+        public var versions: String?
 
         /// Creates a claim.
         public init(id: String, section: String, api: String, claim: String, source: [Source] = [],
