@@ -103,7 +103,7 @@ struct ConformancePage {
         html += "<h2 id=\"matrix\">Matrix<a class=\"permalink\" href=\"#matrix\" aria-label=\"Link to this section\">¶</a></h2>\n"
         html += "<div class=\"table-wrap\"><table class=\"matrix\"><thead><tr><th>Claim</th><th>Snippets</th>"
         for host in hosts {
-            html += "<th class=\"host-col\"><a href=\"#\(SiteContext.hostAnchor(host.id))\" title=\"\(HTML.attribute(host.label))\">\(host.id)<br>\(HTML.escape(host.shortName))</a></th>"
+            html += "<th class=\"host-col\"><a href=\"#\(SiteContext.hostAnchor(host.id))\" title=\"\(HTML.attribute(host.label))\">\(host.id)<br>\(HTML.escape(host.shortName))<br><span class=\"muted\">libvirt \(HTML.escape(host.info.libvirtVersion))</span></a></th>"
         }
         html += "</tr></thead>\n"
         var usedSlugs: Set<String> = []
@@ -124,6 +124,7 @@ struct ConformancePage {
             if let finding = claim.finding {
                 html += "<div class=\"finding-text\"><strong>Finding:</strong> \(HTML.escape(finding))</div>"
             }
+            html += versionsHTML(claim)
             html += sourcesHTML(claim)
             html += "</td><td class=\"snippets\">"
             let snippets = byClaim[claim.id] ?? []
@@ -172,6 +173,7 @@ struct ConformancePage {
                 html += "<dt><a href=\"#\(HTML.attribute(Paths.percentEncode(SiteContext.claimAnchor(claim.id))))\"><code>\(HTML.escape(claim.id))</code></a> <span class=\"api\">\(HTML.escape(claim.api))</span></dt><dd>"
                 html += "<div>\(HTML.escape(claim.claim))</div>"
                 if let f = claim.finding { html += "<div class=\"finding-text\"><strong>Finding:</strong> \(HTML.escape(f))</div>" }
+                html += versionsHTML(claim)
                 let shown = findingSnippets.filter { $0.attributes.finding == claim.id || $0.attributes.claims.contains(claim.id) }
                 html += findingSnippetsHTML(shown)
                 html += "</dd>\n"
@@ -184,6 +186,16 @@ struct ConformancePage {
         }
         sections.insert(SearchSection(anchor: "", title: "Conformance", text: "conformance matrix coverage findings hosts claims"), at: 0)
         return PageContent(html: html, toc: toc, sections: sections, assets: [])
+    }
+
+    /// Which libvirt versions the claim holds for, where it was fixed, and what each version did.
+    private func versionsHTML(_ claim: ClaimCatalog.Claim) -> String {
+        var parts: [String] = []
+        if let since = claim.since { parts.append("holds from libvirt <strong>\(HTML.escape(since))</strong>") }
+        if let fixed = claim.fixedIn { parts.append("finding fixed in libvirt <strong>\(HTML.escape(fixed))</strong>") }
+        if let versions = claim.versions { parts.append(HTML.escape(versions)) }
+        guard !parts.isEmpty else { return "" }
+        return "<div class=\"versions\"><strong>Versions:</strong> " + parts.joined(separator: "; ") + "</div>"
     }
 
     /// Links to the claim's sources in libvirt's repository (outbound links only).
