@@ -37,21 +37,9 @@ struct ReleaseHostVerifyLiveTests {
         let script = "set -e; mount --make-rprivate /; \(hide); "
             + "for d in /var/log/libvirt /var/lib/libvirt; do [ -z \"$(ls -A $d)\" ] || { echo \"$d not hidden\"; exit 3; }; done; "
             + "exec \"$@\""
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-m", "--", "/bin/sh", "-c", script, "sh"] + verify
-        process.currentDirectoryURL = root
-        let log = scratch.appendingPathComponent("output")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try RemoteVerifyLiveTests.run("/usr/bin/unshare", ["-m", "--", "/bin/sh", "-c", script, "sh"] + verify,
+                                                             log: scratch.appendingPathComponent("output"))
+        #expect(status == 0, "\(output)")
 
         let rootObject = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let hosts = try #require(rootObject["hosts"] as? [[String: Any]])

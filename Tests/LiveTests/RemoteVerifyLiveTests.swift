@@ -22,6 +22,23 @@ struct RemoteVerifyLiveTests {
     /// (unsupported on the test driver, run on QEMU).
     static let snippetIDs = ["reading-versions", "reading-missing-domain", "reading-needs-qemu"]
 
+    /// Runs a program in the package root with its output (both streams) in `log`; returns its exit status and output.
+    static func run(_ executable: String, _ arguments: [String], log: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))
+    }
+
     /// The `rewind` executable built next to this test bundle.
     static func rewindExecutable() throws -> String {
         let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
@@ -51,21 +68,8 @@ struct RemoteVerifyLiveTests {
         var arguments = ["verify", "--root", Self.packageRoot.path, "--work-dir", Self.workDirectory.path,
                          "--connect", "test:///default", "--connect", LiveHost.tcpURI, "--json", json.path]
         for id in Self.snippetIDs { arguments += ["--filter", id] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: rewind)
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.packageRoot
-        let log = scratch.appendingPathComponent("output")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "rewind \(arguments.joined(separator: " ")):\n\(output)")
+        let (exitStatus, output) = try Self.run(rewind, arguments, log: scratch.appendingPathComponent("output"))
+        #expect(exitStatus == 0, "rewind \(arguments.joined(separator: " ")):\n\(output)")
 
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let hosts = try #require(root["hosts"] as? [[String: Any]])
