@@ -125,6 +125,8 @@ extension Lab {
             do {
                 try FileManager.default.removeItem(atPath: path)
             } catch {
+                // Gone meanwhile is removed: a server (qemu-nbd, QEMU) may delete its own socket as it exits.
+                guard lstat(path, &s) == 0 else { return }
                 throw LabFailure("cannot remove \(path): \(error)", file: file, line: line)
             }
             return

@@ -308,7 +308,8 @@ struct LabTestDriverTests {
 
         // Teardown ends the NBD session; qemu-nbd (not --persistent) then exits by itself.
         let (errors, leftovers, _) = await LabTestSupport.finish(lab)
-        #expect(errors == [] && leftovers == [])
+        #expect(errors == [], "teardown: \(errors)")
+        #expect(leftovers == [], "left behind: \(leftovers)")
         #expect(server.waitOrKill() == 0)
     }
 
