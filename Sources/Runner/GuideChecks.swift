@@ -30,7 +30,10 @@ public struct GuideChecks: Sendable {
         guard let api else { return nil }
         var best: (name: String, since: String)?
         for line in snippet.sourceLines where line.isOwn {
-            for reference in DocDrift.references(in: line.text) where !reference.isPrefix {
+            // Code, not comments: a snippet may name a newer constant in a comment while it checks how an
+            // older host refuses the call.
+            let code = line.text.range(of: "//").map { String(line.text[..<$0.lowerBound]) } ?? line.text
+            for reference in DocDrift.references(in: code) where !reference.isPrefix {
                 guard let since = api.since[reference.name], let v = VersionRange.parts(since) else { continue }
                 if let b = best, let bv = VersionRange.parts(b.since), !bv.lexicographicallyPrecedes(v) { continue }
                 best = (reference.name, since)
