@@ -69,7 +69,7 @@ struct VersionTests {
         var checks = GuideChecks()
         checks.api = api
         let s = RunnableSnippet(id: "z", guide: "Guides/x.md", line: 1, sourceLines: [
-            .init(file: "Guides/x.md", line: 2, text: "// VIR_DOMAIN_BLOCK_COPY_SHALLOW and VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED")])
+            .init(file: "Guides/x.md", line: 2, text: "let f = [VIR_DOMAIN_BLOCK_COPY_SHALLOW, VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED] // not VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE_RUNNING (12.6): a comment")])
         let newest = checks.newestName(in: s)
         #expect(newest?.name == "VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED")
         #expect(newest?.since == "12.2.0")
