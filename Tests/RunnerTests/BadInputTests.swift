@@ -76,7 +76,7 @@ extension SafetyTests {
                  arguments: ["verify", "--root", "ROOT"], status: 1,
                  messages: ["Guides/say \"hi\".md:3: the guide's path contains a double quote"]),
             Case(name: "bogus URI", guides: ["ok.md": ok], arguments: ["verify", "--root", "ROOT", "--connect", "bogus://"],
-                 status: 2, messages: ["cannot connect to bogus://: VIR_ERR_NO_CONNECT"]),
+                 status: 2, messages: ["cannot connect to bogus://: VIR_ERR_"]),   // NO_CONNECT from a daemon, SYSTEM_ERROR without one
             Case(name: "unreachable URI", guides: ["ok.md": ok],
                  arguments: ["verify", "--root", "ROOT", "--connect", "qemu+tcp://127.0.0.1:1/system"],
                  status: 2, messages: ["cannot connect to qemu+tcp://127.0.0.1:1/system: VIR_ERR_SYSTEM_ERROR", "127.0.0.1:1"]),
@@ -104,7 +104,7 @@ extension SafetyTests {
                  arguments: ["verify", "--root", "ROOT", "--work-dir", "ROOT/Guides"],
                  status: 1, messages: ["/Guides is not empty and was not made by rewind"]),
             Case(name: "lab clean on a bogus URI", arguments: ["lab", "clean", "--connect", "bogus://"],
-                 status: 2, messages: ["rewind lab clean: cannot inventory bogus://: VIR_ERR_NO_CONNECT"]),
+                 status: 2, messages: ["rewind lab clean: cannot inventory bogus://: VIR_ERR_"]),
             Case(name: "lab clean on an unreachable URI", arguments: ["lab", "clean", "--connect", "qemu+tcp://127.0.0.1:1/system"],
                  status: 2, messages: ["cannot inventory qemu+tcp://127.0.0.1:1/system: VIR_ERR_SYSTEM_ERROR"]),
         ]
