@@ -108,20 +108,15 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
 
     /// Runs a host command line (from `commandLine`) with a bounded wait and returns its output lines (or one
     /// line saying why it failed). For clean-up paths, which report rather than throw.
-    static func runQuietly(_ argv: [String], timeout: TimeInterval = 60) -> [String] {
-        guard let executable = Tool.find(argv[0]) else { return ["\(argv[0]) is not installed"] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        do { try process.run() } catch { return ["cannot run \(argv[0]): \(error)"] }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        return process.terminationStatus == 0 ? lines : lines + ["\(argv.joined(separator: " ")) exited with status \(process.terminationStatus)"]
+    static func runQuietly(_ argv: [String], timeout: Duration = .seconds(60)) -> [String] {
+        do {
+            let r = try Tool(name: argv[0]).run(Array(argv.dropFirst()), on: .local, timeout: timeout, file: #filePath, line: #line)
+            let lines = r.stdout.split(separator: "\n").map(String.init)
+            return r.status == 0 ? lines : lines + ["\(r.commandLine) exited with status \(r.status): "
+                                                   + r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)]
+        } catch {
+            return [error.message]
+        }
     }
 
     /// An argument quoted for a POSIX shell.

@@ -30,12 +30,3 @@ extension Lab {
         return have >= wanted
     }
 }
-
-extension Version {
-    /// `9.9.0` or `9.9`; nil for anything else.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: ".").map { Int($0) }
-        guard (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil }) else { return nil }
-        self.init(major: parts[0]!, minor: parts[1]!, release: parts.count == 3 ? parts[2]! : 0)
-    }
-}

@@ -50,6 +50,12 @@ public struct Version: Comparable, Hashable, Sendable, CustomStringConvertible, 
         minor = Int(encoded / 1_000 % 1_000)
         release = Int(encoded % 1_000)
     }
+    /// `9.9.0` or `9.9` (release 0); nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
+        guard (2...3).contains(parts.count), parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
+        self.init(major: parts[0]!, minor: parts[1]!, release: parts.count == 3 ? parts[2]! : 0)
+    }
     public var description: String { "\(major).\(minor).\(release)" }
     public static func < (a: Version, b: Version) -> Bool {
         (a.major, a.minor, a.release) < (b.major, b.minor, b.release)

@@ -5,9 +5,8 @@ import Runner
 /// claim's verdict per host, and every snippet's verdict per host. It is what a reader compares when the
 /// same suite ran on several libvirt versions, and what the site's conformance page can draw.
 ///
-/// A claim's verdict on a host combines the snippets that name it (`claims=` or `finding=`): `fail` if any
-/// failed, else `finding` if any reproduced a documented deviation, else `pass` if any passed, else
-/// `unsupported` (with the first reason), else `skipped`.
+/// A claim's verdict on a host combines the snippets that name it (`claims=` or `finding=`) with
+/// `Verdict.combined`: fail, else finding, else pass, else unsupported, else skipped.
 ///
 /// ```swift
 /// let text = try MatrixWriter().render(results)   // {"claims": {"backup.pull.end": {"qemu:///system": "pass", …}}, …}
@@ -80,7 +79,7 @@ public struct MatrixWriter: Sendable {
         }
         var claims: [String: [String: Verdict]] = [:]
         for (claim, byHost) in perClaim {
-            claims[claim] = byHost.mapValues(Self.combine)
+            claims[claim] = byHost.mapValues { Verdict.combined($0) ?? .skipped }
         }
         let snippets = order.compactMap { rows[$0] }
         // Differences that say something about libvirt: among hosts of the same driver (the test driver's
@@ -92,12 +91,6 @@ public struct MatrixWriter: Sendable {
             }
         }.map(\.id)
         return Matrix(startedAt: results.startedAt, hosts: hosts, claims: claims, snippets: snippets, differing: differing)
-    }
-
-    /// A claim's verdict on one host from its snippets' verdicts.
-    static func combine(_ verdicts: [Verdict]) -> Verdict {
-        for v in [Verdict.fail, .finding, .pass, .unsupported] where verdicts.contains(v) { return v }
-        return .skipped
     }
 
     /// The matrix as pretty, key-sorted JSON.

@@ -1,5 +1,6 @@
 import Foundation
 import GuideModel
+import Libvirt
 
 /// The checks `rewind verify` makes on the guides themselves before compiling anything: every claim id a
 /// fence names must be in the claims catalog, and every libvirt name a guide writes must exist
@@ -34,8 +35,8 @@ public struct GuideChecks: Sendable {
             // older host refuses the call.
             let code = line.text.range(of: "//").map { String(line.text[..<$0.lowerBound]) } ?? line.text
             for reference in DocDrift.references(in: code) where !reference.isPrefix {
-                guard let since = api.since[reference.name], let v = VersionRange.parts(since) else { continue }
-                if let b = best, let bv = VersionRange.parts(b.since), !bv.lexicographicallyPrecedes(v) { continue }
+                guard let since = api.since[reference.name], let v = Version(parsing: since) else { continue }
+                if let b = best, let bv = Version(parsing: b.since), bv >= v { continue }
                 best = (reference.name, since)
             }
         }

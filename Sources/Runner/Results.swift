@@ -13,6 +13,13 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
     case finding
     /// Not run: `ignore`, `compile-only`, filtered out, or the merged build failed.
     case skipped
+
+    /// The combined verdict of several results (a claim's snippets on one host): fail beats finding beats
+    /// pass beats unsupported beats skipped; nil when there is none.
+    public static func combined(_ verdicts: [Verdict]) -> Verdict? {
+        for v in [Verdict.fail, .finding, .pass, .unsupported, .skipped] where verdicts.contains(v) { return v }
+        return nil
+    }
 }
 
 /// The result of one snippet on one host.

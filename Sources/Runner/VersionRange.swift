@@ -1,3 +1,5 @@
+import Libvirt
+
 /// The libvirt versions a snippet's expectation holds for, from its fence (`since=`, `until=`, `fixed-in=`),
 /// and how a host's version (the daemon's, read from the connection) relates to them.
 ///
@@ -40,24 +42,16 @@ public struct VersionRange: Sendable, Hashable, Codable {
     /// Where `hostVersion` (e.g. `12.8.0`) falls.
     public func applies(to hostVersion: String) -> Applicability {
         guard !isEmpty else { return .applies }
-        guard let host = Self.parts(hostVersion) else { return .unknownVersion }
-        if let since, let s = Self.parts(since), host.lexicographicallyPrecedes(s) {
+        guard let host = Version(parsing: hostVersion) else { return .unknownVersion }
+        if let since, let s = Version(parsing: since), host < s {
             return .outside(reason: "the expectation holds from libvirt \(since) on (since=\(since)); this host has \(hostVersion)")
         }
-        if let until, let u = Self.parts(until), !host.lexicographicallyPrecedes(u) {
+        if let until, let u = Version(parsing: until), host >= u {
             return .outside(reason: "the expectation holds before libvirt \(until) (until=\(until)); this host has \(hostVersion)")
         }
-        if let fixedIn, let f = Self.parts(fixedIn), !host.lexicographicallyPrecedes(f) {
+        if let fixedIn, let f = Version(parsing: fixedIn), host >= f {
             return .fixed(in: fixedIn)
         }
         return .applies
-    }
-
-    /// `9.9.0` → [9, 9, 0]; `9.9` → [9, 9, 0].
-    static func parts(_ version: String) -> [Int]? {
-        let p = version.split(separator: ".").map { Int($0) }
-        guard (2...3).contains(p.count), p.allSatisfy({ $0 != nil }) else { return nil }
-        let n = p.compactMap { $0 }
-        return n.count == 2 ? n + [0] : n
     }
 }

@@ -19,12 +19,8 @@ struct ConformancePage {
         return map
     }
 
-    /// The combined verdict of several results: fail beats finding beats pass beats unsupported beats
-    /// skipped; nil when there is none.
-    static func combined(_ verdicts: [Verdict]) -> Verdict? {
-        for v in [Verdict.fail, .finding, .pass, .unsupported, .skipped] where verdicts.contains(v) { return v }
-        return nil
-    }
+    /// The combined verdict of several results (`Verdict.combined`).
+    static func combined(_ verdicts: [Verdict]) -> Verdict? { Verdict.combined(verdicts) }
 
     static let symbols: [Verdict: String] = [.pass: "✓", .fail: "✗", .finding: "!", .unsupported: "–", .skipped: "·"]
 
