@@ -144,6 +144,25 @@ public final class AgentGuestDomain: @unchecked Sendable {
         }
     }
 
+    /// Wraps a domain restored from a saved agent guest (see `AgentGuestPool`): its disk copy and console log
+    /// are already in place, and `cleanUp()` handles them as for a booted guest.
+    init(restored domain: Domain, connection: Connection, accelerator: Accelerator, memoryMiB: Int,
+         diskCopy: URL, consoleLog: URL, startedAt: ContinuousClock.Instant, files: HostFiles) {
+        self.name = domain.name
+        self.domain = domain
+        self.connection = connection
+        self.accelerator = accelerator
+        self.memoryMiB = memoryMiB
+        self.diskCopy = diskCopy
+        self.consoleLog = consoleLog
+        self.startedAt = startedAt
+        self.createDuration = .now - startedAt
+        self.files = files
+        agent = GuestAgentClient { command, seconds in
+            try domain.qemuAgentCommand(command, timeout: .seconds(max(seconds, 1)))
+        }
+    }
+
     deinit { cleanUp() }
 
     /// `xml` (a domain definition) with a `<metadata>` element holding `items`, written with libxml2.

@@ -3,6 +3,7 @@
 @_exported import AgentGuest
 import Foundation
 import Libvirt
+import LiveHost
 
 // A lab guest with a real operating system and a QEMU guest agent: the agent guest (module AgentGuest),
 // booted for one snippet, tagged and named like every lab guest, and removed after it.
@@ -34,8 +35,9 @@ extension Lab {
         }
     }
 
-    /// Boots Rewind's agent guest for this snippet and returns it once its guest agent answers and its
-    /// workload writes.
+    /// Starts Rewind's agent guest for this snippet and returns it once its guest agent answers and its
+    /// workload writes: restored from a saved state when `rewind verify` prepared a pool on this host
+    /// (`AgentGuestPool`), booted otherwise.
     ///
     /// ```swift
     /// let guest = try await lab.makeAgentDomain()         // rewind-<run>-agent-<hex>, running, agent up
@@ -54,6 +56,13 @@ extension Lab {
     /// `MetadataItem.rewindLab(run:snippet:)` like every lab guest. It boots under KVM where KVM is usable
     /// for a Linux guest, under TCG otherwise (5–11 s to a working agent under TCG); the time from
     /// `virDomainCreateXML` to the first answered `guest-ping` is recorded as `agent guest boot`.
+    ///
+    /// Under `rewind verify` on a QEMU host, the guest usually comes from the run's `AgentGuestPool`: a guest
+    /// booted and saved once, restored here on a copy of its saved disk (0.3–2 s instead of a boot; recorded as
+    /// `agent guest restore`). Such a guest is named after the pool (`rewind-<pool run>-agent-<n>-<hex>`) and
+    /// carries the pool's lab tag, because a restore cannot rename; its guest clock continues from the save,
+    /// and its workload log holds the records written before it. A snippet that needs a guest of its own
+    /// (another `memoryMiB` or `kernelArguments`), or finds every slot taken, boots one.
     ///
     /// After the snippet the domain is destroyed (it is transient, so that also removes its definition)
     /// and its disk copy and console log are deleted.
@@ -74,7 +83,25 @@ extension Lab {
                               reason: "needs agent; the agent guest boots only on QEMU, connection driver is "
                                   + ((try? connection.hypervisorType) ?? "unknown"))
         }
-        guard let cache = Self.guestCacheDirectory() else {
+        if let guest = try await restoreAgentDomain(memoryMiB: memoryMiB, kernelArguments: kernelArguments,
+                                                    agentTimeout: agentTimeout, file: file, line: line) {
+            return guest
+        }
+        let (guest, boot) = try await bootAgentDomain(name: name("agent"), memoryMiB: memoryMiB,
+                                                      kernelArguments: kernelArguments, agentTimeout: agentTimeout,
+                                                      file: file, line: line)
+        record("agent guest boot", AgentGuest.seconds(boot), unit: "s")
+        return guest
+    }
+
+    /// Boots a new agent guest named `name` plus a random suffix, tagged with this lab's run, and waits until
+    /// its agent answers and (unless `rewind.workload=0`) its workload has written 10 records. Returns the
+    /// guest and the time from `virDomainCreateXML` to the first answered `guest-ping`. The teardown
+    /// destroys it and deletes its files.
+    func bootAgentDomain(name: String, guestCache: URL? = nil, memoryMiB: Int = AgentGuestPool.memoryMiB,
+                         kernelArguments: [String] = [], agentTimeout: Duration = .seconds(60),
+                         file: String = #filePath, line: Int = #line) async throws -> (AgentGuestDomain, Duration) {
+        guard let cache = guestCache ?? Self.guestCacheDirectory() else {
             throw Unsupported(capability: "agent",
                               reason: "needs agent; no agent guest cache: set \(Self.guestCacheVariable) or run from the Rewind checkout")
         }
@@ -97,22 +124,34 @@ extension Lab {
             }
             hostImage.directory = dir
         }
-        let lab = self
-        let files = AgentGuestDomain.HostFiles(
-            copy: { from, to throws in try lab.copyFile(from, to: to) },
-            remove: { path in try? lab.removeFile(path) },
-            read: { path in (try? lab.readHostFile(path, from: 0, file: file, line: line)) ?? "" })
-        let guest = try AgentGuestDomain(image: hostImage, connection: connection, namePrefix: name("agent"),
+        let guest = try AgentGuestDomain(image: hostImage, connection: connection, namePrefix: name,
                                          memoryMiB: memoryMiB, kernelArguments: kernelArguments,
                                          directory: directory,
-                                         metadata: [.rewindLab(run: runID, snippet: snippetID)], files: files)
+                                         metadata: [.rewindLab(run: runID, snippet: snippetID)],
+                                         files: hostFiles(file: file, line: line))
         let run = runID
         onTeardown {
             defer { guest.cleanUp() }
             try Lab.remove(guest.domain, run: run, file: file, line: line)
         }
+        let boot = try await waitUntilUp(guest, workload: !kernelArguments.contains("rewind.workload=0"),
+                                         timeout: agentTimeout)
+        return (guest, boot)
+    }
 
-        let deadline = ContinuousClock.now + agentTimeout
+    /// The agent guest's file operations, through this lab's host access.
+    func hostFiles(file: String, line: Int) -> AgentGuestDomain.HostFiles {
+        let lab = self
+        return AgentGuestDomain.HostFiles(
+            copy: { from, to throws in try lab.copyFile(from, to: to) },
+            remove: { path in try? lab.removeFile(path) },
+            read: { path in (try? lab.readHostFile(path, from: 0, file: file, line: line)) ?? "" })
+    }
+
+    /// Waits for the guest's first answered `guest-ping` (and, with `workload`, for 10 workload records),
+    /// polling with a bound; returns the time from the guest's start to the agent's answer.
+    func waitUntilUp(_ guest: AgentGuestDomain, workload: Bool, timeout: Duration) async throws -> Duration {
+        let deadline = ContinuousClock.now + timeout
         func notUp(_ why: String) -> Unsupported {
             let console = guest.consoleTail(lines: 12).trimmingCharacters(in: .whitespacesAndNewlines)
             return Unsupported(capability: "agent", reason: "needs agent; the agent guest \(guest.name) did not come up "
@@ -128,17 +167,61 @@ extension Lab {
             }
             if (try? guest.domain.isActive()) != true { throw notUp("the domain stopped") }
             if ContinuousClock.now >= deadline {
-                throw notUp("no guest-ping answer within \(agentTimeout) (last error: \(lastError))")
+                throw notUp("no guest-ping answer within \(timeout) (last error: \(lastError))")
             }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(50))
         }
-        record("agent guest boot", AgentGuest.seconds(ContinuousClock.now - guest.startedAt), unit: "s")
-        let workloadDisabled = kernelArguments.contains("rewind.workload=0")
-        while !workloadDisabled {
+        let answered = ContinuousClock.now - guest.startedAt
+        while workload {
             if let log = try? guest.readWorkloadLog(), log.records.count >= 10 { break }
             if ContinuousClock.now >= deadline { throw notUp("the workload log did not reach 10 records") }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(50))
         }
-        return guest
+        return answered
+    }
+}
+
+extension Lab {
+    /// Restores a guest from a free slot of the run's agent guest pool (`$REWIND_AGENT_POOL`), or returns nil
+    /// when there is no pool, the pool's guests differ from the one asked for, or every slot is taken.
+    func restoreAgentDomain(memoryMiB: Int, kernelArguments: [String], agentTimeout: Duration,
+                            file: String, line: Int) async throws -> AgentGuestDomain? {
+        guard let path = ProcessInfo.processInfo.environment[AgentGuestPool.variable], !path.isEmpty,
+              let manifest = try? AgentGuestPool.readManifest(at: path),
+              manifest.memoryMiB == memoryMiB, manifest.kernelArguments == kernelArguments else { return nil }
+        let lockDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for (n, slot) in manifest.slots.enumerated() {
+            guard let lock = AgentSlotLock(path: lockDirectory.appendingPathComponent("\(slot.name).lock").path) else { continue }
+            // A snippet that crashed while it held this slot may have left its domain: the pool's, so remove it.
+            if let stale = try? connection.lookupDomain(name: slot.name) {
+                guard LabOwnership.isOwned(stale, run: manifest.run) else { lock.release(); continue }
+                try Lab.remove(stale, run: manifest.run, file: file, line: line)
+            }
+            let disk = directory.appendingPathComponent("agent-\(n)-data.qcow2").path
+            let console = directory.appendingPathComponent("agent-\(n)-console.log").path
+            let start = ContinuousClock.now
+            try copyFile(slot.disk, to: disk, file: file, line: line)
+            let xml = try slot.restoreXML(disk: disk, console: console)
+            let pool = manifest.run
+            let accelerator = Accelerator(rawValue: slot.accelerator) ?? .tcg
+            try connection.restore(from: slot.stateFile, xml: xml)
+            let domain = try connection.lookupDomain(name: slot.name)
+            let guest = AgentGuestDomain(restored: domain, connection: connection, accelerator: accelerator,
+                                         memoryMiB: memoryMiB, diskCopy: URL(fileURLWithPath: disk),
+                                         consoleLog: URL(fileURLWithPath: console), startedAt: start,
+                                         files: hostFiles(file: file, line: line))
+            onTeardown {
+                defer {
+                    guest.cleanUp()
+                    lock.release()
+                }
+                try Lab.remove(guest.domain, run: pool, file: file, line: line)
+            }
+            let up = try await waitUntilUp(guest, workload: true, timeout: agentTimeout)
+            record("agent guest restore", AgentGuest.seconds(up), unit: "s")
+            note("agent guest \(slot.name) restored from the run's saved state (\(slot.accelerator)) instead of booted")
+            return guest
+        }
+        return nil
     }
 }

@@ -201,6 +201,8 @@ public struct HostResults: Sendable, Codable, Hashable {
     public var totals: Totals
     /// Wall time of running this host's snippets, in seconds.
     public var runDuration: Double
+    /// The saved agent guests the agent snippets started from, when the runner prepared them.
+    public var agentPool: AgentPoolReport?
 
     /// Creates host results; the totals are counted from `results`.
     public init(host: HostInfo, results: [SnippetResult], runDuration: Double) {
@@ -208,6 +210,30 @@ public struct HostResults: Sendable, Codable, Hashable {
         self.results = results
         self.totals = Totals(results)
         self.runDuration = runDuration
+    }
+}
+
+/// The saved agent guests of one host's run (`AgentGuestPool`): how long they took to boot and save, or why
+/// there were none (then every agent snippet booted its own guest).
+public struct AgentPoolReport: Sendable, Codable, Hashable {
+    /// Saved guests.
+    public var slots: Int
+    /// Seconds from the start of the preparation to the manifest.
+    public var prepareSeconds: Double
+    /// Per slot, seconds from `virDomainCreateXML` to the first answered `guest-ping`.
+    public var bootSeconds: [Double]
+    /// Per slot, seconds of `virDomainSave`.
+    public var saveSeconds: [Double]
+    /// Why the pool could not be prepared, or what its removal reported.
+    public var problem: String?
+
+    /// Creates a report.
+    public init(slots: Int, prepareSeconds: Double, bootSeconds: [Double], saveSeconds: [Double], problem: String? = nil) {
+        self.slots = slots
+        self.prepareSeconds = prepareSeconds
+        self.bootSeconds = bootSeconds
+        self.saveSeconds = saveSeconds
+        self.problem = problem
     }
 }
 

@@ -28,6 +28,8 @@ public struct SnippetRunner: Sendable {
         /// The agent guest's cache directory, passed to every snippet process as `REWIND_GUEST_CACHE`
         /// (`Lab.guestCacheVariable`) unless the environment already sets it; nil passes nothing.
         public var guestCacheDirectory: URL?
+        /// Whether agent snippets start from a saved agent guest (`AgentGuestPool`) on QEMU hosts.
+        public var agentPool = true
         /// Creates options.
         public init(workDirectory: URL) {
             self.workDirectory = workDirectory
@@ -139,26 +141,86 @@ public struct SnippetRunner: Sendable {
             snippets.first { $0.id == id }.map { !$0.standalone } ?? false
         }?.value
 
+        // Longest first, from the times the snippets took on this host in earlier runs (unknown ones first).
+        let timings = SnippetTimings.load(from: options.workDirectory)
+        var pending = timings.longestFirst(toRun.map(\.snippet.id), uri: host.uri).map { toRun[$0] }
+
+        // Agent snippets start from a saved agent guest: the pool is booted and saved once, while the other
+        // snippets run; until it is ready, only snippets that need no agent start.
+        let needsAgent = { (s: RunnableSnippet) in s.needs.contains("agent") }
+        let poolRunID = "\(options.sessionID)-\(hostIndex)-agent"
+        let poolDirectory = labs.appendingPathComponent(poolRunID)
+        let wantsPool = options.agentPool && host.driver == "QEMU" && toRun.contains { needsAgent($0.snippet) }
+        var poolPending = wantsPool
+        var pool: AgentGuestPool?
+        var poolReport: AgentPoolReport?
+
+        enum Finished: Sendable {
+            case snippet(Int, SnippetResult)
+            case pool(Result<AgentGuestPool, any Error>, Double)
+        }
         let jobs = max(1, options.jobs)
-        await withTaskGroup(of: (Int, SnippetResult).self) { group in
-            var next = 0
-            func launch() {
-                guard next < toRun.count, Self.interruption == nil else { return }
-                let item = toRun[next]
-                next += 1
-                let runID = "\(options.sessionID)-\(hostIndex)-\(item.index)"
+        await withTaskGroup(of: Finished.self) { group in
+            if wantsPool {
+                let uri = host.uri, slots = jobs, cache = options.guestCacheDirectory
                 group.addTask {
-                    let r = await runOne(item.snippet, executable: item.executable, runID: runID, host: host,
-                                         cleanupExecutable: item.snippet.standalone ? cleanupExecutable : item.executable)
-                    return (item.index, r)
+                    let start = ContinuousClock.now
+                    do {
+                        let p = try await AgentGuestPool.prepare(uri: uri, runID: poolRunID, localDirectory: poolDirectory,
+                                                                 slots: slots, guestCache: cache)
+                        return .pool(.success(p), Self.seconds(since: start))
+                    } catch {
+                        return .pool(.failure(error), Self.seconds(since: start))
+                    }
                 }
             }
-            for _ in 0..<jobs { launch() }
-            while let (index, r) = await group.next() {
-                results[index] = r
-                report(r)
-                launch()
+            var running = 0
+            func launch() -> Bool {
+                guard Self.interruption == nil,
+                      let k = pending.firstIndex(where: { !(poolPending && needsAgent($0.snippet)) }) else { return false }
+                let item = pending.remove(at: k)
+                running += 1
+                let runID = "\(options.sessionID)-\(hostIndex)-\(item.index)"
+                let poolManifest = needsAgent(item.snippet) ? pool?.manifestPath : nil
+                group.addTask {
+                    let r = await runOne(item.snippet, executable: item.executable, runID: runID, host: host,
+                                         cleanupExecutable: item.snippet.standalone ? cleanupExecutable : item.executable,
+                                         agentPool: poolManifest)
+                    return .snippet(item.index, r)
+                }
+                return true
             }
+            while running < jobs, launch() {}
+            while let finished = await group.next() {
+                switch finished {
+                case .snippet(let index, let r):
+                    running -= 1
+                    results[index] = r
+                    report(r)
+                case .pool(let outcome, let seconds):
+                    poolPending = false
+                    switch outcome {
+                    case .success(let p):
+                        pool = p
+                        poolReport = AgentPoolReport(slots: p.manifest.slots.count, prepareSeconds: seconds,
+                                                     bootSeconds: p.manifest.bootSeconds, saveSeconds: p.manifest.saveSeconds)
+                    case .failure(let error):
+                        poolReport = AgentPoolReport(slots: 0, prepareSeconds: seconds, bootSeconds: [], saveSeconds: [],
+                                                     problem: "\(error)")
+                    }
+                }
+                if Self.interruption != nil { group.cancelAll() }
+                while running < jobs, launch() {}
+            }
+        }
+        if let pool {
+            let problems = await pool.close()
+            if !problems.isEmpty { poolReport?.problem = problems.joined(separator: "; ") }
+        }
+        if wantsPool {
+            // The safety net, as after every snippet: nothing of the pool's run may remain.
+            _ = LabCleanup.run(uri: host.uri, runID: poolRunID, labDirectory: poolDirectory.path)
+            try? fm.removeItem(at: poolDirectory)
         }
         // After an interruption, the snippets that never started.
         for item in toRun where results[item.index] == nil {
@@ -167,7 +229,9 @@ public struct SnippetRunner: Sendable {
                                                 verdict: .skipped, reason: "not run: interrupted by \(signal)",
                                                 claims: item.snippet.claims)
         }
-        return HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
+        var hostResults = HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
+        hostResults.agentPool = poolReport
+        return hostResults
     }
 
     /// The verdict of a snippet that is not run on this host (skipped, compile failures, probe says unsupported).
@@ -237,7 +301,7 @@ public struct SnippetRunner: Sendable {
 
     /// Runs one snippet process and judges it.
     func runOne(_ snippet: RunnableSnippet, executable: String, runID: String, host: HostInfo,
-                cleanupExecutable: String?) async -> SnippetResult {
+                cleanupExecutable: String?, agentPool: String? = nil) async -> SnippetResult {
         let runDir = options.workDirectory.appendingPathComponent("runs").appendingPathComponent(runID)
         let labDir = options.workDirectory.appendingPathComponent("labs").appendingPathComponent(runID)
         let fm = FileManager.default
@@ -265,6 +329,7 @@ public struct SnippetRunner: Sendable {
         if let cache = options.guestCacheDirectory, (environment[Lab.guestCacheVariable] ?? "").isEmpty {
             environment[Lab.guestCacheVariable] = cache.path
         }
+        if let agentPool { environment[AgentGuestPool.variable] = agentPool }
         if environment["SWIFT_BACKTRACE"] == nil {
             // A crash report that fits a test report: the crashed thread only, no registers or images.
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=32"

@@ -38,6 +38,8 @@ public struct Verifier: Sendable {
         /// The agent guest's cache, handed to the snippets (`Lab.guestCacheVariable`); by default
         /// `<root>/.rewind/guest`, where `rewind guest build` puts it.
         public var guestCacheDirectory: URL?
+        /// Whether agent snippets start from agent guests saved once per QEMU host (`AgentGuestPool`).
+        public var agentPool = true
 
         /// A configuration for a project root.
         public init(root: URL, rewindPackage: URL? = nil, workDirectory: URL? = nil) {
@@ -127,6 +129,7 @@ public struct Verifier: Sendable {
         options.filters = c.filters
         options.sessionID = c.sessionID
         options.guestCacheDirectory = c.guestCacheDirectory
+        options.agentPool = c.agentPool
         let runner = SnippetRunner(options: options)
 
         // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that
@@ -160,6 +163,10 @@ public struct Verifier: Sendable {
             hostResults = hosts.indices.compactMap { byIndex[$0] }
         }
         let runTime = SnippetRunner.seconds(since: runStart)
+        // The next run starts the longest snippets first (`SnippetTimings`).
+        var timings = SnippetTimings.load(from: c.workDirectory)
+        for h in hostResults { timings.record(h.results, uri: h.host.uri) }
+        try? timings.save(to: c.workDirectory)
 
         var updated: [String] = []
         let interrupted = SnippetRunner.interruption.map(SnippetRunner.signalName)

@@ -48,6 +48,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Rewrite expected-output blocks that differ from what the snippets printed.")
     var update = false
 
+    @Flag(name: .customLong("no-agent-pool"),
+          help: "Boot the agent guest in every agent snippet instead of restoring it from a state saved once per host.")
+    var noAgentPool = false
+
     @Flag(name: .customLong("per-snippet"), help: "Build one executable per snippet (slow; for comparison with the merged build).")
     var perSnippet = false
 
@@ -139,6 +143,7 @@ struct VerifyCommand: AsyncParsableCommand {
         config.filters = filters
         config.layout = perSnippet ? .perSnippet : .merged
         config.update = update
+        config.agentPool = !noAgentPool
         config.buildConfiguration = configuration
         if let sessionID { config.sessionID = sessionID }
 

@@ -1,0 +1,209 @@
+import AgentGuest
+import Foundation
+import Glibc
+import Libvirt
+import RewindXML
+
+/// Agent guests booted once per host and saved, so that each agent snippet starts from a saved state
+/// instead of booting a Linux guest.
+///
+/// `rewind verify` prepares a pool on each QEMU host that has agent snippets to run: it boots `slots`
+/// agent guests (one per snippet process that may run at once), waits until each guest's agent answers
+/// and its workload writes, and saves each with `virDomainSave` into the pool's directory on the host.
+/// The manifest (`agent-pool.json` in the pool's local directory) is handed to the snippet processes in
+/// `REWIND_AGENT_POOL`. `Lab.makeAgentDomain()` then takes a free slot (an exclusive `flock` on the slot's
+/// lock file next to the manifest), copies the slot's saved data disk into its own lab directory (a
+/// copy-on-write copy where the file system can: `cp` clones), and restores the saved state with
+/// `virDomainRestoreFlags`, passing the domain XML with its disk and console moved to those copies: the
+/// guest resumes with its agent connected and its workload running, in a fraction of a boot's time.
+///
+/// libvirt allows a restore to change only host-side paths: the name and UUID in the XML must be those of
+/// the saved domain (`VIR_ERR_CONFIG_UNSUPPORTED` otherwise). So a slot is one domain identity, used by
+/// one snippet at a time; a snippet that finds no free slot (or asks for another memory size or kernel
+/// options) boots its own guest as before. The slot's domain carries the pool's name prefix and lab tag
+/// (`rewind-<pool run>-agent-<n>`), so only the pool's run owns it; the snippet's teardown removes it,
+/// and `close()` removes whatever is left, with the saved states and disks.
+///
+/// ```swift
+/// let pool = try await AgentGuestPool.prepare(uri: "qemu:///system", runID: "k3x9q2-0-agent",
+///                                             localDirectory: labs.appendingPathComponent("k3x9q2-0-agent"),
+///                                             slots: 2, guestCache: cache)
+/// environment[AgentGuestPool.variable] = pool.manifestPath   // for the snippet processes
+/// …
+/// let leftovers = await pool.close()
+/// ```
+public final class AgentGuestPool: Sendable {
+    /// The environment variable naming the manifest of the pool a snippet may use.
+    public static let variable = "REWIND_AGENT_POOL"
+    /// The manifest's file name in the pool's local directory.
+    public static let manifestName = "agent-pool.json"
+
+    /// What the snippets need to restore a slot.
+    public struct Manifest: Codable, Sendable, Equatable {
+        /// The pool's run id: the prefix and lab tag of its domains.
+        public var run: String
+        /// The saved guests.
+        public var slots: [Slot]
+        /// The guest's RAM in MiB (a snippet asking for another size boots its own guest).
+        public var memoryMiB: Int
+        /// Extra kernel options the guests booted with (idem).
+        public var kernelArguments: [String]
+        /// Seconds from `virDomainCreateXML` to the first answered `guest-ping`, per slot.
+        public var bootSeconds: [Double]
+        /// Seconds `virDomainSave` took, per slot.
+        public var saveSeconds: [Double]
+    }
+
+    /// One saved guest.
+    public struct Slot: Codable, Sendable, Equatable {
+        /// The domain's name (fixed: a restore cannot rename).
+        public var name: String
+        /// The saved state on the host.
+        public var stateFile: String
+        /// The data disk as it was at the save, on the host (never written again: each use copies it).
+        public var disk: String
+        /// The domain XML of the saved state (`virDomainSaveImageGetXMLDesc`).
+        public var xml: String
+        /// `kvm` or `tcg`.
+        public var accelerator: String
+    }
+
+    /// Where the manifest is, on this machine.
+    public let manifestPath: String
+    /// What was prepared.
+    public let manifest: Manifest
+    private let lab: Lab
+    private let guests: [AgentGuestDomain]
+
+    private init(manifestPath: String, manifest: Manifest, lab: Lab, guests: [AgentGuestDomain]) {
+        self.manifestPath = manifestPath
+        self.manifest = manifest
+        self.lab = lab
+        self.guests = guests
+    }
+
+    /// Boots `slots` agent guests on `uri` at once, saves them, and writes the manifest.
+    ///
+    /// - Parameters:
+    ///   - runID: the pool's run id (its domains are `rewind-<runID>-agent-<n>`, tagged with it).
+    ///   - localDirectory: the pool's directory on this machine (the manifest and the slot locks); on a
+    ///     local host also where the saved states and disks go, otherwise they go to
+    ///     `/var/lib/libvirt/images/rewind/<runID>` on the host.
+    ///   - guestCache: the agent guest's cache (`Lab.guestCacheDirectory()`).
+    /// - Throws: whatever booting the agent guest throws (`Unsupported` where it cannot run), or a
+    ///   `LibvirtError` from the save; nothing is left behind then.
+    public static func prepare(uri: String, runID: String, localDirectory: URL, slots: Int,
+                               guestCache: URL? = nil) async throws -> AgentGuestPool {
+        try FileManager.default.createDirectory(at: localDirectory, withIntermediateDirectories: true)
+        let connection = try Connection(uri: uri)
+        let access = HostAccess.resolve(uri: uri)
+        let dir = access.isLocal ? localDirectory
+            : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
+        let lab = Lab(connection: connection, directory: dir, localDirectory: localDirectory, host: access,
+                      runID: runID, snippetID: "agent-pool")
+        do {
+            if !access.isLocal {
+                try lab.makeHostDirectory(dir.path)
+                lab.onTeardown { try lab.removeFile(dir.path) }
+            }
+            // Boot all slots at once: a boot mostly waits on the guest.
+            let started = try await withThrowingTaskGroup(of: (Int, AgentGuestDomain, Duration).self) { group in
+                for n in 0..<max(1, slots) {
+                    group.addTask {
+                        let (guest, boot) = try await lab.bootAgentDomain(name: lab.name("agent-\(n)"), guestCache: guestCache)
+                        return (n, guest, boot)
+                    }
+                }
+                var byIndex: [Int: (AgentGuestDomain, Duration)] = [:]
+                for try await (n, guest, boot) in group { byIndex[n] = (guest, boot) }
+                return byIndex.keys.sorted().map { byIndex[$0]! }
+            }
+            let booted = started.map(\.0)
+            var saved: [Slot] = []
+            var saveSeconds: [Double] = []
+            for guest in booted {
+                let state = dir.appendingPathComponent("\(guest.name).save").path
+                lab.onTeardown { try lab.removeFile(state) }
+                let start = ContinuousClock.now
+                try guest.domain.save(to: state)
+                saveSeconds.append(AgentGuest.seconds(ContinuousClock.now - start))
+                let xml = try connection.saveImageXML(path: state, flags: .secure)
+                saved.append(Slot(name: guest.name, stateFile: state, disk: guest.diskCopy.path, xml: xml,
+                                  accelerator: guest.accelerator.rawValue))
+            }
+            let manifest = Manifest(run: runID, slots: saved, memoryMiB: AgentGuestPool.memoryMiB, kernelArguments: [],
+                                    bootSeconds: started.map { AgentGuest.seconds($0.1) },
+                                    saveSeconds: saveSeconds)
+            let path = localDirectory.appendingPathComponent(manifestName).path
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(manifest).write(to: URL(fileURLWithPath: path))
+            return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: booted)
+        } catch {
+            _ = await lab.runTeardown()
+            throw error
+        }
+    }
+
+    /// The memory of the pool's guests: `makeAgentDomain()`'s default.
+    public static let memoryMiB = 128
+
+    /// Removes the slot domains that still exist, the saved states and the disks; returns the errors.
+    public func close() async -> [String] {
+        var problems: [String] = []
+        for slot in manifest.slots {
+            if let domain = try? lab.connection.lookupDomain(name: slot.name) {
+                do { try Lab.remove(domain, run: manifest.run) } catch { problems.append("\(slot.name): \(error)") }
+            }
+        }
+        problems += await lab.runTeardown()
+        for guest in guests { guest.cleanUp() }
+        return problems
+    }
+
+    /// Reads a manifest.
+    public static func readManifest(at path: String) throws -> Manifest {
+        try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+/// An exclusive hold on one slot of a pool: an `flock` on `<manifest dir>/<slot name>.lock`, released by
+/// `release()` or when the process ends (so a crashed snippet frees its slot).
+final class AgentSlotLock: Sendable {
+    private let fd: Int32
+    private let released = ManagedFlag()
+
+    /// Takes the lock without waiting, or returns nil when another process holds it.
+    init?(path: String) {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return nil
+        }
+        self.fd = fd
+    }
+
+    func release() {
+        guard released.set() else { return }
+        close(fd)
+    }
+
+    deinit { release() }
+}
+
+extension AgentGuestPool.Slot {
+    /// The saved XML with the data disk at `disk` and the serial console written to `console`, written
+    /// with libxml2; everything else (name, UUID, devices) stays as saved, as a restore requires.
+    func restoreXML(disk: String, console: String) throws -> String {
+        let doc = try XMLDocument(parsing: xml)
+        guard let source = try doc.select("/domain/devices/disk[target/@dev='vda']/source").first else {
+            throw LibvirtError(code: .xmlError, message: "saved agent guest XML of \(name) has no vda source")
+        }
+        source.setAttribute("file", to: disk)
+        for element in try doc.select("/domain/devices/serial/source | /domain/devices/console/source") {
+            element.setAttribute("path", to: console)
+        }
+        return doc.serialized()
+    }
+}
