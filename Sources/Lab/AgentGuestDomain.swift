@@ -247,6 +247,41 @@ public final class AgentGuestDomain: @unchecked Sendable {
         }
     }
 
+    /// Reads the workload log through the agent until `condition` holds, and returns it: polls every 50 ms,
+    /// and fails the snippet (with the last log's size and the console's tail) after `timeout`.
+    ///
+    /// ```swift
+    /// try dom.thawFilesystems()
+    /// let after = try await guest.workloadLog(where: "10 records after the longest pause") { log in
+    ///     log.largestGap.map { log.records.count > Int($0.after.index) + 10 } ?? false
+    /// }
+    /// ```
+    public func workloadLog(where description: String, timeout: Duration = .seconds(30),
+                            file: String = #filePath, line: Int = #line,
+                            until condition: (WorkloadLog) -> Bool) async throws -> WorkloadLog {
+        let deadline = ContinuousClock.now + timeout
+        var last: WorkloadLog?
+        while true {
+            if let log = try? readWorkloadLog() {
+                if condition(log) { return log }
+                last = log
+            }
+            if ContinuousClock.now >= deadline {
+                throw LabFailure("the workload log did not show \(description) within \(timeout) "
+                                 + "(\(last?.records.count ?? 0) records); console tail:\n\(consoleTail(lines: 8))",
+                                 file: file, line: line)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Reads the workload log through the agent until it holds at least `count` records (see
+    /// `workloadLog(where:timeout:until:)`).
+    public func workloadLog(atLeast count: Int, timeout: Duration = .seconds(30),
+                            file: String = #filePath, line: Int = #line) async throws -> WorkloadLog {
+        try await workloadLog(where: "\(count) records", timeout: timeout, file: file, line: line) { $0.records.count >= count }
+    }
+
     /// The serial console so far.
     public func consoleText() -> String {
         files.read(consoleLog.path)
