@@ -190,22 +190,10 @@ public final class AgentGuestDomain: @unchecked Sendable {
             && !fm.fileExists(atPath: "/sys/module/kvm_intel") && !fm.fileExists(atPath: "/sys/module/kvm_amd")
     }
 
-    /// The accelerator the agent guest boots with when none is asked for, and why.
-    ///
-    /// KVM when /dev/kvm opens and libvirt offers `kvm` domains, except on a PVM host: there an unmodified
-    /// Linux kernel (Debian's) runs its first instructions and then crawls — every first touch of a page costs
-    /// milliseconds, and the kernel had not printed a line after ten minutes — while TCG boots the guest to its
-    /// agent in seconds. Otherwise TCG when libvirt offers `qemu` domains.
+    /// The accelerator the agent guest boots with when none is asked for, and why: `Lab.chooseAccelerator`,
+    /// with this machine's KVM module (for a guest on a local connection).
     public static func preferredAccelerator(connection: Connection) throws -> (accelerator: Accelerator, reason: String) {
-        let detected = Accelerator.detect(capabilities: try connection.capabilitiesXML(),
-                                          kvmDeviceUsable: Accelerator.deviceUsable())
-        switch detected {
-        case .kvm where kvmIsPVM:
-            return (.tcg, "KVM here is kvm_pvm (no hardware virtualization), far too slow for a Linux guest: using TCG")
-        case .kvm: return (.kvm, "KVM: /dev/kvm works and libvirt offers kvm domains")
-        case .tcg: return (.tcg, "no usable KVM: TCG")
-        case .none: return (.none, "\(connection.uri) offers neither kvm nor qemu domains")
-        }
+        Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: kvmIsPVM)
     }
 
     /// Polls `guest-ping` until the agent answers and returns the time since the domain was created.

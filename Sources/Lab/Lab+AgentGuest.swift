@@ -125,7 +125,7 @@ extension Lab {
             hostImage.directory = dir
         }
         let guest = try AgentGuestDomain(image: hostImage, connection: connection, namePrefix: name,
-                                         memoryMiB: memoryMiB, kernelArguments: kernelArguments,
+                                         accelerator: try accelerator.accelerator, memoryMiB: memoryMiB, kernelArguments: kernelArguments,
                                          directory: directory,
                                          metadata: [.rewindLab(run: runID, snippet: snippetID)],
                                          files: hostFiles(file: file, line: line))

@@ -1,5 +1,6 @@
 import Foundation
 import Libvirt
+import LiveHost
 import Synchronization
 
 /// The lab a guide snippet runs in: one per snippet, in its own process.
@@ -52,6 +53,17 @@ public final class Lab: Sendable {
     private struct State: Sendable {
         var evidence = Evidence()
         var teardown: [@Sendable () async throws -> Void] = []
+        /// `accelerator`, once decided.
+        var accelerator: (accelerator: Accelerator, reason: String)?
+    }
+
+    /// The lab's cached `accelerator` decision (`body` decides it the first time).
+    func cachedAccelerator(_ body: () throws(LibvirtError) -> (accelerator: Accelerator, reason: String))
+        throws(LibvirtError) -> (accelerator: Accelerator, reason: String) {
+        if let known = state.withLock({ $0.accelerator }) { return known }
+        let decided = try body()
+        state.withLock { $0.accelerator = decided }
+        return decided
     }
 
     /// Creates a lab around an open connection.
