@@ -52,6 +52,9 @@ public final class AgentGuestPool: Sendable {
         public var bootSeconds: [Double]
         /// Seconds `virDomainSave` took, per slot.
         public var saveSeconds: [Double]
+        /// For states kept between runs: what they were saved for (guest image, libvirt, QEMU, accelerator,
+        /// memory, slots).
+        public var key: String?
     }
 
     /// One saved guest.
@@ -72,35 +75,66 @@ public final class AgentGuestPool: Sendable {
     public let manifestPath: String
     /// What was prepared.
     public let manifest: Manifest
+    /// Whether the states were saved by an earlier run and reused (no guest was booted).
+    public let reused: Bool
     private let lab: Lab
     private let guests: [AgentGuestDomain]
 
-    private init(manifestPath: String, manifest: Manifest, lab: Lab, guests: [AgentGuestDomain]) {
+    private init(manifestPath: String, manifest: Manifest, lab: Lab, guests: [AgentGuestDomain], reused: Bool) {
         self.manifestPath = manifestPath
         self.manifest = manifest
         self.lab = lab
         self.guests = guests
+        self.reused = reused
     }
 
-    /// Boots `slots` agent guests on `uri` at once, saves them, and writes the manifest.
+    /// Boots `slots` agent guests on `uri` at once, saves them, and writes the manifest; or, with a
+    /// `stateCache` on a local host, reuses the states saved there by an earlier run for the same guest
+    /// image, libvirt, QEMU, accelerator and slot count.
     ///
     /// - Parameters:
-    ///   - runID: the pool's run id (its domains are `rewind-<runID>-agent-<n>`, tagged with it).
+    ///   - runID: the pool's run id (its domains are `rewind-<runID>-agent-<n>`, tagged with it). A cached
+    ///     pool keeps the run id it was saved under, `agentpool-<key hash>`, because a restore cannot rename.
     ///   - localDirectory: the pool's directory on this machine (the manifest and the slot locks); on a
     ///     local host also where the saved states and disks go, otherwise they go to
     ///     `/var/lib/libvirt/images/rewind/<runID>` on the host.
     ///   - guestCache: the agent guest's cache (`Lab.guestCacheDirectory()`).
+    ///   - stateCache: where saved states are kept between runs (local hosts only), e.g.
+    ///     `.rewind/guest/saved-states`; nil saves them for this run only.
     /// - Throws: whatever booting the agent guest throws (`Unsupported` where it cannot run), or a
     ///   `LibvirtError` from the save; nothing is left behind then.
     public static func prepare(uri: String, runID: String, localDirectory: URL, slots: Int,
-                               guestCache: URL? = nil) async throws -> AgentGuestPool {
-        try FileManager.default.createDirectory(at: localDirectory, withIntermediateDirectories: true)
-        let connection = try Connection(uri: uri)
+                               guestCache: URL? = nil, stateCache: URL? = nil) async throws -> AgentGuestPool {
         let access = HostAccess.resolve(uri: uri)
+        let connection = try Connection(uri: uri)
+        var runID = runID
+        var localDirectory = localDirectory
+        var key: String?
+        if access.isLocal, let stateCache, let cache = guestCache ?? Lab.guestCacheDirectory(),
+           let image = try? AgentGuest.build(cacheDir: cache) {
+            let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: AgentGuestDomain.kvmIsPVM)
+            let libvirt = try connection.libraryVersion, qemu = try connection.hypervisorVersion
+            let k = "\(image.key) libvirt \(libvirt) qemu \(qemu) \(accelerator.accelerator.rawValue) \(memoryMiB) MiB \(max(1, slots)) slots"
+            let hash = fnv1a(k)
+            key = k
+            runID = "agentpool-\(hash)"
+            localDirectory = stateCache.appendingPathComponent(hash)
+            let path = localDirectory.appendingPathComponent(manifestName).path
+            if let manifest = try? readManifest(at: path), manifest.key == k,
+               manifest.slots.allSatisfy({ FileManager.default.fileExists(atPath: $0.stateFile)
+                                           && FileManager.default.fileExists(atPath: $0.disk) }) {
+                let lab = Lab(connection: connection, directory: localDirectory, localDirectory: localDirectory,
+                              host: access, runID: runID, snippetID: "agent-pool")
+                return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: [], reused: true)
+            }
+            try? FileManager.default.removeItem(at: localDirectory)   // stale: saved for another key
+        }
+        try FileManager.default.createDirectory(at: localDirectory, withIntermediateDirectories: true)
         let dir = access.isLocal ? localDirectory
             : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
         let lab = Lab(connection: connection, directory: dir, localDirectory: localDirectory, host: access,
                       runID: runID, snippetID: "agent-pool")
+        let kept = key != nil
         do {
             if !access.isLocal {
                 try lab.makeHostDirectory(dir.path)
@@ -118,37 +152,56 @@ public final class AgentGuestPool: Sendable {
                 for try await (n, guest, boot) in group { byIndex[n] = (guest, boot) }
                 return byIndex.keys.sorted().map { byIndex[$0]! }
             }
-            let booted = started.map(\.0)
             var saved: [Slot] = []
             var saveSeconds: [Double] = []
-            for guest in booted {
+            for (guest, _) in started {
                 let state = dir.appendingPathComponent("\(guest.name).save").path
-                lab.onTeardown { try lab.removeFile(state) }
+                let disk = dir.appendingPathComponent("\(guest.name)-saved.qcow2").path
+                if !kept { lab.onTeardown { try lab.removeFile(state) } }
                 let start = ContinuousClock.now
                 try guest.domain.save(to: state)
                 saveSeconds.append(AgentGuest.seconds(ContinuousClock.now - start))
+                // The disk as saved, apart from the guest's own copy (which its teardown deletes).
+                if kept {
+                    try FileManager.default.copyItem(atPath: guest.diskCopy.path, toPath: disk)
+                } else {
+                    try lab.copyFile(guest.diskCopy.path, to: disk)
+                }
                 let xml = try connection.saveImageXML(path: state, flags: .secure)
-                saved.append(Slot(name: guest.name, stateFile: state, disk: guest.diskCopy.path, xml: xml,
+                saved.append(Slot(name: guest.name, stateFile: state, disk: disk, xml: xml,
                                   accelerator: guest.accelerator.rawValue))
             }
             let manifest = Manifest(run: runID, slots: saved, memoryMiB: AgentGuestPool.memoryMiB, kernelArguments: [],
                                     bootSeconds: started.map { AgentGuest.seconds($0.1) },
-                                    saveSeconds: saveSeconds)
+                                    saveSeconds: saveSeconds, key: key)
             let path = localDirectory.appendingPathComponent(manifestName).path
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(manifest).write(to: URL(fileURLWithPath: path))
-            return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: booted)
+            return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: started.map(\.0), reused: false)
         } catch {
             _ = await lab.runTeardown()
+            if kept { try? FileManager.default.removeItem(at: localDirectory) }
             throw error
         }
+    }
+
+    /// A short stable hash of a cache key (FNV-1a, 64 bits, hex).
+    static func fnv1a(_ text: String) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 {
+            h ^= UInt64(byte)
+            h &*= 0x100000001b3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The memory of the pool's guests: `makeAgentDomain()`'s default.
     public static let memoryMiB = 128
 
-    /// Removes the slot domains that still exist, the saved states and the disks; returns the errors.
+    /// Removes the slot domains that still exist and (unless they are kept between runs) the saved states
+    /// and the disks; returns the errors.
     public func close() async -> [String] {
         var problems: [String] = []
         for slot in manifest.slots {

@@ -204,7 +204,15 @@ extension Lab {
             let xml = try slot.restoreXML(disk: disk, console: console)
             let pool = manifest.run
             let accelerator = Accelerator(rawValue: slot.accelerator) ?? .tcg
-            try connection.restore(from: slot.stateFile, xml: xml)
+            do {
+                try connection.restore(from: slot.stateFile, xml: xml)
+            } catch {
+                // A saved state this host cannot take back (e.g. kept from before a QEMU upgrade): boot instead.
+                note("agent guest \(slot.name): the saved state was not restored (\(error.code.name): \(error.message)); booting one")
+                try? removeFile(disk)
+                lock.release()
+                return nil
+            }
             let domain = try connection.lookupDomain(name: slot.name)
             let guest = AgentGuestDomain(restored: domain, connection: connection, accelerator: accelerator,
                                          memoryMiB: memoryMiB, diskCopy: URL(fileURLWithPath: disk),

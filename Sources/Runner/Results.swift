@@ -226,9 +226,14 @@ public struct AgentPoolReport: Sendable, Codable, Hashable {
     public var saveSeconds: [Double]
     /// Why the pool could not be prepared, or what its removal reported.
     public var problem: String?
+    /// Whether the states were saved by an earlier run (kept in the guest cache) and reused: then the boot
+    /// and save times are those of that run.
+    public var reused: Bool?
 
     /// Creates a report.
-    public init(slots: Int, prepareSeconds: Double, bootSeconds: [Double], saveSeconds: [Double], problem: String? = nil) {
+    public init(slots: Int, prepareSeconds: Double, bootSeconds: [Double], saveSeconds: [Double], problem: String? = nil,
+                reused: Bool? = nil) {
+        self.reused = reused
         self.slots = slots
         self.prepareSeconds = prepareSeconds
         self.bootSeconds = bootSeconds

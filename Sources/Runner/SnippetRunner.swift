@@ -167,7 +167,8 @@ public struct SnippetRunner: Sendable {
                     let start = ContinuousClock.now
                     do {
                         let p = try await AgentGuestPool.prepare(uri: uri, runID: poolRunID, localDirectory: poolDirectory,
-                                                                 slots: slots, guestCache: cache)
+                                                                 slots: slots, guestCache: cache,
+                                                                 stateCache: cache?.appendingPathComponent("saved-states"))
                         return .pool(.success(p), Self.seconds(since: start))
                     } catch {
                         return .pool(.failure(error), Self.seconds(since: start))
@@ -203,7 +204,8 @@ public struct SnippetRunner: Sendable {
                     case .success(let p):
                         pool = p
                         poolReport = AgentPoolReport(slots: p.manifest.slots.count, prepareSeconds: seconds,
-                                                     bootSeconds: p.manifest.bootSeconds, saveSeconds: p.manifest.saveSeconds)
+                                                     bootSeconds: p.manifest.bootSeconds, saveSeconds: p.manifest.saveSeconds,
+                                                     reused: p.reused)
                     case .failure(let error):
                         poolReport = AgentPoolReport(slots: 0, prepareSeconds: seconds, bootSeconds: [], saveSeconds: [],
                                                      problem: "\(error)")
@@ -218,8 +220,10 @@ public struct SnippetRunner: Sendable {
             if !problems.isEmpty { poolReport?.problem = problems.joined(separator: "; ") }
         }
         if wantsPool {
-            // The safety net, as after every snippet: nothing of the pool's run may remain.
+            // The safety net, as after every snippet: none of the pool's domains may remain (states kept
+            // between runs stay in the guest cache).
             _ = LabCleanup.run(uri: host.uri, runID: poolRunID, labDirectory: poolDirectory.path)
+            if let run = pool?.manifest.run, run != poolRunID { _ = LabCleanup.run(uri: host.uri, runID: run, labDirectory: nil) }
             try? fm.removeItem(at: poolDirectory)
         }
         // After an interruption, the snippets that never started.

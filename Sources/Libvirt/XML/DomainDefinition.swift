@@ -57,6 +57,9 @@ public struct DomainDefinition: Sendable, Hashable {
     /// The guest agent channel's `state` as libvirt reports it for a running domain (`connected` or
     /// `disconnected`); read only, never written.
     public var guestAgentState: String?
+    /// A firmware image on the host that replaces the default BIOS: `<os><loader readonly='yes'
+    /// type='rom'>PATH</loader>`.
+    public var firmwareROM: String?
     /// Direct kernel boot: the kernel image on the host (`<os><kernel>`).
     public var kernel: String?
     /// Direct kernel boot: the initial ramdisk on the host (`<os><initrd>`).
@@ -127,6 +130,11 @@ public struct DomainDefinition: Sendable, Hashable {
         let osType = os.addChild(name: "type", text: "hvm")
         if let arch { osType["arch"] = arch }
         if let machine { osType["machine"] = machine }
+        if let firmwareROM {
+            let loader = os.addChild(name: "loader", text: firmwareROM)
+            loader["readonly"] = "yes"
+            loader["type"] = "rom"
+        }
         os.addOptionalChild("kernel", kernel)
         os.addOptionalChild("initrd", initrd)
         os.addOptionalChild("cmdline", cmdline)
@@ -193,6 +201,7 @@ public struct DomainDefinition: Sendable, Hashable {
             let osType = os.firstChild(named: "type")
             arch = osType?["arch"]
             machine = osType?["machine"]
+            if let loader = os.firstChild(named: "loader"), loader["type"] == "rom" { firmwareROM = loader.text }
             kernel = os.childText("kernel")
             initrd = os.childText("initrd")
             cmdline = os.firstChild(named: "cmdline")?.text
