@@ -89,8 +89,8 @@ public final class AgentGuestPool: Sendable {
     }
 
     /// Boots `slots` agent guests on `uri` at once, saves them, and writes the manifest; or, with a
-    /// `stateCache` on a local host, reuses the states saved there by an earlier run for the same guest
-    /// image, libvirt, QEMU, accelerator and slot count.
+    /// `stateCache` on a host Rewind owns, reuses the states saved there by an earlier run for the same host,
+    /// guest image, libvirt, QEMU, accelerator and slot count.
     ///
     /// - Parameters:
     ///   - runID: the pool's run id (its domains are `rewind-<runID>-agent-<n>`, tagged with it). A cached
@@ -99,8 +99,10 @@ public final class AgentGuestPool: Sendable {
     ///     local host also where the saved states and disks go, otherwise they go to
     ///     `/var/lib/libvirt/images/rewind/<runID>` on the host.
     ///   - guestCache: the agent guest's cache (`Lab.guestCacheDirectory()`).
-    ///   - stateCache: where saved states are kept between runs (local hosts only), e.g.
-    ///     `.rewind/guest/saved-states`; nil saves them for this run only.
+    ///   - stateCache: where the manifests of states kept between runs go, e.g. `.rewind/guest/saved-states`;
+    ///     nil saves them for this run only. States are kept only on hosts Rewind owns (this machine, or a
+    ///     release root it started: there in `/var/lib/libvirt/images/rewind/agentpool-<hash>`); on any other
+    ///     host they are saved for the run and removed after it.
     /// - Throws: whatever booting the agent guest throws (`Unsupported` where it cannot run), or a
     ///   `LibvirtError` from the save; nothing is left behind then.
     public static func prepare(uri: String, runID: String, localDirectory: URL, slots: Int,
@@ -110,41 +112,51 @@ public final class AgentGuestPool: Sendable {
         var runID = runID
         var localDirectory = localDirectory
         var key: String?
-        if access.isLocal, let stateCache, let cache = guestCache ?? Lab.guestCacheDirectory(),
+        var hostDirectory: URL?
+        // States are kept only on hosts Rewind owns: this machine, or a release root it started.
+        let owned: Bool = if case .namespace = access { true } else { access.isLocal }
+        if owned, let stateCache, let cache = guestCache ?? Lab.guestCacheDirectory(),
            let image = try? AgentGuest.build(cacheDir: cache) {
-            let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: AgentGuestDomain.kvmIsPVM)
+            let kvmIsPVM = Lab(connection: connection, directory: localDirectory, host: access, runID: runID,
+                               snippetID: "agent-pool").hostKVMIsPVM
+            let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: kvmIsPVM)
             let libvirt = try connection.libraryVersion, qemu = try connection.hypervisorVersion
-            let k = "\(image.key) libvirt \(libvirt) qemu \(qemu) \(accelerator.accelerator.rawValue) \(memoryMiB) MiB \(max(1, slots)) slots"
+            let k = "\(uri) \(image.key) libvirt \(libvirt) qemu \(qemu) \(accelerator.accelerator.rawValue) "
+                + "\(memoryMiB) MiB \(max(1, slots)) slots"
             let hash = fnv1a(k)
             key = k
             runID = "agentpool-\(hash)"
             localDirectory = stateCache.appendingPathComponent(hash)
+            hostDirectory = access.isLocal ? localDirectory
+                : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
             let path = localDirectory.appendingPathComponent(manifestName).path
+            let lab = Lab(connection: connection, directory: hostDirectory!, localDirectory: localDirectory,
+                          host: access, runID: runID, snippetID: "agent-pool")
             if let manifest = try? readManifest(at: path), manifest.key == k,
-               manifest.slots.allSatisfy({ FileManager.default.fileExists(atPath: $0.stateFile)
-                                           && FileManager.default.fileExists(atPath: $0.disk) }) {
-                let lab = Lab(connection: connection, directory: localDirectory, localDirectory: localDirectory,
-                              host: access, runID: runID, snippetID: "agent-pool")
+               manifest.slots.allSatisfy({ ((try? lab.fileExists($0.stateFile)) ?? false) && ((try? lab.fileExists($0.disk)) ?? false) }) {
                 return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: [], reused: true)
             }
-            try? FileManager.default.removeItem(at: localDirectory)   // stale: saved for another key
+            // Stale, or saved for another key: start afresh.
+            try? FileManager.default.removeItem(at: localDirectory)
+            if !access.isLocal { try? lab.removeFile(hostDirectory!.path) }
         }
         try FileManager.default.createDirectory(at: localDirectory, withIntermediateDirectories: true)
-        let dir = access.isLocal ? localDirectory
-            : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
+        let dir = hostDirectory ?? (access.isLocal ? localDirectory
+            : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true))
         let lab = Lab(connection: connection, directory: dir, localDirectory: localDirectory, host: access,
                       runID: runID, snippetID: "agent-pool")
         let kept = key != nil
         do {
             if !access.isLocal {
                 try lab.makeHostDirectory(dir.path)
-                lab.onTeardown { try lab.removeFile(dir.path) }
+                if !kept { lab.onTeardown { try lab.removeFile(dir.path) } }
             }
             // Boot all slots at once: a boot mostly waits on the guest.
             let started = try await withThrowingTaskGroup(of: (Int, AgentGuestDomain, Duration).self) { group in
                 for n in 0..<max(1, slots) {
                     group.addTask {
-                        let (guest, boot) = try await lab.bootAgentDomain(name: lab.name("agent-\(n)"), guestCache: guestCache)
+                        let (guest, boot) = try await lab.bootAgentDomain(name: lab.name("agent-\(n)"), guestCache: guestCache,
+                                                                          keepImage: kept)
                         return (n, guest, boot)
                     }
                 }
@@ -162,11 +174,7 @@ public final class AgentGuestPool: Sendable {
                 try guest.domain.save(to: state)
                 saveSeconds.append(AgentGuest.seconds(ContinuousClock.now - start))
                 // The disk as saved, apart from the guest's own copy (which its teardown deletes).
-                if kept {
-                    try FileManager.default.copyItem(atPath: guest.diskCopy.path, toPath: disk)
-                } else {
-                    try lab.copyFile(guest.diskCopy.path, to: disk)
-                }
+                try lab.copyFile(guest.diskCopy.path, to: disk, removeInTeardown: !kept, file: #filePath, line: #line)
                 let xml = try connection.saveImageXML(path: state, flags: .secure)
                 saved.append(Slot(name: guest.name, stateFile: state, disk: disk, xml: xml,
                                   accelerator: guest.accelerator.rawValue))
@@ -181,7 +189,10 @@ public final class AgentGuestPool: Sendable {
             return AgentGuestPool(manifestPath: path, manifest: manifest, lab: lab, guests: started.map(\.0), reused: false)
         } catch {
             _ = await lab.runTeardown()
-            if kept { try? FileManager.default.removeItem(at: localDirectory) }
+            if kept {
+                try? FileManager.default.removeItem(at: localDirectory)
+                if !access.isLocal { try? lab.removeFile(dir.path) }
+            }
             throw error
         }
     }

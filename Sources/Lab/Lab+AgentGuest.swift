@@ -97,9 +97,10 @@ extension Lab {
     /// Boots a new agent guest named `name` plus a random suffix, tagged with this lab's run, and waits until
     /// its agent answers and (unless `rewind.workload=0`) its workload has written 10 records. Returns the
     /// guest and the time from `virDomainCreateXML` to the first answered `guest-ping`. The teardown
-    /// destroys it and deletes its files.
+    /// destroys it and deletes its files (with `keepImage`, the kernel, initramfs and disk uploaded to another
+    /// host stay there, for a saved state that refers to them).
     func bootAgentDomain(name: String, guestCache: URL? = nil, memoryMiB: Int = AgentGuestPool.memoryMiB,
-                         kernelArguments: [String] = [], agentTimeout: Duration = .seconds(60),
+                         kernelArguments: [String] = [], agentTimeout: Duration = .seconds(60), keepImage: Bool = false,
                          file: String = #filePath, line: Int = #line) async throws -> (AgentGuestDomain, Duration) {
         guard let cache = guestCache ?? Self.guestCacheDirectory() else {
             throw Unsupported(capability: "agent",
@@ -120,7 +121,7 @@ extension Lab {
             try makeHostDirectory(dir.path, file: file, line: line)
             for (local, name) in [(image.kernel, image.kernelFile), (image.initramfs, "initramfs.img"), (image.dataDisk, "data.qcow2")]
             where try !fileExists(dir.appendingPathComponent(name).path, file: file, line: line) {
-                try upload(local.path, to: dir.appendingPathComponent(name).path, file: file, line: line)
+                try upload(local.path, to: dir.appendingPathComponent(name).path, removeInTeardown: !keepImage, file: file, line: line)
             }
             hostImage.directory = dir
         }

@@ -104,7 +104,12 @@ extension Lab {
 
     /// Copies a file on the host to another path on the host (`cp --sparse=always`), removing the copy in teardown.
     public func copyFile(_ source: String, to destination: String, file: String = #filePath, line: Int = #line) throws(LabFailure) {
-        onTeardown { [self] in try removeFile(destination) }
+        try copyFile(source, to: destination, removeInTeardown: true, file: file, line: line)
+    }
+
+    /// `copyFile`, optionally keeping the copy after the teardown (for files kept between runs).
+    func copyFile(_ source: String, to destination: String, removeInTeardown: Bool, file: String, line: Int) throws(LabFailure) {
+        if removeInTeardown { onTeardown { [self] in try removeFile(destination) } }
         if host.isLocal {
             do {
                 try FileManager.default.copyItem(atPath: source, toPath: destination)
@@ -181,11 +186,16 @@ extension Lab {
     /// Copies a file of the machine the snippet runs on to `destination` on the host (removed in teardown).
     /// On a local host it is a plain copy.
     public func upload(_ localPath: String, to destination: String, file: String = #filePath, line: Int = #line) throws(LabFailure) {
+        try upload(localPath, to: destination, removeInTeardown: true, file: file, line: line)
+    }
+
+    /// `upload`, optionally keeping the copy after the teardown (for files kept between runs).
+    func upload(_ localPath: String, to destination: String, removeInTeardown: Bool, file: String, line: Int) throws(LabFailure) {
         if host.isLocal {
-            try copyFile(localPath, to: destination, file: file, line: line)
+            try copyFile(localPath, to: destination, removeInTeardown: removeInTeardown, file: file, line: line)
             return
         }
-        onTeardown { [self] in try removeFile(destination) }
+        if removeInTeardown { onTeardown { [self] in try removeFile(destination) } }
         _ = try Tool.shell.runChecked(["-c", "cat > \"$1\"", "sh", destination], on: host, timeout: .seconds(600),
                                       input: localPath, file: file, line: line)
     }

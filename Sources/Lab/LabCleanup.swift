@@ -15,7 +15,9 @@ public enum LabCleanup {
     /// sockets and image directories under `locations`, then `labDirectory`.
     ///
     /// - Returns: one line per thing removed, left alone, or that could not be removed.
-    public static func run(uri: String, runID: String, labDirectory: String?,
+    ///
+    /// With `domainsOnly`, only the domains go (for agent guest states kept between runs, whose files stay).
+    public static func run(uri: String, runID: String, labDirectory: String?, domainsOnly: Bool = false,
                            locations: LabInventory.Locations = LabInventory.Locations()) -> [String] {
         var lines: [String] = []
         let prefix = LabOwnership.prefix(run: runID)
@@ -28,6 +30,7 @@ public enum LabCleanup {
         } catch {
             lines.append("cleanup on \(uri): \(error.code.name): \(error.message)")
         }
+        if domainsOnly { return lines }
         // On another host the run's files are there: its lab directory and long-path sockets, removed through
         // the host access (only paths named after this run, which `RunLock.isValidRunID` keeps plain).
         let access = HostAccess.resolve(uri: uri)

@@ -223,7 +223,9 @@ public struct SnippetRunner: Sendable {
             // The safety net, as after every snippet: none of the pool's domains may remain (states kept
             // between runs stay in the guest cache).
             _ = LabCleanup.run(uri: host.uri, runID: poolRunID, labDirectory: poolDirectory.path)
-            if let run = pool?.manifest.run, run != poolRunID { _ = LabCleanup.run(uri: host.uri, runID: run, labDirectory: nil) }
+            if let run = pool?.manifest.run, run != poolRunID {
+                _ = LabCleanup.run(uri: host.uri, runID: run, labDirectory: nil, domainsOnly: true)
+            }
             try? fm.removeItem(at: poolDirectory)
         }
         // After an interruption, the snippets that never started.
