@@ -141,9 +141,10 @@ public struct SnippetRunner: Sendable {
             snippets.first { $0.id == id }.map { !$0.standalone } ?? false
         }?.value
 
-        // Longest first, from the times the snippets took on this host in earlier runs (unknown ones first).
+        // Longest first, from the times the snippets took on this host in earlier runs (unknown ones first);
+        // with one process at a time the order cannot change the total, so the guides' order is kept.
         let timings = SnippetTimings.load(from: options.workDirectory)
-        var pending = timings.longestFirst(toRun.map(\.snippet.id), uri: host.uri).map { toRun[$0] }
+        var pending = options.jobs <= 1 ? toRun : timings.longestFirst(toRun.map(\.snippet.id), uri: host.uri).map { toRun[$0] }
 
         // Agent snippets start from a saved agent guest: the pool is booted and saved once, while the other
         // snippets run; until it is ready, only snippets that need no agent start.

@@ -319,16 +319,20 @@ struct LabTestDriverTests {
     }
 }
 
-/// A foreground `qemu-nbd` this test started (not `--persistent`: it exits when its client disconnects).
+/// A `qemu-nbd` this test started (not `--persistent`: it exits when its client disconnects).
 ///
-/// Started with `posix_spawn` and an empty signal mask: Foundation's `Process` would pass on the test
-/// thread's mask, which blocks SIGTERM.
+/// Started with `--fork`: the process we spawn exits only once the server listens, so waiting for it is
+/// waiting for the server to be ready (the socket file alone appears at `bind`, before `listen`: a connect
+/// in between is refused). The server's pid comes from `--pid-file`. Spawned with `posix_spawn` and an
+/// empty signal mask: Foundation's `Process` would pass on the test thread's mask, which blocks SIGTERM.
 private final class QemuNBD {
     private var pid: pid_t = 0
 
     init(image: String, socket: String, exportName: String, bitmap: String) throws {
         let tool = try #require(Tool.find("qemu-nbd"))
-        let arguments = [tool, "-k", socket, "-f", "qcow2", "-r", "-x", exportName, "-B", bitmap, image]
+        let pidFile = socket + ".pid"
+        let arguments = [tool, "-k", socket, "-f", "qcow2", "-r", "-x", exportName, "-B", bitmap,
+                         "--fork", "--pid-file", pidFile, image]
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -338,34 +342,32 @@ private final class QemuNBD {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let rc = posix_spawn(&pid, tool, nil, &attributes, argv, environ)
+        var parent: pid_t = 0
+        let rc = posix_spawn(&parent, tool, nil, &attributes, argv, environ)
         try #require(rc == 0, "posix_spawn qemu-nbd: \(String(cString: strerror(rc)))")
-        // Bounded wait for the socket.
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !FileManager.default.fileExists(atPath: socket) {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; Issue.record("qemu-nbd exited with \(status)"); return }
-            if ContinuousClock.now > deadline { _ = waitOrKill(); Issue.record("qemu-nbd did not listen"); return }
-            usleep(5_000)
-        }
+        var status: Int32 = 0
+        waitpid(parent, &status, 0)                          // returns once the server listens (or failed)
+        try #require((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "qemu-nbd --fork exited with \(status)")
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: pidFile)
+        pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), "qemu-nbd pid file: \(text)")
     }
 
-    /// Waits up to 5 s for qemu-nbd to exit, then kills it; returns its exit status (-1 if it was killed
-    /// or already reaped).
+    /// Waits up to 5 s for the server to exit, then kills it; returns 0 if it exited by itself, -1 if it
+    /// had to be killed or was already gone. (It is not this process's child: its exit is seen with
+    /// `kill(pid, 0)`.)
     @discardableResult
     func waitOrKill() -> Int32 {
         guard pid > 0 else { return -1 }
         defer { pid = 0 }
         let deadline = ContinuousClock.now + .seconds(5)
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) != pid {
+        while kill(pid, 0) == 0 {
             if ContinuousClock.now > deadline {
                 kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
                 return -1
             }
             usleep(5_000)
         }
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return 0
     }
 }
