@@ -48,7 +48,9 @@ struct PipelineTests {
         #expect(r.verdict == .fail)
         #expect(r.message == "timed out after 1s")
         #expect(r.location == "Guides/fixture.md:\(Fixture.line(of: "id=hangs"))")
-        #expect(r.duration >= 1 && r.duration < 10)
+        // The snippet never ends by itself: that it ended at all is the kill. No upper time bound (a busy
+        // machine may take seconds to spawn and reap), only that it ran at least its timeout.
+        #expect(r.duration >= 1)
         #expect(r.cleanup != nil)
     }
 
