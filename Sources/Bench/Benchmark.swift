@@ -12,6 +12,9 @@ public struct BenchOptions: Sendable {
     public var guides: URL
     /// The live libvirt host for the QEMU rows.
     public var liveURI: String = "qemu:///system"
+    /// More hosts for the many-hosts verify row (`rewind bench` passes the release hosts that run); that row
+    /// runs the live host and these in one `rewind verify` and compares it with the live host alone.
+    public var extraURIs: [String] = []
     /// The test-driver URI for the event-latency row (tests pass a private `test:///<node.xml>`).
     public var testDriverURI: String = "test:///default"
     /// Rounds of each light measurement (reads, edits, site builds).

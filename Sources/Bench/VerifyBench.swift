@@ -18,8 +18,12 @@ struct VerifyBench {
         var label: String
         var uri: String
         var jobs: Int
+        var extraURIs: [String] = []
+        var agentPool = true
+        var filters: [String] = []
         var wall = Samples()
         var runs: [RunResults] = []
+        var isManyHosts: Bool { !extraURIs.isEmpty }
     }
 
     func run() async -> [BenchRow] {
@@ -40,9 +44,19 @@ struct VerifyBench {
 
         var suites = [Suite(label: "test:///default, --jobs 2", uri: "test:///default", jobs: 2)]
         let liveProblem = Self.unreachable(options.liveURI)
+        let agentIDs = snippets.filter { $0.needs.contains("agent") }.map(\.id)
         if liveProblem == nil {
             suites.append(Suite(label: "\(options.liveURI), --jobs 1", uri: options.liveURI, jobs: 1))
             suites.append(Suite(label: "\(options.liveURI), --jobs 2", uri: options.liveURI, jobs: 2))
+            let extras = options.extraURIs.filter { Self.unreachable($0) == nil }
+            if !extras.isEmpty {
+                suites.append(Suite(label: "\(1 + extras.count) hosts (\(([options.liveURI] + extras).joined(separator: ", "))), --jobs 2",
+                                    uri: options.liveURI, jobs: 2, extraURIs: extras))
+            }
+            if !agentIDs.isEmpty {
+                suites.append(Suite(label: "\(options.liveURI), agent snippets, booting the agent guest (--no-agent-pool)",
+                                    uri: options.liveURI, jobs: 2, agentPool: false, filters: agentIDs))
+            }
         }
         let rounds = min(options.heavyRounds, options.rounds)
         var rows: [BenchRow] = []
@@ -51,8 +65,12 @@ struct VerifyBench {
                 for round in 1...rounds {
                     context.progress("verify: \(suites[i].label), \(snippets.count) snippets, round \(round)/\(rounds)")
                     var config = Verifier.Configuration(root: root, rewindPackage: options.root, workDirectory: workDirectory)
-                    config.uris = [suites[i].uri]
+                    config.uris = [suites[i].uri] + suites[i].extraURIs
                     config.jobs = suites[i].jobs
+                    config.agentPool = suites[i].agentPool
+                    config.filters = suites[i].filters
+                    // The project's agent guest and its saved states, as `rewind verify` in the project uses them.
+                    config.guestCacheDirectory = options.root.appendingPathComponent(".rewind/guest", isDirectory: true)
                     let start = ContinuousClock.now
                     let loaded = try Self.load(guides: guides, root: root)
                     let outcome = try await Verifier(configuration: config).verify(loaded, discoveryTime: seconds(since: start))
@@ -66,15 +84,31 @@ struct VerifyBench {
         }
 
         let jobs1 = suites.first { $0.uri == options.liveURI && $0.jobs == 1 && !$0.runs.isEmpty }
-        for suite in suites where !suite.runs.isEmpty {
+        let jobs2 = suites.first { $0.uri == options.liveURI && $0.jobs == 2 && !$0.isManyHosts && $0.filters.isEmpty && !$0.runs.isEmpty }
+        for suite in suites where !suite.runs.isEmpty && suite.filters.isEmpty {
             var row = BenchRow(section: .verify, metric: "whole suite, \(suite.label)",
                                rewind: Unit.seconds.format(suite.wall), notes: Self.breakdown(suite))
-            if suite.uri == options.liveURI, suite.jobs == 2, let jobs1 {
+            if suite.uri == "test:///default" {
+                row.target = "≤ 3 s"
+                row.verdict = suite.wall.median <= 3 ? .met : .missed
+            } else if suite.isManyHosts, let jobs2 {
+                row.peer = Unit.seconds.format(jobs2.wall) + " (\(options.liveURI) alone)"
+                let ratio = suite.wall.median / jobs2.wall.median
+                row.ratio = formatRatio(ratio)
+                row.target = "≤ 2.5×"
+                row.verdict = ratio <= 2.5 ? .met : .missed
+                row.notes += " Ratio: all hosts in one run ÷ the live host alone, both --jobs 2 per host on 2 CPUs."
+            } else if suite.jobs == 2, let jobs1 {
                 row.peer = Unit.seconds.format(jobs1.wall) + " (--jobs 1)"
                 row.ratio = formatRatio(suite.wall.median / jobs1.wall.median)
+                row.target = "≤ 45 s"
+                row.verdict = suite.wall.median <= 45 ? .met : .missed
                 row.notes += " Ratio: --jobs 2 ÷ --jobs 1 on 2 CPUs."
             }
             rows.append(row)
+        }
+        if let booted = suites.first(where: { !$0.agentPool && !$0.runs.isEmpty }), let jobs2 {
+            rows.append(Self.agentRow(restored: jobs2, booted: booted, agentIDs: Set(agentIDs)))
         }
         if let liveProblem {
             rows.append(.notAvailable(.verify, "whole suite, \(options.liveURI)", reason: liveProblem))
@@ -82,6 +116,42 @@ struct VerifyBench {
         let measured = suites.filter { !$0.runs.isEmpty }
         if !measured.isEmpty { context.detail("Where `rewind verify`'s time goes", Self.details(measured)) }
         return rows
+    }
+
+    /// The agent guest restored from a saved state (`AgentGuestPool`) against booted, per agent snippet: the
+    /// time to a guest whose agent answers (the snippets' `agent guest restore` / `agent guest boot`
+    /// measurements), and the agent snippets' own durations both ways.
+    static func agentRow(restored: Suite, booted: Suite, agentIDs: Set<String>) -> BenchRow {
+        func measurements(_ suite: Suite, _ name: String) -> Samples {
+            Samples(suite.runs.flatMap { $0.hosts.flatMap(\.results) }
+                .flatMap { $0.evidence?.measurements.filter { $0.name == name }.map(\.value) ?? [] })
+        }
+        func agentSeconds(_ suite: Suite) -> Samples {
+            Samples(suite.runs.map { run in
+                run.hosts.flatMap(\.results).filter { agentIDs.contains($0.id) && $0.duration > 0 }.map(\.duration).reduce(0, +)
+            })
+        }
+        let restore = measurements(restored, "agent guest restore")
+        let boot = measurements(booted, "agent guest boot")
+        guard !restore.values.isEmpty, !boot.values.isEmpty else {
+            return .notAvailable(.verify, "agent guest: restored vs booted",
+                                 reason: "no agent guest measurements (restored: \(restore.values.count), booted: \(boot.values.count))")
+        }
+        let ratio = restore.median / boot.median
+        let pool = restored.runs.last?.hosts.first?.agentPool
+        var notes = "Time from `virDomainRestoreFlags` (saved state on a copy of its disk) / `virDomainCreateXML` to the "
+            + "first answered `guest-ping`, per agent snippet (\(agentIDs.count) snippets). Σ of the agent snippets' processes: "
+            + "\(Unit.seconds.format(agentSeconds(restored))) restored vs \(Unit.seconds.format(agentSeconds(booted))) booted."
+        if let pool {
+            notes += " The pool: \(pool.slots) saved guests, "
+                + (pool.reused == true ? "reused from an earlier run's saved states (prepared in \(Unit.seconds.format(Samples([pool.prepareSeconds]))))"
+                   : "booted and saved in this run in \(Unit.seconds.format(Samples([pool.prepareSeconds])))")
+                + "; boot \(pool.bootSeconds.map { String(format: "%.1f s", $0) }.joined(separator: ", ")), save "
+                + pool.saveSeconds.map { String(format: "%.2f s", $0) }.joined(separator: ", ") + "."
+        }
+        return BenchRow(section: .verify, metric: "agent guest ready: restored vs booted", rewind: Unit.seconds.format(restore),
+                        peer: Unit.seconds.format(boot) + " (boot)", ratio: formatRatio(ratio), target: "≤ 0.3×",
+                        verdict: ratio <= 0.3 ? .met : .missed, notes: notes)
     }
 
     static func load(guides: URL, root: URL) throws -> [RunnableSnippet] {

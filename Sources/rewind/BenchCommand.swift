@@ -2,6 +2,7 @@ import ArgumentParser
 import Bench
 import Dispatch
 import Foundation
+import LiveHost
 import Runner
 
 /// `rewind bench`: Rewind measured side by side with its peers in one run, printed as a Markdown table.
@@ -20,6 +21,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("connect"), help: ArgumentHelp("The live libvirt host for the QEMU rows.", valueName: "uri"))
     var connect = "qemu:///system"
+
+    @Option(name: .customLong("also-connect"), help: ArgumentHelp("Another host for the many-hosts verify row (repeatable; default: the release hosts that run).", valueName: "uri"))
+    var alsoConnect: [String] = []
 
     @Option(help: "Rounds of each light measurement (heavy ones — clean builds, whole suites — run at most --heavy-rounds).")
     var rounds = 5
@@ -64,6 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
                                        ?? CommandLine.arguments[0])
         if let siteRewind { options.rewindExecutable = URL(fileURLWithPath: siteRewind, relativeTo: cwd).path }
         options.liveURI = connect
+        options.extraURIs = alsoConnect.isEmpty ? ReleaseHost.running().map(\.tcpURI) : alsoConnect
         options.rounds = rounds
         options.heavyRounds = heavyRounds
         options.perSnippetSample = perSnippetSample == 0 ? nil : perSnippetSample
