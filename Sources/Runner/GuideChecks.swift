@@ -3,8 +3,8 @@ import GuideModel
 import Libvirt
 
 /// The checks `rewind verify` makes on the guides themselves before compiling anything: every claim id a
-/// fence names must be in the claims catalog, and every libvirt name a guide writes must exist
-/// (``DocDrift``). Their problems are guide errors: reported with `Guides/x.md:LINE` and failing the run,
+/// fence names must be in the claims catalog, every libvirt name a guide writes must exist
+/// (``DocDrift``), and no snippet may hold a check that cannot fail (``CheckLint``). Their problems are guide errors: reported with `Guides/x.md:LINE` and failing the run,
 /// while the snippets still compile and run.
 ///
 /// ```swift
@@ -79,6 +79,9 @@ public struct GuideChecks: Sendable {
                 checks.errors.append(error.description)
             }
         }
+
+        // Checks that cannot fail, or prove less than the fence says (`CheckLint`).
+        checks.errors += CheckLint.problems(in: snippets).map(\.description)
 
         let libvirt: LibvirtAPI
         if let api {

@@ -157,6 +157,7 @@ struct Fixture: Sendable {
         ```
 
         ```swift id=only-compiled compile-only
+        // compile-only: shows that such a snippet is built and not run
         _ = try lab.connection.listDomains()
         ```
 

@@ -77,6 +77,7 @@ struct SampleProject {
         ## Push mode
 
         ```swift id=backup-push claims=backup.push compile-only
+        // compile-only: the sample has no host to back up
         try domain.beginBackup(xml: pushXML)
         ```
 
