@@ -156,6 +156,28 @@ extension Lab {
         return String(digest)
     }
 
+    /// The SHA-256 of what a guest reads from the image at `path`: its virtual disk, converted to raw with
+    /// `qemu-img convert -U` (so an image in use can be read) into a temporary file beside it, which is
+    /// removed again. Unlike ``sha256(_:file:line:)`` it does not change when only the image's metadata
+    /// does (a qcow2 header, a refcount table, a bitmap).
+    ///
+    /// ```swift
+    /// let before = try lab.contentSHA256(disk)
+    /// try dom.save(to: image)
+    /// try lab.expectEqual(try lab.contentSHA256(disk), before, "the save left the disk's data alone")
+    /// ```
+    public func contentSHA256(_ path: String, format: DiskFormat = .qcow2,
+                              file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
+        let raw = path + ".content-\(UUID().uuidString.prefix(8)).raw"
+        let script = "qemu-img convert -U -f \"$1\" -O raw -- \"$2\" \"$3\" && sha256sum -b -- \"$3\"; s=$?; rm -f -- \"$3\"; exit $s"
+        let result = try Tool.shell.runChecked(["-c", script, "sh", format.rawValue, path, raw], on: host,
+                                               timeout: .seconds(300), file: file, line: line)
+        guard let digest = result.stdout.split(separator: " ").first, digest.count == 64 else {
+            throw LabFailure("unexpected output of `\(result.commandLine)`: \(result.stdout)", file: file, line: line)
+        }
+        return String(digest)
+    }
+
     // MARK: Internals
 
     /// The fields of `qemu-img info --output=json` the lab uses.

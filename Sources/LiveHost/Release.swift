@@ -51,10 +51,11 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and
     /// storage drivers, the clients, QEMU with its block drivers and tools), the subreaper libvirtd runs
-    /// under, and the remote transport (sshd, with `libvirt-clients`' `virt-ssh-helper`).
+    /// under, the remote transport (sshd, with `libvirt-clients`' `virt-ssh-helper`), and the backup client
+    /// the guides are cross-checked against on each release (`virtnbdbackup`, run through the host access).
     public static let packages = [
         "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-daemon-driver-storage-disk", "libvirt-clients",
-        "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server",
+        "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server", "virtnbdbackup",
     ]
 
     /// `qemu+tcp://127.0.0.1:PORT/system`.

@@ -198,6 +198,7 @@ public struct SiteBuilder: Sendable {
             case .guide(let path):
                 var renderer = GuideRenderer(guide: guideSet.guide(path: path)!, page: entry.path, site: site)
                 renderer.render()
+                errors += renderer.problems
                 content = PageContent(html: renderer.html, toc: renderer.toc, sections: renderer.sections, assets: renderer.assets,
                                       linkOrigins: renderer.linkOrigins)
             case .conformance:

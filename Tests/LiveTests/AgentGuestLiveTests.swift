@@ -47,7 +47,7 @@ private func bootGuest(_ image: GuideImage, _ connection: Connection, _ prefix: 
     }
 }
 
-private func seconds(_ d: Duration) -> String { String(format: "%.2f s", AgentGuest.seconds(d)) }
+private func formatted(_ d: Duration) -> String { String(format: "%.2f s", AgentGuest.seconds(d)) }
 
 @Suite("Agent guest (live QEMU)", .serialized, .enabled(if: liveTestsEnabled))
 struct AgentGuestLiveTests {
@@ -65,7 +65,7 @@ struct AgentGuestLiveTests {
         } throws: { ($0 as? LibvirtError)?.code == .agentUnresponsive }
 
         let ready = try guest.waitForAgent()
-        print("agent guest \(guest.name): \(accelerator) (\(why)); created in \(seconds(guest.createDuration)), agent ready \(seconds(ready)) after create")
+        print("agent guest \(guest.name): \(accelerator) (\(why)); created in \(formatted(guest.createDuration)), agent ready \(formatted(ready)) after create")
         #expect(try guest.domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#) == #"{"return":{}}"#)
         #expect(try guest.agent.version().hasPrefix("7."))
         // An error from the agent itself becomes a LibvirtError carrying the agent's words.
@@ -78,8 +78,8 @@ struct AgentGuestLiveTests {
 
         let check = try guest.freezeCheck(hold: .seconds(1))
         print(String(format: "freeze %d fs in %@ (status %@), thaw %d fs; frozen window %@, outer %@; largest workload gap %.3f s; %d → %d records, median period %.2f ms",
-                     check.frozen, seconds(check.freezeCall), check.statusWhileFrozen, check.thawed,
-                     seconds(check.frozenWindow), seconds(check.outerWindow), check.largestGap?.seconds ?? -1,
+                     check.frozen, formatted(check.freezeCall), check.statusWhileFrozen, check.thawed,
+                     formatted(check.frozenWindow), formatted(check.outerWindow), check.largestGap?.seconds ?? -1,
                      check.before.records.count, check.after.records.count,
                      Double(check.after.medianGapNanoseconds ?? 0) / 1e6))
         #expect(check.frozen >= 1)
@@ -115,7 +115,7 @@ struct AgentGuestLiveTests {
             defer { guest.cleanUp() }
             let ready = try guest.waitForAgent(timeout: .seconds(120))
             let log = try guest.waitForWorkload(records: 5)
-            print("TCG, \(memory) MiB: agent ready \(seconds(ready)) after create (create \(seconds(guest.createDuration))); workload \(log.records.count) records")
+            print("TCG, \(memory) MiB: agent ready \(formatted(ready)) after create (create \(formatted(guest.createDuration))); workload \(log.records.count) records")
             #expect(ready < .seconds(60))
             #expect(log.isConsistent)
         }
@@ -139,7 +139,7 @@ struct AgentGuestLiveTests {
             #expect(try AgentGuestDomain.preferredAccelerator(connection: connection).accelerator == .tcg)
         } else {
             let ready = try guest.waitForAgent(timeout: .seconds(60))
-            print("KVM: agent ready \(seconds(ready)) after create (create \(seconds(guest.createDuration)))")
+            print("KVM: agent ready \(formatted(ready)) after create (create \(formatted(guest.createDuration)))")
             #expect(ready < .seconds(30))
             #expect(try guest.waitForWorkload(records: 5).isConsistent)
         }
@@ -174,7 +174,7 @@ struct AgentGuestLiveTests {
         let liveCall = try snapshot("live", into: overlayLive, flags: [])
         let running = try guest.waitForWorkload(records: before.records.count + 60)
         #expect(running.isConsistent)
-        print("QUIESCE snapshot \(seconds(quiescedCall)), live snapshot \(seconds(liveCall)); workload gap \(String(format: "%.3f s", running.largestGap?.seconds ?? -1))")
+        print("QUIESCE snapshot \(formatted(quiescedCall)), live snapshot \(formatted(liveCall)); workload gap \(String(format: "%.3f s", running.largestGap?.seconds ?? -1))")
 
         // Each snapshot's view of the disk, as a standalone qcow2: the first is the original copy, the second the
         // first overlay read through to its backing file. Neither is written any more.

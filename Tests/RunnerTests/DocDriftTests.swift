@@ -176,6 +176,7 @@ struct DocDriftTests {
 
             ```swift id=one claims=a.both,z.unknown
             // virDomainFoo
+            lab.expect(Int.bitWidth == 64, "asserts something, so only the claim and the name are errors")
             ```
             """
         try Data(text.utf8).write(to: root.appendingPathComponent("Guides/g.md"))

@@ -19,6 +19,8 @@ struct GuideRenderer: MarkupWalker {
     private(set) var assets: [SiteAsset] = []
     /// Where each link of the guide's text comes from, by href: `Guides/a.md:12 (overview.md)`.
     private(set) var linkOrigins: [String: String] = [:]
+    /// Malformed constructs (a decision flow that does not parse), at their guide line.
+    private(set) var problems: [SiteError] = []
 
     private var tightStack: [Bool] = []
     private var sectionText = ""
@@ -158,6 +160,22 @@ struct GuideRenderer: MarkupWalker {
             break
         }
         let language = block?.language ?? info.split(separator: " ").first.map(String.init)
+        if language == "flow" {
+            do {
+                let chart = try FlowChart(text: literal, firstLine: node.line + 1)
+                html += chart.html(link: { site.resolveLink($0, fromGuide: guide.path, page: page) },
+                                   snippetLink: { guidePath, id in
+                                       let base = guidePath.split(separator: "#").first.map(String.init) ?? guidePath
+                                       return site.resolveLink(base + "#" + SiteContext.snippetAnchor(id), fromGuide: guide.path, page: page)
+                                   })
+            } catch {
+                problems.append(SiteError(file: "\(guide.path):\(error.line)", message: "decision flow: \(error.message)"))
+                html += "<pre class=\"code\"><code>\(HTML.escape(literal))</code></pre>\n"
+            }
+            addText(literal)
+            lastSnippetID = nil
+            return
+        }
         let langClass = language.map { " lang-" + HTML.attribute($0) } ?? ""
         html += "<pre class=\"code\(langClass)\"><code>"
         if language == "swift" {
