@@ -83,6 +83,13 @@ public struct SnippetCompiler: Sendable {
             }
             // A failed build: attribute every error to the snippets whose lines it names.
             var attributed = false
+            for (snippet, reason) in Self.compilerCrashes(in: log, members: members) {
+                attributed = true
+                report.snippetErrors[snippet.id, default: []].append(Diagnostic(
+                    file: snippet.guide, line: snippet.line, column: nil, severity: .error,
+                    message: "the Swift compiler crashed while compiling this snippet (\(reason)); "
+                        + "rewrite the construct it names, e.g. a do/catch with `where` on a typed error"))
+            }
             for d in diagnostics where d.severity == .error {
                 let owners = d.file.flatMap { file in d.line.map { line in
                     members.filter { $0.includesLine(file: file, line: line) }
@@ -105,6 +112,22 @@ public struct SnippetCompiler: Sendable {
         }
         report.duration = seconds(since: start)
         return report
+    }
+
+    /// The snippets a compiler crash names (its SIL or stack dump mentions the snippet's function, mangled
+    /// or not), each with the crash's first explanatory line.
+    static func compilerCrashes(in log: String, members: [RunnableSnippet]) -> [(RunnableSnippet, String)] {
+        guard log.contains("compile command failed due to signal") || log.contains("Stack dump:") else { return [] }
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let reason = lines.first { l in
+            l.hasPrefix("Found ") || l.hasPrefix("Assertion failed") || l.contains("fatal error")
+        }?.trimmingCharacters(in: .whitespaces) ?? "compile command failed due to a signal"
+        return members.compactMap { snippet in
+            let name = "__snippet_" + SnippetPackageGenerator.identifier(from: snippet.id)
+            let mangled = "\(name.utf8.count)\(name)"
+            let named = log.contains(mangled) || log.contains(name + "(") || log.contains("'\(name)'")
+            return named ? (snippet, reason) : nil
+        }
     }
 
     /// A compile-fail snippet passes only if its build failed and an error at one of its own lines

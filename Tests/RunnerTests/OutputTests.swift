@@ -106,6 +106,21 @@ struct DiagnosticTests {
         #expect(d[3].description == "error: fatalError")
     }
 
+    @Test("a compiler crash is charged to the snippet whose function it names, at the snippet's fence")
+    func compilerCrash() {
+        let a = RunnableSnippet(id: "cook-validate-checkpoint", guide: "Guides/c.md", line: 40, sourceLines: [], mode: .run)
+        let b = RunnableSnippet(id: "cook-validate", guide: "Guides/c.md", line: 20, sourceLines: [], mode: .run)
+        let log = """
+            error: compile command failed due to signal 6 (use -v to see invocation)
+            Begin Error in Function: '$s14RewindSnippets34__snippet_cook_validate_checkpointyy3LabACCYaKF'
+            Found outside of lifetime use?!
+            """
+        let crashes = SnippetCompiler.compilerCrashes(in: log, members: [a, b])
+        #expect(crashes.map(\.0.id) == ["cook-validate-checkpoint"])
+        #expect(crashes.first?.1 == "Found outside of lifetime use?!")
+        #expect(SnippetCompiler.compilerCrashes(in: "error: cannot find 'x' in scope", members: [a, b]).isEmpty)
+    }
+
     @Test("compile-fail: passes only on a failed build with the text at one of the snippet's own lines")
     func compileFail() {
         let s = RunnableSnippet(id: "cf", guide: "Guides/x.md", line: 10, sourceLines: [
