@@ -61,6 +61,8 @@ public enum BenchSection: Int, Sendable, Hashable, CaseIterable, Comparable {
     case events
     /// Spread of guest pause times of one capture repeated.
     case pause
+    /// A backup chain taken and restored the guide's way against virtnbdbackup / virtnbdrestore.
+    case backupClient
 
     /// The short name `--only` accepts.
     public var name: String {
@@ -71,6 +73,7 @@ public enum BenchSection: Int, Sendable, Hashable, CaseIterable, Comparable {
         case .site: "site"
         case .events: "events"
         case .pause: "pause"
+        case .backupClient: "client"
         }
     }
 
@@ -83,6 +86,7 @@ public enum BenchSection: Int, Sendable, Hashable, CaseIterable, Comparable {
         case .site: "Site build"
         case .events: "Event latency"
         case .pause: "Measurement quality"
+        case .backupClient: "Backup client"
         }
         return "\(rawValue). \(text)"
     }

@@ -91,6 +91,7 @@ public struct Benchmark: Sendable {
             case .site: sectionRows = await SiteBench(context).run()
             case .events: sectionRows = await EventLatencyBench(context).run()
             case .pause: sectionRows = await PauseSpreadBench(context).run()
+            case .backupClient: sectionRows = await BackupClientBench(context).run()
             }
             rows += sectionRows
         }

@@ -31,7 +31,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("heavy-rounds"), help: "Rounds of clean builds and whole-suite verify runs.")
     var heavyRounds = 3
 
-    @Option(name: .customLong("only"), help: ArgumentHelp("Run only this section: 1-6 or compile, verify, nbd, site, events, pause (repeatable).", valueName: "row"))
+    @Option(name: .customLong("only"), help: ArgumentHelp("Run only this section: 1-7 or compile, verify, nbd, site, events, pause, client (repeatable).", valueName: "row"))
     var only: [String] = []
 
     @Option(help: ArgumentHelp("The guides folder (default <root>/Guides); it is copied, never modified.", valueName: "dir"))
@@ -56,7 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard rounds >= 1, heavyRounds >= 1 else { throw ValidationError("--rounds and --heavy-rounds must be at least 1") }
         guard perSnippetSample >= 0 else { throw ValidationError("--per-snippet-sample must be 0 or more") }
         for o in only where BenchSection(argument: o) == nil {
-            throw ValidationError("--only \(o): expected 1-6 or one of \(BenchSection.allCases.map(\.name).joined(separator: ", "))")
+            throw ValidationError("--only \(o): expected 1-7 or one of \(BenchSection.allCases.map(\.name).joined(separator: ", "))")
         }
     }
 
