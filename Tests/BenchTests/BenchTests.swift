@@ -70,9 +70,11 @@ struct TableTests {
         #expect(BenchSection(argument: "3") == .pullBackup)
         #expect(BenchSection(argument: "NBD") == .pullBackup)
         #expect(BenchSection(argument: "events") == .events)
-        #expect(BenchSection(argument: "7") == nil)
+        #expect(BenchSection(argument: "7") == .backupClient)
+        #expect(BenchSection(argument: "client") == .backupClient)
+        #expect(BenchSection(argument: "8") == nil)
         #expect(BenchSection(argument: "speed") == nil)
-        #expect(BenchSection.allCases.map(\.rawValue) == [1, 2, 3, 4, 5, 6])
+        #expect(BenchSection.allCases.map(\.rawValue) == [1, 2, 3, 4, 5, 6, 7])
     }
 
     @Test func sectionTitleOnItsFirstRowOnlyAndCellsEscaped() {
