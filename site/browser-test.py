@@ -423,6 +423,7 @@ def main():
 
         # Every page, light and dark.
         hidden_page = None
+        check_page = None
         for path in pages:
             name = path.replace("/", "_")[:-5]
             page.media("light")
@@ -440,6 +441,8 @@ def main():
             results.check(bool(title), f"{path} has a title")
             if hidden_page is None and page.evaluate("!!document.querySelector('figure.snippet .line.hidden')"):
                 hidden_page = path
+            if check_page is None and page.evaluate("!!document.querySelector('figure.snippet button.copy-api')"):
+                check_page = path
         page.media("light")
 
         # Extra pages (the DocC reference): they must load without errors or outside requests too.
@@ -498,6 +501,24 @@ def main():
             results.check(clipboard == expected, "the copy button copies exactly the visible lines", repr(clipboard)[:200])
             problems = page.problems()
             results.check(not problems, "the snippet tools cause no errors", "; ".join(problems))
+
+        # The lab's verification lines: muted, and "Copy API code" copies the visible lines without them.
+        if results.check(check_page is not None, "some page has a snippet with verification lines and a Copy API code button"):
+            page.navigate(f"{origin}/{check_page}")
+            page.evaluate("window.__api = document.querySelector('figure.snippet button.copy-api').closest('figure');"
+                          " window.__api.id = window.__api.id || 'rewind-api-test';")
+            state = page.evaluate(
+                "(() => { const lines = [...__api.querySelectorAll('pre code .line')];"
+                " return {lines: lines.map(l => [l.classList.contains('hidden'), l.classList.contains('check'), l.textContent]),"
+                " opacity: lines.filter(l => l.classList.contains('check') && !l.classList.contains('hidden')).map(l => getComputedStyle(l).opacity)}; })()")
+            expected = "".join(text for hidden, check, text in state["lines"] if not hidden and not check)
+            results.check(bool(state["opacity"]) and all(float(o) < 1 for o in state["opacity"]), "verification lines are muted", str(state["opacity"][:5]))
+            results.check(any(not check for hidden, check, _ in state["lines"] if not hidden), "the snippet keeps API lines", "")
+            page.click(f"#{page.evaluate('__api.id')} button.copy-api")
+            page.cdp.pump(0.3)
+            clipboard = page.evaluate("navigator.clipboard.readText()", await_promise=True)
+            results.check(clipboard == expected, "Copy API code copies exactly the visible lines that are not verification", repr(clipboard)[:200])
+            results.check("lab.expect" not in clipboard, "the API copy holds no lab.expect", repr(clipboard)[:200])
 
         # Search: a known term, then Enter opens the first result.
         page.navigate(f"{origin}/index.html")

@@ -21,12 +21,14 @@
   }
 
   // Snippets: the text a reader sees (hidden lines only when revealed), the toggle and the copy button.
-  function visibleCode(figure) {
+  // With apiOnly, the lab's verification lines (class "check") are left out too.
+  function visibleCode(figure, apiOnly) {
     var showHidden = figure.classList.contains("show-hidden");
     var lines = figure.querySelectorAll("pre code .line");
     var text = "";
     for (var i = 0; i < lines.length; i++) {
       if (!showHidden && lines[i].classList.contains("hidden")) continue;
+      if (apiOnly && lines[i].classList.contains("check")) continue;
       text += lines[i].textContent;
     }
     return text;
@@ -60,17 +62,18 @@
         button.textContent = (shown ? "Hide " : "Show ") + count + " hidden " + noun;
       });
     }
-    var copy = figure.querySelector("button.copy");
-    if (copy) {
+    [["button.copy", false, "Copy"], ["button.copy-api", true, "Copy API code"]].forEach(function (spec) {
+      var copy = figure.querySelector(spec[0]);
+      if (!copy) return;
       copy.addEventListener("click", function () {
-        copyText(visibleCode(figure)).then(function () {
+        copyText(visibleCode(figure, spec[1])).then(function () {
           copy.textContent = "Copied";
         }, function () {
           copy.textContent = "Copy failed";
         });
-        setTimeout(function () { copy.textContent = "Copy"; }, 1600);
+        setTimeout(function () { copy.textContent = spec[2]; }, 1600);
       });
-    }
+    });
   });
 
   // Previous and next page with the arrow keys (not while typing, not with modifiers).

@@ -56,7 +56,7 @@ struct ReleaseHostFaultTests {
     /// The codes a client may see when its libvirtd goes away under it.
     static let lostConnectionCodes: Set<LibvirtError.Code> = [.systemError, .internalError, .rpc, .noConnect, .operationFailed]
 
-    @Test("a pull backup across a libvirtd restart: the domain and checkpoints survive, the old client gets an error")
+    @Test("a pull backup across a libvirtd restart: the domain and checkpoints survive, the old client gets an error, an incremental from the checkpoint holds exactly the writes since")
     func pullBackupAcrossRestart() async throws {
         let release = try Self.release()
         let lab = try Self.lab(release, label: "fault-pull")
@@ -98,6 +98,22 @@ struct ReleaseHostFaultTests {
             }
             try await poll("no job after the backup ended") { try again.jobStats().type == .none }
             try? export.shutdown()
+
+            // The chain goes on across the restart: an incremental from c1, taken through the new daemon,
+            // holds exactly what was written since c1 (the 0x11 write when the job survived, and this one).
+            try lab.write(again, pattern: 0x22, offset: 8 * Self.MiB, length: Self.MiB)
+            let incServer = try lab.nbdServer("incremental.sock")
+            try again.beginBackup(xml: BackupDefinition(mode: .pull, incremental: "c1", server: incServer, disks: [
+                .init(name: "vda", scratch: try lab.path("vda.inc-scratch.qcow2"))]).xml())
+            let inc = try lab.openExport(incServer, metaContexts: ["qemu:dirty-bitmap:backup-vda"])
+            let dirty = try lab.dirtyRanges(inc, bitmap: "backup-vda")
+            let mib = UInt64(Self.MiB)
+            let expected: [Range<UInt64>] = (stats.type != .none ? [0..<mib] : []) + [(8 * mib)..<(9 * mib)]
+            #expect(dirty == expected, "dirty since c1 after the restart: \(dirty)")
+            #expect(try lab.exportHasPattern(inc, pattern: 0x22, offset: 8 * Self.MiB, length: Self.MiB))
+            try inc.shutdown()
+            try again.abortJob()
+            try await poll("no job after the incremental") { try again.jobStats().type == .none }
             try again.destroy()
         } catch {
             try await Self.finish(lab, release: release)

@@ -22,6 +22,10 @@ struct SnippetRenderer {
             let noun = hiddenCount == 1 ? "line" : "lines"
             out += "<button type=\"button\" class=\"toggle-hidden\" aria-pressed=\"false\" data-count=\"\(hiddenCount)\" title=\"Show or hide the setup lines the guide hides\">Show \(hiddenCount) hidden \(noun)</button>"
         }
+        let checks = snippet.verificationLines
+        if checks.contains(true) && checks.contains(false) {
+            out += "<button type=\"button\" class=\"copy-api\" title=\"Copy the API code only: the visible lines without the lab's checks (the muted lines)\">Copy API code</button>"
+        }
         out += "<button type=\"button\" class=\"copy\" title=\"Copy the visible lines\">Copy</button>"
         out += "</span></figcaption>\n"
 
@@ -30,7 +34,8 @@ struct SnippetRenderer {
         out += "<pre class=\"code swift\"><code>"
         for (index, line) in snippet.lines.enumerated() {
             let text = index < highlighted.count ? highlighted[index] : ""
-            out += line.isHidden ? "<span class=\"line hidden\">" : "<span class=\"line\">"
+            let classes = ["line"] + (line.isHidden ? ["hidden"] : []) + (checks[index] ? ["check"] : [])
+            out += "<span class=\"\(classes.joined(separator: " "))\">"
             out += text + "\n</span>"
         }
         out += "</code></pre>\n"
