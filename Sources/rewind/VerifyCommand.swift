@@ -182,10 +182,11 @@ struct VerifyCommand: AsyncParsableCommand {
     func warnAboutLeftovers(uri: String, console: Console) {
         guard let inventory = try? LabInventory.scan(uri: uri), !inventory.isEmpty else { return }
         let domains = inventory.runs.flatMap(\.domains).map(\.name)
-        let files = inventory.runs.flatMap(\.files).count
+        let files = inventory.runs.flatMap { $0.files + $0.hostFiles }.count
         var what: [String] = []
         if !domains.isEmpty { what.append("\(domains.count) domain\(domains.count == 1 ? "" : "s") (\(domains.joined(separator: ", ")))") }
         if files > 0 { what.append("\(files) file\(files == 1 ? "" : "s")") }
+        if what.isEmpty { what.append("the run record\(inventory.runs.count == 1 ? "" : "s") of \(inventory.runs.map(\.runID).joined(separator: ", "))") }
         console.error("rewind verify: warning: earlier lab runs left \(what.joined(separator: " and ")) behind on \(uri); "
                       + "remove them with `rewind lab clean --connect \(uri)`")
     }

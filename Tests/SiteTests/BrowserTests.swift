@@ -10,11 +10,12 @@ struct BrowserTests {
     static let screenshots = SampleProject.repository.appendingPathComponent(".rewind/screenshots")
 
     static func runBrowserTest(site: URL, screenshots: URL, search: String, expect: String,
-                               requireHidden: Bool) throws -> (status: Int32, output: String) {
+                               requireHidden: Bool, requireAPICopy: Bool = false) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", SampleProject.repository.appendingPathComponent("site/browser-test.py").path,
                              "--site", site.path, "--screenshots", screenshots.path, "--search", search, "--expect", expect] + (requireHidden ? ["--require-hidden"] : [])
+                             + (requireAPICopy ? ["--require-api-copy"] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -74,7 +75,7 @@ struct BrowserTests {
         let shots = Self.screenshots.appendingPathComponent("guides")
         try? FileManager.default.removeItem(at: shots)
         let (status, text) = try Self.runBrowserTest(site: output, screenshots: shots, search: term, expect: first,
-                                                 requireHidden: false)
+                                                 requireHidden: false, requireAPICopy: true)
         print(text)
         #expect(status == 0, "browser test failed:\n\(text)")
     }
