@@ -33,6 +33,9 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
     public enum ID: Int32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         /// `VIR_DOMAIN_EVENT_ID_LIFECYCLE`: the domain was defined, started, suspended, stopped, …
         case lifecycle = 0
+        /// `VIR_DOMAIN_EVENT_ID_BLOCK_JOB`: the original block job event; the disk is named by the path of
+        /// its active image, not its target. Not in the default subscriptions: ask for it by name.
+        case blockJob = 8
         /// `VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`: a block job (pull, copy, commit, backup) changed status;
         /// the disk is named by its target (`vda`).
         case blockJob2 = 16
@@ -47,6 +50,7 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         public var name: String {
             switch self {
             case .lifecycle: "VIR_DOMAIN_EVENT_ID_LIFECYCLE"
+            case .blockJob: "VIR_DOMAIN_EVENT_ID_BLOCK_JOB"
             case .blockJob2: "VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2"
             case .jobCompleted: "VIR_DOMAIN_EVENT_ID_JOB_COMPLETED"
             case .blockThreshold: "VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD"
@@ -137,6 +141,9 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// `type` is `.unknown` and `status` nil only for values libvirt 9.0 does not define; `rawType` and
         /// `rawStatus` always carry the numbers libvirt passed.
         case blockJob(disk: String, type: Domain.BlockJobType, status: BlockJobStatus?, rawType: Int32, rawStatus: Int32)
+        /// The same change reported by the original event (`VIR_DOMAIN_EVENT_ID_BLOCK_JOB`), which names the disk
+        /// by the path of its active image (`/var/lib/libvirt/images/vm.qcow2`) instead of its target.
+        case blockJobPath(path: String, type: Domain.BlockJobType, status: BlockJobStatus?, rawType: Int32, rawStatus: Int32)
         /// A domain job finished (`VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`), with the statistics
         /// `virDomainGetJobStats(…COMPLETED)` would return (type `.completed`; every parameter is in `raw`,
         /// keyed by the `VIR_DOMAIN_JOB_*` field names).
@@ -150,6 +157,7 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             switch self {
             case .lifecycle: .lifecycle
             case .blockJob: .blockJob2
+            case .blockJobPath: .blockJob
             case .jobCompleted: .jobCompleted
             case .blockThreshold: .blockThreshold
             }
@@ -164,6 +172,12 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// The block job disk, type and status, or nil for other kinds.
         public var blockJob: (disk: String, type: Domain.BlockJobType, status: BlockJobStatus?)? {
             if case let .blockJob(disk, type, status, _, _) = self { return (disk, type, status) }
+            return nil
+        }
+
+        /// The path, block job type and status of an original `BLOCK_JOB` event, or nil for other kinds.
+        public var blockJobPath: (path: String, type: Domain.BlockJobType, status: BlockJobStatus?)? {
+            if case let .blockJobPath(path, type, status, _, _) = self { return (path, type, status) }
             return nil
         }
 
@@ -187,6 +201,9 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             case let .blockJob(disk, type, status, rawType, rawStatus):
                 let typeName = type == .unknown && rawType != 0 ? "type \(rawType)" : type.description
                 return "block job \(typeName) on \(disk): \(status?.description ?? "status \(rawStatus)")"
+            case let .blockJobPath(path, type, status, rawType, rawStatus):
+                let typeName = type == .unknown && rawType != 0 ? "type \(rawType)" : type.description
+                return "block job \(typeName) on \(path): \(status?.description ?? "status \(rawStatus)")"
             case let .jobCompleted(stats):
                 let op = stats.operation?.description ?? "unknown operation"
                 let outcome = stats.success.map { $0 ? "success" : "failure" } ?? "no outcome"

@@ -277,6 +277,11 @@ struct EventTests {
         #expect("\(known)" == "block job copy on vda: READY")
         let future = DomainEvent.Kind.blockJob(disk: "vdb", type: .unknown, status: nil, rawType: 42, rawStatus: 7)
         #expect("\(future)" == "block job type 42 on vdb: status 7")
+        // The original BLOCK_JOB event names the image path and belongs to its own subscription.
+        let legacy = DomainEvent.Kind.blockJobPath(path: "/img/vm.qcow2", type: .copy, status: .ready, rawType: 2, rawStatus: 3)
+        #expect(legacy.id == .blockJob && legacy.id.name == "VIR_DOMAIN_EVENT_ID_BLOCK_JOB")
+        #expect(legacy.blockJob == nil && legacy.blockJobPath?.path == "/img/vm.qcow2")
+        #expect("\(legacy)" == "block job copy on /img/vm.qcow2: READY")
     }
 
     @Test("detail names come from the header's enumerators")

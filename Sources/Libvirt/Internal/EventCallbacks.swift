@@ -108,6 +108,16 @@ private func blockJobTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _
                                         rawType: type, rawStatus: status))
 }
 
+/// `virConnectDomainEventBlockJobCallback` for the original `VIR_DOMAIN_EVENT_ID_BLOCK_JOB` (the same C
+/// signature as `BLOCK_JOB_2`; `disk` is the active image's path).
+private func blockJobPathTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ path: UnsafePointer<CChar>?,
+                                    _ type: Int32, _ status: Int32, _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    deliver(opaque, now, dom, .blockJobPath(path: string(path), type: Domain.BlockJobType(rawValue: type) ?? .unknown,
+                                            status: DomainEvent.BlockJobStatus(rawValue: status),
+                                            rawType: type, rawStatus: status))
+}
+
 /// `virConnectDomainEventJobCompletedCallback` for `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`.
 private func jobCompletedTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?,
                                     _ params: UnsafeMutablePointer<virTypedParameter>?, _ nparams: Int32,
@@ -140,6 +150,9 @@ extension DomainEvent.ID {
         switch self {
         case .lifecycle:
             let cb: virConnectDomainEventCallback = lifecycleTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        case .blockJob:
+            let cb: virConnectDomainEventBlockJobCallback = blockJobPathTrampoline
             return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
         case .blockJob2:
             let cb: virConnectDomainEventBlockJobCallback = blockJobTrampoline
