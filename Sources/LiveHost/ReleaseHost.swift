@@ -53,7 +53,7 @@ public enum ReleaseHost {
 
     /// The recorded state of a running release host, nil when it does not run (a stale file is ignored).
     static func state(_ release: Release) -> State? {
-        guard let s = State.load(release.stateFile), s.supervisor.isAlive || !processes(in: s.namespace).isEmpty else {
+        guard let s = State.load(release.stateFile), s.supervisor.isAlive || !processes(of: s).isEmpty else {
             return nil
         }
         return s
@@ -64,11 +64,27 @@ public enum ReleaseHost {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/mnt")
     }
 
-    /// The processes in a mount namespace. Never the caller's own namespace: that is the machine's.
-    static func processes(in namespace: String) -> [ProcessRecord] {
+    /// The root directory a process runs in, as `/proc/<pid>/root` reads; nil when it is gone.
+    static func root(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root")
+    }
+
+    /// The processes of a recorded release host: in its mount namespace *and* chrooted into its root.
+    ///
+    /// The namespace id alone is not enough: once every process of a namespace has ended (the machine
+    /// rebooted, or the processes were killed without `stop`), the kernel reuses its id for the next
+    /// namespace anyone makes, so a stale state file could name another host's, or a stranger's,
+    /// processes. Every process Rewind starts in a release host, and every QEMU its libvirtd starts, runs
+    /// chrooted into the release root. Never the caller's own namespace: that is the machine's.
+    static func processes(of state: State) -> [ProcessRecord] {
+        processes(in: state.namespace, root: state.release.rootPath)
+    }
+
+    static func processes(in namespace: String, root: String) -> [ProcessRecord] {
         guard namespace != self.namespace(of: getpid()),
               let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { Int32($0) }.filter { self.namespace(of: $0) == namespace }
+        return entries.compactMap { Int32($0) }
+            .filter { self.namespace(of: $0) == namespace && self.root(of: $0) == root }
             .compactMap { ProcessRecord.current(pid: $0) }
     }
 
@@ -246,11 +262,11 @@ public enum ReleaseHost {
         // QEMU processes outlive libvirtd; libvirtd's state dir keeps them for a later start, but a stopped host
         // must leave nothing running.
         for _ in 0..<3 {
-            let left = processes(in: state.namespace)
+            let left = processes(of: state)
             if left.isEmpty { break }
             for p in left { result.ended.append(.init(process: p, termination: p.terminate(grace: grace))) }
         }
-        let survivors = processes(in: state.namespace)
+        let survivors = processes(of: state)
         guard survivors.isEmpty else {
             throw LiveHostError(.conflict, "still running in the \(release.name) namespace: "
                                 + survivors.map(\.description).joined(separator: ", ") + "; \(release.stateFile) kept")
@@ -273,13 +289,13 @@ public enum ReleaseHost {
             throw LiveHostError(.conflict, "the \(release.name) host is not running")
         }
         // A process that stays in the namespace across the restart, to enter it by.
-        guard let anchor = processes(in: state.namespace).first(where: { $0.name == "virtlogd" }) else {
+        guard let anchor = processes(of: state).first(where: { $0.name == "virtlogd" }) else {
             throw LiveHostError(.conflict, "no virtlogd in the \(release.name) namespace to enter it by")
         }
         if state.supervisor.isAlive, state.supervisor.terminate(grace: 30) == .survived {
             throw LiveHostError(.conflict, "\(state.supervisor) survived SIGKILL")
         }
-        for p in processes(in: state.namespace) where p.name == "libvirtd" { p.terminate(grace: 30) }
+        for p in processes(of: state) where p.name == "libvirtd" { p.terminate(grace: 30) }
         LiveHost.appendMarker(to: release.logFile)
         let pid = try Spawner.spawnDetached(executable: Command.find("nsenter") ?? "/usr/bin/nsenter",
                                             arguments: ["-t", String(anchor.pid), "-m", "-r", "-w", "--", "/usr/bin/tini", "-s", "--",
@@ -291,7 +307,7 @@ public enum ReleaseHost {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard supervisor.isAlive else { break }
-            if let libvirtd = processes(in: state.namespace).first(where: { $0.name == "libvirtd" }),
+            if let libvirtd = processes(of: state).first(where: { $0.name == "libvirtd" }),
                LiveHost.probeVersion(uri: release.tcpURI, timeout: max(1, deadline.timeIntervalSinceNow)) != nil {
                 return libvirtd
             }
@@ -309,7 +325,7 @@ public enum ReleaseHost {
         guard let state = state(release) else { return s }
         s.startedAt = state.startedAt
         s.supervisor = state.supervisor.isAlive ? state.supervisor : nil
-        s.libvirtd = processes(in: state.namespace).first { $0.name == "libvirtd" }
+        s.libvirtd = processes(of: state).first { $0.name == "libvirtd" }
         s.packages = state.versions
         if let v = LiveHost.probeVersion(uri: release.tcpURI, timeout: 15) {
             s.running = true
@@ -338,7 +354,7 @@ public enum ReleaseHost {
     /// else its libvirtd. nil when the release host does not run.
     public static func namespaceTarget(release name: String) -> Int32? {
         guard let release = Release.known.first(where: { $0.name == name }), let state = state(release) else { return nil }
-        let inside = processes(in: state.namespace)
+        let inside = processes(of: state)
         return (inside.first { $0.name == "virtlogd" } ?? inside.first { $0.name == "libvirtd" } ?? state.supervisor).pid
     }
 }

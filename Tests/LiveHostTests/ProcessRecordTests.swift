@@ -96,6 +96,34 @@ struct ProcessRecordTests {
         #expect(HostState.load(path: dir.path("missing.json")) == nil)
     }
 
+    /// A release host's state names a mount namespace; the kernel reuses a namespace's id once its last
+    /// process ends, so only processes in that namespace *and* chrooted into the release root are its own.
+    /// (A stale trixie state once named the namespace a new sid host had just been given.)
+    @Test("a release host's processes: its namespace and its root, never the namespace id alone",
+          .enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func releaseProcessesNeedTheirRoot() throws {
+        let dir = try Scratch()
+        let pid = try Spawner.spawnDetached(executable: "/usr/bin/unshare",
+                                            arguments: ["-m", "--propagation", "private", "/bin/sleep", "60"],
+                                            logFile: dir.path("log"))
+        let record = try LiveHost.identify(pid: pid, expecting: "sleep", log: dir.path("log"))
+        defer { _ = record.terminate(grace: 5) }
+        let namespace = try #require(ReleaseHost.namespace(of: pid))
+        #expect(namespace != ReleaseHost.namespace(of: getpid()), "unshare -m made a namespace of its own")
+        #expect(ReleaseHost.root(of: pid) == "/")
+
+        #expect(ReleaseHost.processes(in: namespace, root: "/").map(\.pid) == [pid])
+        let release = try Release.named("trixie")
+        #expect(ReleaseHost.processes(in: namespace, root: release.rootPath).isEmpty,
+                "same namespace id, another root: not the release's")
+        let stale = ReleaseHost.State(release: release, supervisor: ProcessRecord(pid: pid, name: "tini", startTime: 1, parentPid: 1),
+                                      namespace: namespace, startedAt: Date(), versions: [:])
+        #expect(!stale.supervisor.isAlive)
+        #expect(ReleaseHost.processes(of: stale).isEmpty)
+        // The caller's own namespace is never a release host's, whatever the root.
+        #expect(ReleaseHost.processes(in: try #require(ReleaseHost.namespace(of: getpid())), root: "/").isEmpty)
+    }
+
     @Test func childrenAreFoundThroughProc() throws {
         let dir = try Scratch()
         let record = try Self.sleeper("60", in: dir)
