@@ -32,10 +32,10 @@ struct BackupClientBench {
     static let metric = "full backup, guide's pull code vs virtnbdbackup"
 
     func run() async -> [BenchRow] {
-        let uri = options.liveURI
-        if let problem = VerifyBench.unreachable(uri) {
+        if let problem = VerifyBench.liveProblem(options.liveURI) {
             return [.notAvailable(.backupClient, Self.metric, reason: problem)]
         }
+        let uri = options.liveURI ?? ""
         guard uri.hasPrefix("qemu:///") else {
             return [.notAvailable(.backupClient, Self.metric, reason: "virtnbdbackup runs on this machine; \(uri) is not a local QEMU URI")]
         }

@@ -10,8 +10,8 @@ public struct BenchOptions: Sendable {
     public var root: URL
     /// The guides folder. It is copied into the scratch folder and never modified.
     public var guides: URL
-    /// The live libvirt host for the QEMU rows.
-    public var liveURI: String = "qemu:///system"
+    /// The live libvirt host for the QEMU rows (`rewind bench --connect`); nil: those rows are not measured.
+    public var liveURI: String?
     /// More hosts for the many-hosts verify row (`rewind bench` passes the release hosts that run); that row
     /// runs the live host and these in one `rewind verify` and compares it with the live host alone.
     public var extraURIs: [String] = []

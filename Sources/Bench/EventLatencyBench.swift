@@ -24,10 +24,10 @@ struct EventLatencyBench {
         }
         var rows: [BenchRow] = []
         var hosts = [(options.testDriverURI, options.eventCycles)]
-        if let problem = VerifyBench.unreachable(options.liveURI) {
-            rows.append(.notAvailable(.events, "callback → consumer, \(options.liveURI)", reason: problem))
-        } else {
-            hosts.append((options.liveURI, options.liveEventCycles))
+        if let problem = VerifyBench.liveProblem(options.liveURI) {
+            rows.append(.notAvailable(.events, "callback → consumer, \(options.liveURI ?? "live host")", reason: problem))
+        } else if let uri = options.liveURI {
+            hosts.append((uri, options.liveEventCycles))
         }
         for (uri, cycles) in hosts {
             do {

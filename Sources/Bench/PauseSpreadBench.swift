@@ -15,12 +15,13 @@ struct PauseSpreadBench {
 
     func run() async -> [BenchRow] {
         let metric = "guest pause, internal snapshot of a running 64 MiB guest"
-        if let problem = VerifyBench.unreachable(options.liveURI) {
+        if let problem = VerifyBench.liveProblem(options.liveURI) {
             return [.notAvailable(.pause, metric, reason: problem)]
         }
+        let uri = options.liveURI ?? ""
         let lab: Lab
         do {
-            lab = try context.makeLab(uri: options.liveURI, purpose: "pause")
+            lab = try context.makeLab(uri: uri, purpose: "pause")
         } catch {
             return [.notAvailable(.pause, metric, reason: "\(error)")]
         }

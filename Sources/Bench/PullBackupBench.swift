@@ -18,15 +18,16 @@ struct PullBackupBench {
     static let pattern: UInt8 = 0x5a
 
     func run() async -> [BenchRow] {
-        if let problem = VerifyBench.unreachable(options.liveURI) {
+        if let problem = VerifyBench.liveProblem(options.liveURI) {
             return [.notAvailable(.pullBackup, "full pull, readAll vs nbdcopy", reason: problem)]
         }
+        let uri = options.liveURI ?? ""
         guard let nbdcopy = Subprocess.which("nbdcopy"), let qemuIO = Subprocess.which("qemu-io") else {
             return [.notAvailable(.pullBackup, "full pull, readAll vs nbdcopy", reason: "nbdcopy or qemu-io not installed (libnbd-bin, qemu-utils)")]
         }
         let lab: Lab
         do {
-            lab = try context.makeLab(uri: options.liveURI, purpose: "pull-backup")
+            lab = try context.makeLab(uri: uri, purpose: "pull-backup")
         } catch {
             return [.notAvailable(.pullBackup, "full pull, readAll vs nbdcopy", reason: "\(error)")]
         }

@@ -43,19 +43,20 @@ struct VerifyBench {
         }
 
         var suites = [Suite(label: "test:///default, --jobs 2", uri: "test:///default", jobs: 2)]
-        let liveProblem = Self.unreachable(options.liveURI)
+        let liveProblem = Self.liveProblem(options.liveURI)
+        let liveURI = options.liveURI ?? "the live host"
         let agentIDs = snippets.filter { $0.needs.contains("agent") }.map(\.id)
         if liveProblem == nil {
-            suites.append(Suite(label: "\(options.liveURI), --jobs 1", uri: options.liveURI, jobs: 1))
-            suites.append(Suite(label: "\(options.liveURI), --jobs 2", uri: options.liveURI, jobs: 2))
+            suites.append(Suite(label: "\(liveURI), --jobs 1", uri: liveURI, jobs: 1))
+            suites.append(Suite(label: "\(liveURI), --jobs 2", uri: liveURI, jobs: 2))
             let extras = options.extraURIs.filter { Self.unreachable($0) == nil }
             if !extras.isEmpty {
-                suites.append(Suite(label: "\(1 + extras.count) hosts (\(([options.liveURI] + extras).joined(separator: ", "))), --jobs 2",
-                                    uri: options.liveURI, jobs: 2, extraURIs: extras))
+                suites.append(Suite(label: "\(1 + extras.count) hosts (\(([liveURI] + extras).joined(separator: ", "))), --jobs 2",
+                                    uri: liveURI, jobs: 2, extraURIs: extras))
             }
             if !agentIDs.isEmpty {
-                suites.append(Suite(label: "\(options.liveURI), agent snippets, booting the agent guest (--no-agent-pool)",
-                                    uri: options.liveURI, jobs: 2, agentPool: false, filters: agentIDs))
+                suites.append(Suite(label: "\(liveURI), agent snippets, booting the agent guest (--no-agent-pool)",
+                                    uri: liveURI, jobs: 2, agentPool: false, filters: agentIDs))
             }
         }
         let rounds = min(options.heavyRounds, options.rounds)
@@ -64,16 +65,18 @@ struct VerifyBench {
             do {
                 for round in 1...rounds {
                     context.progress("verify: \(suites[i].label), \(snippets.count) snippets, round \(round)/\(rounds)")
-                    var config = Verifier.Configuration(root: root, rewindPackage: options.root, workDirectory: workDirectory)
-                    config.uris = [suites[i].uri] + suites[i].extraURIs
-                    config.jobs = suites[i].jobs
-                    config.agentPool = suites[i].agentPool
-                    config.filters = suites[i].filters
+                    // What `rewind verify` runs: the same entry point, on the copy of the guides.
+                    var run = Verification.Options(root: root)
+                    run.verifier = Verifier.Configuration(root: root, rewindPackage: options.root, workDirectory: workDirectory)
+                    run.verifier.uris = [suites[i].uri] + suites[i].extraURIs
+                    run.verifier.jobs = suites[i].jobs
+                    run.verifier.agentPool = suites[i].agentPool
+                    run.verifier.filters = suites[i].filters
                     // The project's agent guest and its saved states, as `rewind verify` in the project uses them.
-                    config.guestCacheDirectory = options.root.appendingPathComponent(".rewind/guest", isDirectory: true)
+                    run.verifier.guestCacheDirectory = options.root.appendingPathComponent(".rewind/guest", isDirectory: true)
+                    run.claims = options.root.appendingPathComponent(GuideChecks.defaultCatalog)
                     let start = ContinuousClock.now
-                    let loaded = try Self.load(guides: guides, root: root)
-                    let outcome = try await Verifier(configuration: config).verify(loaded, discoveryTime: seconds(since: start))
+                    let outcome = try await Verification.run(run)
                     suites[i].wall.append(seconds(since: start))
                     suites[i].runs.append(outcome.results)
                 }
@@ -83,8 +86,8 @@ struct VerifyBench {
             }
         }
 
-        let jobs1 = suites.first { $0.uri == options.liveURI && $0.jobs == 1 && !$0.runs.isEmpty }
-        let jobs2 = suites.first { $0.uri == options.liveURI && $0.jobs == 2 && !$0.isManyHosts && $0.filters.isEmpty && !$0.runs.isEmpty }
+        let jobs1 = suites.first { $0.uri == liveURI && $0.jobs == 1 && !$0.runs.isEmpty }
+        let jobs2 = suites.first { $0.uri == liveURI && $0.jobs == 2 && !$0.isManyHosts && $0.filters.isEmpty && !$0.runs.isEmpty }
         for suite in suites where !suite.runs.isEmpty && suite.filters.isEmpty {
             var row = BenchRow(section: .verify, metric: "whole suite, \(suite.label)",
                                rewind: Unit.seconds.format(suite.wall), notes: Self.breakdown(suite))
@@ -92,7 +95,7 @@ struct VerifyBench {
                 row.target = "≤ 3 s"
                 row.verdict = suite.wall.median <= 3 ? .met : .missed
             } else if suite.isManyHosts, let jobs2 {
-                row.peer = Unit.seconds.format(jobs2.wall) + " (\(options.liveURI) alone)"
+                row.peer = Unit.seconds.format(jobs2.wall) + " (\(liveURI) alone)"
                 let ratio = suite.wall.median / jobs2.wall.median
                 row.ratio = formatRatio(ratio)
                 row.target = "≤ 2.5×"
@@ -111,7 +114,7 @@ struct VerifyBench {
             rows.append(Self.agentRow(restored: jobs2, booted: booted, agentIDs: Set(agentIDs)))
         }
         if let liveProblem {
-            rows.append(.notAvailable(.verify, "whole suite, \(options.liveURI)", reason: liveProblem))
+            rows.append(.notAvailable(.verify, "whole suite, \(liveURI)", reason: liveProblem))
         }
         let measured = suites.filter { !$0.runs.isEmpty }
         if !measured.isEmpty { context.detail("Where `rewind verify`'s time goes", Self.details(measured)) }
@@ -160,6 +163,12 @@ struct VerifyBench {
         } catch {
             throw BenchError("the guides do not load: \(error.errors.prefix(3).map(\.description).joined(separator: "; "))")
         }
+    }
+
+    /// Why the live host cannot be used (none given, or it does not answer), or nil when it answers.
+    static func liveProblem(_ uri: String?) -> String? {
+        guard let uri else { return "no QEMU host given (rewind bench --connect qemu:///system)" }
+        return unreachable(uri)
     }
 
     /// Why `uri` cannot be used, or nil when it answers.

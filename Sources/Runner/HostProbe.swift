@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 import Libvirt
 import RewindXML
 
@@ -21,9 +22,8 @@ import RewindXML
 /// print(host.driver, host.missingReason("qemu") ?? "-")   // TEST connection driver is TEST
 /// ```
 public enum HostProbe {
-    /// The capability names a fence can declare (`needs=`).
-    public static let knownCapabilities = ["qemu", "backup", "checkpoint", "blockjob", "monitor", "agent", "save",
-                                           "snapshot-external", "events"]
+    /// The capability names a fence can declare (`needs=`): GuideModel's ``Capability``, the one list.
+    public static let knownCapabilities = Capability.allCases.map(\.rawValue)
 
     /// The URI could not be opened or queried.
     public struct ProbeError: Error, Sendable, CustomStringConvertible {
@@ -75,17 +75,18 @@ public enum HostProbe {
             .init(available: yes, reason: "connection driver is \(driver)")
         }
         var caps: [String: HostInfo.Capability] = [:]
-        caps["qemu"] = answer(isQEMU)
-        caps["monitor"] = answer(isQEMU)
-        caps["blockjob"] = answer(isQEMU)
-        caps["backup"] = backup
-        caps["checkpoint"] = answer(isQEMU || isTest)
-        caps["save"] = answer(isQEMU || isTest)
-        caps["events"] = answer(isQEMU || isTest)
-        caps["snapshot-external"] = isTest
-            ? .init(available: false, reason: "connection driver is TEST (external snapshots are metadata only)")
-            : answer(isQEMU)
-        caps["agent"] = .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
+        // One answer per case: a new `Capability` does not compile until the probe answers it.
+        for capability in Capability.allCases {
+            caps[capability.rawValue] = switch capability {
+            case .qemu, .monitor, .blockjob: answer(isQEMU)
+            case .backup: backup
+            case .checkpoint, .save, .events: answer(isQEMU || isTest)
+            case .snapshotExternal: isTest
+                ? .init(available: false, reason: "connection driver is TEST (external snapshots are metadata only)")
+                : answer(isQEMU)
+            case .agent: .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
+            }
+        }
         return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,
                         hypervisorVersion: hypervisorVersion, virtType: virtType, hostname: hostname,
                         probedAt: Date(), capabilities: caps)

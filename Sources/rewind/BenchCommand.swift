@@ -2,7 +2,6 @@ import ArgumentParser
 import Bench
 import Dispatch
 import Foundation
-import LiveHost
 import Runner
 
 /// `rewind bench`: Rewind measured side by side with its peers in one run, printed as a Markdown table.
@@ -14,16 +13,17 @@ struct BenchCommand: AsyncParsableCommand {
             Sections: 1 compile (merged vs per-snippet snippet builds, one-line edit to verdict), 2 verify (whole \
             suite on test:///default and the live host, --jobs 1 and 2), 3 nbd (pull-backup reads: readAll vs \
             nbdcopy, incremental pulls), 4 site (rewind site vs cmark), 5 events (callback to consumer latency), \
-            6 pause (spread of guest pause times). Figures are medians with min–max. Build with -c release for \
+            6 pause (spread of guest pause times), 7 client (the guide's pull chain vs virtnbdbackup). The QEMU rows \
+            run on the first non-test --connect host (e.g. --connect qemu:///system); further --connect hosts \
+            (release hosts) join it in the many-hosts verify row; without one those rows say why they were not \
+            measured. Figures are medians with min–max. Build with -c release for \
             meaningful NBD numbers. The guides are copied to a scratch folder; every lab guest and file made is \
             named rewind-bench-… and removed at the end.
             """)
 
-    @Option(name: .customLong("connect"), help: ArgumentHelp("The live libvirt host for the QEMU rows.", valueName: "uri"))
-    var connect = "qemu:///system"
-
-    @Option(name: .customLong("also-connect"), help: ArgumentHelp("Another host for the many-hosts verify row (repeatable; default: the release hosts that run).", valueName: "uri"))
-    var alsoConnect: [String] = []
+    /// The hosts: the first QEMU one is the live host of the QEMU rows, the others join it in the many-hosts
+    /// verify row. The test-driver rows always run (on a private test driver).
+    @OptionGroup var hosts: ConnectOptions
 
     @Option(help: "Rounds of each light measurement (heavy ones — clean builds, whole suites — run at most --heavy-rounds).")
     var rounds = 5
@@ -67,8 +67,9 @@ struct BenchCommand: AsyncParsableCommand {
                                    rewindExecutable: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                                        ?? CommandLine.arguments[0])
         if let siteRewind { options.rewindExecutable = URL(fileURLWithPath: siteRewind, relativeTo: cwd).path }
-        options.liveURI = connect
-        options.extraURIs = alsoConnect.isEmpty ? ReleaseHost.running().map(\.tcpURI) : alsoConnect
+        let qemuHosts = hosts.connect.filter { !$0.hasPrefix("test:") }
+        options.liveURI = qemuHosts.first
+        options.extraURIs = Array(qemuHosts.dropFirst())
         options.rounds = rounds
         options.heavyRounds = heavyRounds
         options.perSnippetSample = perSnippetSample == 0 ? nil : perSnippetSample

@@ -1,68 +1,49 @@
 import ArgumentParser
 import Foundation
-import Libvirt
+import Runner
 
-/// `rewind capabilities [--connect URI]`: what a libvirt connection offers for domain state capture.
+/// `rewind capabilities [--connect URI …]`: what a libvirt connection offers for domain state capture.
 struct CapabilitiesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capabilities",
-        abstract: "Prints a capability report for a libvirt connection: driver, versions, virt types, backup, domains.")
+        abstract: "Prints what each libvirt connection offers: driver, versions, virt type, and every need= a snippet can declare.",
+        discussion: """
+            The answers are the host probe's, the same `rewind verify` uses to call a snippet unsupported: each \
+            need with yes, no or unknown and its evidence (the driver, or the domain capabilities XML read with \
+            libxml2). Exit status 2 when a URI cannot be opened (its libvirt error code is printed).
+            """)
 
-    @Option(name: [.customLong("connect"), .customShort("c")], help: "The libvirt connection URI.")
-    var uri = "test:///default"
-
-    /// Domain types looked for in the capabilities XML.
-    static let virtTypes = ["kvm", "qemu", "hvf", "lxc", "xen", "test"]
+    @OptionGroup var hosts: ConnectOptions
 
     func run() throws {
-        let conn: Connection
-        do {
-            conn = try Connection(uri: uri)
-        } catch {
-            fail("cannot open \(uri): \(error.code.name) (code \(error.code.rawValue), from \(error.domain.name)): \(error.message)")
-        }
-        do throws(LibvirtError) {
-            let caps = try conn.capabilitiesXML()
-            // Presence tests on libvirt's fixed serialization (`<domain type='kvm'>`), not XML parsing.
-            // To be replaced by RewindXML queries once that module lands.
-            let types = Self.virtTypes.filter {
-                caps.contains("<domain type='\($0)'") || caps.contains("<domain type=\"\($0)\"")
-            }
-            let backup: String
-            do throws(LibvirtError) {
-                let domCaps = try conn.domainCapabilitiesXML()
-                // Presence test as above: `<backup supported='yes'/>` in <features>.
-                backup = domCaps.contains("<backup supported='yes'/>") ? "supported (push and pull)"
-                                                                        : "not advertised"
+        var unreachable = false
+        for (index, uri) in hosts.uris.enumerated() {
+            if index > 0 { print("") }
+            let host: HostInfo
+            do {
+                host = try HostProbe.probe(uri: uri)
             } catch {
-                guard error.meansUnsupported else { throw error }
-                backup = "unknown: this driver has no domain capabilities (\(error.code.name))"
+                FileHandle.standardError.write(Data("rewind capabilities: \(error)\n".utf8))
+                unreachable = true
+                continue
             }
-            let domains = try conn.listDomains()
-            var active = 0
-            for domain in domains where try domain.isActive() { active += 1 }
-
-            let rows: [(String, String)] = [
-                ("connection", "\(uri) (canonical \(try conn.canonicalURI))"),
-                ("driver", try conn.hypervisorType),
-                ("libvirt", "\(try conn.libraryVersion)"),
-                ("hypervisor", "\(try conn.hypervisorType) \(try conn.hypervisorVersion)"),
-                ("virt types", types.isEmpty ? "none found" : types.joined(separator: ", ")),
-                ("backup API", backup),
-                ("domains", "\(domains.count) (\(active) active)"),
+            var rows: [(String, String)] = [
+                ("connection", uri),
+                ("driver", host.driver),
+                ("libvirt", host.libvirtVersion),
+                ("hypervisor", host.hypervisorVersion.isEmpty ? "-" : "\(host.driver) \(host.hypervisorVersion)"),
+                ("virt type", host.virtType),
             ]
+            for name in HostProbe.knownCapabilities {
+                guard let answer = host.capabilities[name] else { continue }
+                let verdict = answer.available.map { $0 ? "yes" : "no" } ?? "unknown"
+                rows.append(("needs=\(name)", "\(verdict): \(answer.reason)"))
+            }
             let width = rows.map(\.0.count).max() ?? 0
             for (label, value) in rows {
                 print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
             }
-        } catch {
-            fail("\(uri): \(error.code.name) (code \(error.code.rawValue)): \(error.message)")
         }
-    }
-
-    /// Writes the message to standard error and exits with status 1.
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("rewind capabilities: \(message)\n".utf8))
-        Self.exit(withError: ExitCode.failure)
+        if unreachable { throw ExitCode(2) }
     }
 }

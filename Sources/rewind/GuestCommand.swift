@@ -92,8 +92,7 @@ extension GuestCommand {
 
         @OptionGroup var cache: GuestCommand.CacheOptions
 
-        @Option(name: .customLong("connect"), help: "The libvirt URI.")
-        var uri = LiveHost.uri
+        @OptionGroup var hosts: ConnectOptions
 
         @Option(help: "kvm, tcg, or auto (KVM when /dev/kvm works and libvirt offers it).")
         var accelerator = "auto"
@@ -107,7 +106,10 @@ extension GuestCommand {
         @Option(help: "How long to wait for the agent, in seconds.")
         var timeout = 90.0
 
+        func validate() throws { try hosts.requireOne("guest boot-check") }
+
         func run() throws {
+            let uri = hosts.uri
             let image: GuideImage
             do {
                 image = try cache.image()
@@ -125,6 +127,11 @@ extension GuestCommand {
             let guest: AgentGuestDomain
             do {
                 connection = try Connection(uri: uri)
+                let driver = try connection.hypervisorType
+                guard driver == "QEMU" else {
+                    throw unsupported("\(uri) is libvirt's \(driver) driver, which does not boot guests; the agent guest "
+                                      + "needs a QEMU host (--connect qemu:///system)")
+                }
                 let accel: Accelerator
                 switch accelerator {
                 case "kvm": accel = .kvm

@@ -22,11 +22,10 @@ struct LabCommand: ParsableCommand {
                 its sockets \(LabInventory.Locations().socketDirectory)/<run>-*, its lab directory under \
                 <work dir>/labs and its lock file in \(RunLock.defaultDirectory). Runs in progress (their lock is \
                 held by a rewind verify or a lab) are left alone. Exit status: 0 when everything found was \
-                removed, 1 when something could not be, 2 when the URI cannot be opened.
+                removed, 1 when something could not be, 2 when a URI cannot be opened. Several --connect clean each host in turn.
                 """)
 
-        @Option(name: .customLong("connect"), help: ArgumentHelp("The libvirt URI to clean.", valueName: "uri"))
-        var connect = "qemu:///system"
+        @OptionGroup var hosts: ConnectOptions
 
         @Flag(name: .customLong("dry-run"), help: "Only list what would be removed.")
         var dryRun = false
@@ -43,6 +42,15 @@ struct LabCommand: ParsableCommand {
         }
 
         func run() throws {
+            var status: Int32 = 0
+            for uri in hosts.uris {
+                status = max(status, clean(uri))
+            }
+            if status != 0 { throw ExitCode(status) }
+        }
+
+        /// Cleans one host; the exit status it asks for.
+        func clean(_ connect: String) -> Int32 {
             var locations = LabInventory.Locations()
             let work = workDir ?? FileManager.default.currentDirectoryPath + "/.rewind/snippets"
             locations.labRoots = [URL(fileURLWithPath: work).standardizedFileURL.path + "/labs"]
@@ -56,7 +64,7 @@ struct LabCommand: ParsableCommand {
                 inventory = try LabInventory.scan(uri: connect, locations: locations, selecting: selecting)
             } catch {
                 FileHandle.standardError.write(Data("rewind lab clean: cannot inventory \(connect): \(error.code.name): \(error.message)\n".utf8))
-                throw ExitCode(2)
+                return 2
             }
             for name in inventory.notOwned {
                 print("left alone \(name): named rewind-… but not tagged as a lab domain of that run")
@@ -66,11 +74,11 @@ struct LabCommand: ParsableCommand {
             }
             if inventory.isEmpty {
                 print("nothing left behind on \(connect)")
-                return
+                return 0
             }
             let lines = inventory.clean(dryRun: dryRun)
             for line in lines { print(line) }
-            if lines.contains(where: { $0.hasPrefix("cannot ") }) { throw ExitCode(1) }
+            return lines.contains(where: { $0.hasPrefix("cannot ") }) ? 1 : 0
         }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import GuideModel
-import Lab
 import Reports
 import Runner
 import Synchronization
@@ -24,8 +22,7 @@ struct VerifyCommand: AsyncParsableCommand {
             with a snippet, passing and findings per host, and agent-only claims still waiting for an agent guest.
             """)
 
-    @Option(name: .customLong("connect"), help: ArgumentHelp("A libvirt URI to run against (repeatable).", valueName: "uri"))
-    var connect: [String] = []
+    @OptionGroup var hosts: ConnectOptions
 
     @Option(name: .shortAndLong, help: "Snippet processes at once per host.")
     var jobs: Int = 2
@@ -70,7 +67,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The default snippet timeout in seconds.", valueName: "seconds"))
     var timeout: Double = 60
 
-    @Option(name: .shortAndLong, help: "The build configuration (debug or release).")
+    @Option(help: "The build configuration (debug or release).")
     var configuration: String = "debug"
 
     @Option(name: .customLong("session-id"), help: .hidden)
@@ -84,9 +81,6 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        if connect.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw ValidationError("--connect needs a URI (an empty one would silently mean libvirt's default host)")
-        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let sessionID {
             // Run ids are `<session>-<host>-<index>`; domains are named `rewind-<run id>-…`.
@@ -101,150 +95,54 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let startedAt = Date()
-        let rootURL = URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath).standardizedFileURL
-        let guides = rootURL.appendingPathComponent("Guides")
         let console = Console()
         installInterruptHandler()
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var options = Verification.Options(root: URL(fileURLWithPath: root ?? cwd.path).standardizedFileURL)
+        options.paths = paths
+        options.claims = claims.map { URL(fileURLWithPath: $0) }
+        options.verifier = Verifier.Configuration(root: options.root, rewindPackage: packagePath.map { URL(fileURLWithPath: $0) },
+                                                  workDirectory: workDir.map { URL(fileURLWithPath: $0) })
+        options.verifier.uris = hosts.uris
+        options.verifier.jobs = jobs
+        options.verifier.defaultTimeout = timeout
+        options.verifier.filters = filters
+        options.verifier.layout = perSnippet ? .perSnippet : .merged
+        options.verifier.update = update
+        options.verifier.agentPool = !noAgentPool
+        options.verifier.buildConfiguration = configuration
+        if let sessionID { options.verifier.sessionID = sessionID }
+        let reports = ReportFiles(tap: tap, junit: junit, json: json, directory: reportDir)
 
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: guides.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("\(guides.path): no such directory (guides are the .md files under <root>/Guides; see --root)")
-        }
-
-        // Discovery.
-        let discoveryStart = ContinuousClock.now
-        let set: GuideSet
+        let outcome: Verification.Outcome
         do {
-            set = try GuideSet.load(directory: guides, root: rootURL)
-        } catch {
-            let messages = error.errors.map(\.description)
-            for m in messages { console.error(m) }
-            var results = RunResults(startedAt: startedAt, guideErrors: messages)
-            results.timings.discovery = seconds(since: discoveryStart)
-            try writeReports(results)
-            console.error("\(messages.count) guide error\(messages.count == 1 ? "" : "s"); nothing was compiled or run")
-            throw ExitCode(1)
-        }
-        let selected = try selectGuides(set, root: rootURL)
-        let discovered = RunnableSnippet.all(in: set).filter { selected.contains($0.guide) }
-        // Claim ids must be in the catalog; libvirt names must exist (doc drift).
-        let checks = GuideChecks.run(guides: set.guides.filter { selected.contains($0.path) }, snippets: discovered,
-                                     root: rootURL, catalog: claims.map { URL(fileURLWithPath: $0) })
-        let snippets = checks.annotate(discovered)
-        let discovery = seconds(since: discoveryStart)
-
-        var config = Verifier.Configuration(
-            root: rootURL, rewindPackage: packagePath.map { URL(fileURLWithPath: $0) },
-            workDirectory: workDir.map { URL(fileURLWithPath: $0) })
-        config.uris = connect.isEmpty ? ["test:///default"] : connect
-        config.jobs = jobs
-        config.defaultTimeout = timeout
-        config.filters = filters
-        config.layout = perSnippet ? .perSnippet : .merged
-        config.update = update
-        config.agentPool = !noAgentPool
-        config.buildConfiguration = configuration
-        if let sessionID { config.sessionID = sessionID }
-
-        for uri in config.uris { warnAboutLeftovers(uri: uri, console: console) }
-
-        console.status("\(snippets.count) snippets in \(selected.count) guide\(selected.count == 1 ? "" : "s")")
-        let outcome: Verifier.Outcome
-        do {
-            outcome = try await Verifier(configuration: config).verify(
-                snippets, guideErrors: checks.errors, discoveryTime: discovery, startedAt: startedAt) { event in
-                console.progress(event)
-            }
+            outcome = try await Verification.run(options) { event in console.progress(event) }
         } catch {
             console.clearStatus()
-            console.error("rewind verify: \(error)")
-            if case .probe = error { throw ExitCode(2) }
-            throw ExitCode(1)
+            switch error {
+            case .noGuides(let message), .selection(let message):
+                throw ValidationError(message)
+            case .guides(let messages, let results):
+                for m in messages { console.error(m) }
+                try reports.write(results)
+                console.error("\(messages.count) guide error\(messages.count == 1 ? "" : "s"); nothing was compiled or run")
+            case .verify:
+                console.error("rewind verify: \(error)")
+            }
+            throw ExitCode(error.exitStatus)
         }
         console.clearStatus()
 
-        var results = outcome.results
-        checks.attach(to: &results, snippets: snippets)
-        try writeReports(results)
-        if tap != "-" {
+        let results = outcome.results
+        try reports.write(results)
+        if !reports.tapOnStandardOutput {
             console.out(SummaryWriter(verbose: verbose, color: console.isTerminal(1)).render(results, updatedBlocks: outcome.updatedBlocks))
         }
-        if let signal = SnippetRunner.interruption {
+        if let signal = outcome.interruption {
             console.error("rewind verify: interrupted by \(SnippetRunner.signalName(signal)); reports hold the snippets that finished")
             throw ExitCode(128 + signal)
         }
         if results.failed { throw ExitCode(1) }
-    }
-
-    /// Warns when earlier runs left lab domains or files behind on `uri` (`rewind lab clean` removes them).
-    /// An unreachable URI is not reported here: the host probe reports it.
-    func warnAboutLeftovers(uri: String, console: Console) {
-        guard let inventory = try? LabInventory.scan(uri: uri), !inventory.isEmpty else { return }
-        let domains = inventory.runs.flatMap(\.domains).map(\.name)
-        let files = inventory.runs.flatMap { $0.files + $0.hostFiles }.count
-        var what: [String] = []
-        if !domains.isEmpty { what.append("\(domains.count) domain\(domains.count == 1 ? "" : "s") (\(domains.joined(separator: ", ")))") }
-        if files > 0 { what.append("\(files) file\(files == 1 ? "" : "s")") }
-        if what.isEmpty { what.append("the run record\(inventory.runs.count == 1 ? "" : "s") of \(inventory.runs.map(\.runID).joined(separator: ", "))") }
-        console.error("rewind verify: warning: earlier lab runs left \(what.joined(separator: " and ")) behind on \(uri); "
-                      + "remove them with `rewind lab clean --connect \(uri)`")
-    }
-
-    /// The guide paths the arguments select (all guides without arguments).
-    func selectGuides(_ set: GuideSet, root: URL) throws -> Set<String> {
-        let all = set.guides.map(\.path)
-        guard !paths.isEmpty else { return Set(all) }
-        var selected: Set<String> = []
-        for path in paths {
-            let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                .standardizedFileURL.path
-            let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-            let relative = absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : path
-            let matches = all.filter { $0 == relative || $0.hasPrefix(relative.hasSuffix("/") ? relative : relative + "/") }
-            guard !matches.isEmpty else {
-                throw ValidationError("\(path): no guide there (guides are the .md files under \(root.path)/Guides)")
-            }
-            selected.formUnion(matches)
-        }
-        return selected
-    }
-
-    func writeReports(_ results: RunResults) throws {
-        if let tap {
-            let text = TAPWriter().render(results)
-            if tap == "-" { FileHandle.standardOutput.write(Data(text.utf8)) } else { try write(text, to: tap) }
-        }
-        if let junit { try write(JUnitWriter().render(results), to: junit) }
-        if let json { try write(try JSONWriter().render(results), to: json) }
-        if let reportDir {
-            for host in results.hosts {
-                var one = results
-                one.hosts = [host]
-                let name = Self.fileName(for: host.host.uri)
-                try write(TAPWriter().render(one), to: reportDir + "/\(name).tap")
-                try write(JUnitWriter().render(one), to: reportDir + "/\(name).junit.xml")
-                try write(try JSONWriter().render(one), to: reportDir + "/\(name).json")
-            }
-            try write(try MatrixWriter().render(results), to: reportDir + "/matrix.json")
-        }
-    }
-
-    /// A file name for a host URI: `qemu+tcp://127.0.0.1:16612/system` → `qemu+tcp-127.0.0.1-16612-system`.
-    static func fileName(for uri: String) -> String {
-        let withoutQuery = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? uri
-        var out = ""
-        for ch in withoutQuery {
-            out.append(ch.isLetter || ch.isNumber || ch == "." || ch == "+" || ch == "_" ? ch : "-")
-        }
-        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "-") }
-        return out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-    }
-
-    func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
     }
 
     /// On SIGINT or SIGTERM: kill every snippet process with everything it started (they do not get the
@@ -276,11 +174,6 @@ struct VerifyCommand: AsyncParsableCommand {
 
     /// Seconds an interrupted run has to clean up and write its reports.
     static let interruptGrace: Double = 30
-
-    func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }
 
 /// Terminal output: the summary on standard output, errors and a one-line progress status on standard error
@@ -323,6 +216,17 @@ final class Console: Sendable {
         state.withLock { s in
             if s.statusShown { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
             s.statusShown = false
+        }
+    }
+
+    func progress(_ event: Verification.Event) {
+        switch event {
+        case .leftovers(_, let message):
+            error("rewind verify: warning: \(message)")
+        case .discovered(let snippets, let guides):
+            status("\(snippets) snippets in \(guides) guide\(guides == 1 ? "" : "s")")
+        case .verifier(let event):
+            progress(event)
         }
     }
 

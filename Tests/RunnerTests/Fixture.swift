@@ -235,7 +235,7 @@ struct Fixture: Sendable {
     var brokenCompile: CompileReport
     var brokenBuildSeconds: Double
     /// The verification of the fixture guide alone.
-    var outcome: Verifier.Outcome
+    var outcome: Verification.Outcome
 
     func result(_ id: String) -> SnippetResult {
         outcome.results.hosts[0].results.first { $0.id == id }!
@@ -264,7 +264,10 @@ struct Fixture: Sendable {
         var configuration = Verifier.Configuration(root: root, rewindPackage: packageRoot, workDirectory: workDirectory)
         configuration.jobs = 2
         configuration.killGrace = 1
-        let outcome = try await Verifier(configuration: configuration).verify(fixtureSnippets, discoveryTime: 0)
+        // Through the pipeline's one entry point, as `rewind verify` runs it.
+        var options = Verification.Options(root: root)
+        options.verifier = configuration
+        let outcome = try await Verification.run(options)
         return Fixture(root: root, snippets: fixtureSnippets, brokenSnippets: brokenSnippets,
                        brokenCompile: brokenCompile, brokenBuildSeconds: brokenSeconds, outcome: outcome)
     }

@@ -193,3 +193,66 @@ struct PipelineTests {
         print("fixture: merged+extra builds \(compile.invocations.map { "\($0.product) \(String(format: "%.2f", $0.duration))s" }); run \(String(format: "%.2f", t.run))s; broken merged build \(String(format: "%.2f", f.brokenBuildSeconds))s")
     }
 }
+
+/// `Verification.run`, the entry point `rewind verify` and `rewind bench` share, on roots that cannot run.
+@Suite("Verification entry point")
+struct VerificationEntryTests {
+    static func root(_ guides: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-entry-\(UUID().uuidString.prefix(8))")
+        for (name, text) in guides {
+            let url = root.appendingPathComponent("Guides/\(name)")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return root
+    }
+
+    @Test("no Guides folder, a path with no guide, and guide errors each stop the run with their message")
+    func refusals() async throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-entry-none-\(UUID().uuidString.prefix(8))")
+        await #expect(throws: Verification.Failure.self) { try await Verification.run(Verification.Options(root: empty)) }
+
+        let ok = try Self.root(["a.md": "# A\n\n```swift id=a\nprint(1)\n```\n"])
+        defer { try? FileManager.default.removeItem(at: ok) }
+        var options = Verification.Options(root: ok)
+        options.paths = ["Guides/missing.md"]
+        options.currentDirectory = ok
+        do {
+            _ = try await Verification.run(options)
+            Issue.record("a path with no guide must be refused")
+        } catch {
+            guard case .selection(let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.contains("Guides/missing.md: no guide there"))
+            #expect(error.exitStatus == 1)
+        }
+
+        let bad = try Self.root(["b.md": "# B\n\n```swift\nprint(1)\n```\n"])
+        defer { try? FileManager.default.removeItem(at: bad) }
+        do {
+            _ = try await Verification.run(Verification.Options(root: bad))
+            Issue.record("a snippet without an id must be refused")
+        } catch {
+            guard case .guides(let messages, let results) = error else { Issue.record("\(error)"); return }
+            #expect(messages.count == 1 && messages[0].hasPrefix("Guides/b.md:3: swift snippet has no id"))
+            #expect(results.guideErrors == messages, "the results carry the errors, for the reports")
+            #expect(results.failed)
+        }
+    }
+
+    @Test("an unreachable host is exit status 2, before anything is compiled")
+    func unreachable() async throws {
+        let ok = try Self.root(["a.md": "# A\n\n```swift id=a\nprint(1)\n```\n"])
+        defer { try? FileManager.default.removeItem(at: ok) }
+        var options = Verification.Options(root: ok)
+        options.verifier.uris = ["qemu+tcp://127.0.0.1:1/system"]
+        options.verifier.workDirectory = ok.appendingPathComponent(".rewind/snippets")
+        do {
+            _ = try await Verification.run(options)
+            Issue.record("an unreachable URI must stop the run")
+        } catch {
+            #expect(error.exitStatus == 2)
+            #expect(error.description.contains("cannot connect to qemu+tcp://127.0.0.1:1/system: VIR_ERR_SYSTEM_ERROR"))
+            #expect(!FileManager.default.fileExists(atPath: ok.appendingPathComponent(".rewind/snippets").path))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// `--connect URI` (or `-c`), the one way every command is told which libvirt hosts to reach.
+///
+/// Repeatable; without it a command uses ``defaultURI``, libvirt's in-process test driver, which needs no
+/// daemon. Commands that act on one host take the first (and refuse several).
+struct ConnectOptions: ParsableArguments {
+    /// The URI used when no `--connect` is given.
+    static let defaultURI = "test:///default"
+
+    @Option(name: [.customLong("connect"), .customShort("c")],
+            help: ArgumentHelp("A libvirt URI (repeatable; default: \(ConnectOptions.defaultURI), the in-process test driver).",
+                               valueName: "uri"))
+    var connect: [String] = []
+
+    /// The URIs given, or the default.
+    var uris: [String] { connect.isEmpty ? [Self.defaultURI] : connect }
+
+    /// The one URI of a single-host command.
+    var uri: String { uris[0] }
+
+    func validate() throws {
+        if connect.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--connect needs a URI (an empty one would silently mean libvirt's default host)")
+        }
+    }
+
+    /// Refuses several `--connect` for a command that acts on one host.
+    func requireOne(_ command: String) throws {
+        guard connect.count <= 1 else {
+            throw ValidationError("\(command) acts on one host; give one --connect (got \(connect.count))")
+        }
+    }
+}
