@@ -33,28 +33,30 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Swift wrappers. C types never appear in their public API.
+        // Foundation only, usable before libvirt is installed: starting programs, `which`, durations.
+        .target(name: "Support"),
         .target(name: "RewindXML", dependencies: ["CLibXML2"]),
         .target(name: "Libvirt", dependencies: ["CLibvirt", "CLibvirtQemu", "RewindXML"]),
         .target(name: "NBD", dependencies: ["CNBD"]),
 
         // The agent guest: a tiny Linux guest running qemu-guest-agent, built from Debian packages (Foundation only).
-        .target(name: "AgentGuest", dependencies: []),
+        .target(name: "AgentGuest", dependencies: ["Support"]),
 
         // Lab fixtures (what guide snippets call) and the guide model.
-        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost"]),
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost", "Support"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
         // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).
         // Foundation only: it runs before any C library or daemon is installed.
-        .target(name: "LiveHost"),
+        .target(name: "LiveHost", dependencies: ["Support"]),
 
         // Runner, reports, site.
-        .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab"]),
+        .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab", "Support"]),
         .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
-        .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab"]),
+        .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab", "Support"]),
 
         // `rewind bench`: Rewind measured side by side with its peers (nbdcopy, cmark, per-snippet builds).
-        .target(name: "Bench", dependencies: ["Runner", "GuideModel", "Libvirt", "NBD", "Lab", "Reports"]),
+        .target(name: "Bench", dependencies: ["Runner", "GuideModel", "Libvirt", "NBD", "Lab", "Reports", "Support"]),
 
         // The command line tool: a thin layer over the libraries.
         .executableTarget(name: "rewind", dependencies: [
@@ -66,11 +68,12 @@ let package = Package(
         .testTarget(name: "NBDTests", dependencies: ["NBD"]),
         .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
-        .testTarget(name: "LiveHostTests", dependencies: ["LiveHost"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "LiveHostTests", dependencies: ["LiveHost", "Support"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab"]),
-        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab", "Support"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

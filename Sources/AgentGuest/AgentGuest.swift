@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Glibc
 
 /// Rewind's agent guest: the smallest real Linux guest that runs `qemu-guest-agent`, so that freeze/thaw and
@@ -146,7 +147,7 @@ public enum AgentGuest {
 
     /// A `Duration` in seconds, as a `Double`.
     public static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        d.inSeconds
     }
 }
 

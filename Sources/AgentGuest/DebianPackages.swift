@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A Debian package at the version the guest was (or will be) built from.
 public struct PackageVersion: Codable, Sendable, Hashable, CustomStringConvertible {
@@ -24,11 +25,7 @@ final class DebianPackages {
 
     /// The installed version of `package`, or nil when it is not installed.
     func installedVersion(_ package: String) throws -> String? {
-        let r = try Shell.run("dpkg-query", ["-W", "-f", "${db:Status-Abbrev}|${Version}", package])
-        guard r.status == 0 else { return nil }
-        let parts = r.output.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].hasPrefix("ii") else { return nil }
-        return String(parts[1])
+        try DebianPackageQuery.installed([package]).first { $0.name == package }?.version
     }
 
     /// The version apt would install, running `apt-get update` once if apt knows no version yet.

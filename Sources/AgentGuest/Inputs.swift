@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Everything a guest build depends on, resolved without downloading anything: which kernel, which package
 /// versions, which sources. Its SHA-256 is the cache key.
@@ -84,11 +85,9 @@ struct Inputs: Codable {
     /// An installed Debian kernel whose files are present (the newest), else the image `linux-image-amd64`
     /// currently depends on, to be downloaded.
     static func resolveKernel(_ packages: DebianPackages) throws -> Kernel {
-        let listing = try Shell.run("dpkg-query", ["-W", "-f", "${Package}|${db:Status-Abbrev}|${Version}\n", "linux-image-*"])
         var best: Kernel?
-        for line in listing.output.split(separator: "\n") {
-            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 3, f[1].hasPrefix("ii") else { continue }
+        for installed in try DebianPackageQuery.installed(["linux-image-*"]) {
+            let f = [installed.name, "ii", installed.version]
             let release = String(f[0].dropFirst("linux-image-".count))
             guard release.first?.isNumber == true,
                   FileManager.default.fileExists(atPath: "/boot/vmlinuz-\(release)"),

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Glibc
 import Lab
 import Libvirt
@@ -39,9 +40,9 @@ struct BackupClientBench {
         guard uri.hasPrefix("qemu:///") else {
             return [.notAvailable(.backupClient, Self.metric, reason: "virtnbdbackup runs on this machine; \(uri) is not a local QEMU URI")]
         }
-        guard let backup = Subprocess.which("virtnbdbackup"), let restore = Subprocess.which("virtnbdrestore"),
-              let qemuIO = Subprocess.which("qemu-io"), let qemuImg = Subprocess.which("qemu-img"),
-              let pidwait = Subprocess.which("pidwait") else {
+        guard let backup = Executable.find("virtnbdbackup"), let restore = Executable.find("virtnbdrestore"),
+              let qemuIO = Executable.find("qemu-io"), let qemuImg = Executable.find("qemu-img"),
+              let pidwait = Executable.find("pidwait") else {
             return [.notAvailable(.backupClient, Self.metric,
                                   reason: "virtnbdbackup, virtnbdrestore, qemu-io, qemu-img or pidwait not installed (Debian packages virtnbdbackup, qemu-utils, procps)")]
         }

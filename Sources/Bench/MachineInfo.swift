@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Glibc
 import Libvirt
 import Runner
@@ -80,7 +81,7 @@ public struct MachineInfo: Sendable, Hashable {
 
     /// The first line a tool prints, or `<tool>: not found`.
     static func firstLine(of tool: String, _ arguments: [String]) -> String {
-        guard let path = Subprocess.which(tool),
+        guard let path = Executable.find(tool),
               let result = try? Subprocess.run(path, arguments, captureOutput: true) else { return "\(tool): not found" }
         let line = result.output.split(separator: "\n").first.map(String.init) ?? ""
         return line.isEmpty ? "\(tool): no version" : line.trimmingCharacters(in: .whitespaces)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Lab
 import Libvirt
 import NBD
@@ -22,7 +23,7 @@ struct PullBackupBench {
             return [.notAvailable(.pullBackup, "full pull, readAll vs nbdcopy", reason: problem)]
         }
         let uri = options.liveURI ?? ""
-        guard let nbdcopy = Subprocess.which("nbdcopy"), let qemuIO = Subprocess.which("qemu-io") else {
+        guard let nbdcopy = Executable.find("nbdcopy"), let qemuIO = Executable.find("qemu-io") else {
             return [.notAvailable(.pullBackup, "full pull, readAll vs nbdcopy", reason: "nbdcopy or qemu-io not installed (libnbd-bin, qemu-utils)")]
         }
         let lab: Lab

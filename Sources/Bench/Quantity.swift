@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How the bench table writes a number: its unit and the precision that suits it.
 public enum Unit: Sendable, Hashable {
@@ -49,5 +50,5 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 
 /// A duration in seconds, as a `Double`.
 func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    d.inSeconds
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Section 4: building the site with `rewind site` against the floor, plain `cmark` rendering the same
 /// Markdown files to HTML (one process per file), rounds alternating.
@@ -24,7 +25,7 @@ struct SiteBench {
         guard try Self.hasSiteCommand(rewind) else {
             return [.notAvailable(.site, "site build", reason: "site not built (`\(rewind) site` is not a command of this build)")]
         }
-        guard let cmark = Subprocess.which("cmark") else {
+        guard let cmark = Executable.find("cmark") else {
             return [.notAvailable(.site, "site build", reason: "`cmark` is not installed (Debian package cmark)")]
         }
         let (root, guides) = try context.guidesCopy()

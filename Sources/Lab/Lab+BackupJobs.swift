@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Glibc
 import Libvirt
 
@@ -84,5 +85,5 @@ extension Lab {
 /// lab.record("pivot", seconds(ContinuousClock.now - start), unit: "s")
 /// ```
 public func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    duration.inSeconds
 }

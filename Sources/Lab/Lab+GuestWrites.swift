@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Libvirt
 
 // Simulated guest I/O on a running QEMU domain, through the monitor's `qemu-io` command, checked in the
@@ -130,6 +131,6 @@ extension Lab {
     }
 
     static func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        d.inMilliseconds
     }
 }

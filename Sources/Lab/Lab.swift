@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Libvirt
 import LiveHost
 import Synchronization
@@ -99,8 +100,7 @@ public final class Lab: Sendable {
 
     /// Seconds since the lab was created.
     public var elapsed: Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        start.secondsElapsed
     }
 
     // MARK: Evidence

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Libvirt
 
 /// The entry point of a generated snippet executable: the child side of `rewind verify`.
@@ -149,10 +150,7 @@ public enum SnippetMain {
                              teardownErrors: teardownErrors, evidence: lab.evidence, timings: timings)
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
+    static func seconds(since start: ContinuousClock.Instant) -> Double { start.secondsElapsed }
 
     // MARK: arguments
 

@@ -1,6 +1,5 @@
-import Dispatch
 import Foundation
-import Glibc
+import Support
 
 /// What an external command did.
 struct CommandResult: Sendable {
@@ -16,25 +15,11 @@ struct CommandResult: Sendable {
     var succeeded: Bool { status == 0 && !timedOut }
 }
 
-/// Runs short-lived external programs (dpkg-query, apt-get, useradd, virsh) with a time limit.
-///
-/// Output goes to temporary files rather than pipes, so a grandchild that keeps a pipe open
-/// can never make the caller hang.
+/// Runs short-lived external programs (dpkg-query, apt-get, useradd, virsh) with a time limit, through
+/// `Support.Subprocess` (output captured in files, never pipes), with `LiveHostError`s.
 enum Command {
-    /// Directories searched after `PATH`: root's sbin directories are not always on a user's `PATH`.
-    static let fallbackDirectories = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-
-    /// The absolute path of an executable, searching `PATH` and then the usual system directories.
-    static func find(_ name: String) -> String? {
-        if name.hasPrefix("/") { return access(name, X_OK) == 0 ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + fallbackDirectories
-        for dir in dirs where !dir.isEmpty {
-            let candidate = dir + "/" + name
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
+    /// The absolute path of an executable (`Support.Executable.find`).
+    static func find(_ name: String) -> String? { Executable.find(name) }
 
     /// Runs `arguments[0]` (looked up with `find`) with the remaining arguments.
     ///
@@ -46,63 +31,20 @@ enum Command {
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval,
                     passthrough: Bool = false) throws(LiveHostError) -> CommandResult {
         guard let name = arguments.first else { throw LiveHostError(.missingProgram, "empty command line") }
-        guard let executable = find(name) else {
-            throw LiveHostError(.missingProgram, "`\(name)` is not installed (searched PATH and \(fallbackDirectories.joined(separator: ":")))")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-
-        let scratch = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rewind-livehost-\(getpid())-\(UUID().uuidString)")
-        var outURL: URL?
-        var errURL: URL?
+        var spec = ProcessSpec(name, Array(arguments.dropFirst()))
+        spec.addedEnvironment = environment
         if passthrough {
-            process.standardOutput = FileHandle.standardError
-            process.standardError = FileHandle.standardError
-        } else {
-            do {
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                let o = scratch.appendingPathComponent("stdout"), e = scratch.appendingPathComponent("stderr")
-                _ = FileManager.default.createFile(atPath: o.path, contents: nil)
-                _ = FileManager.default.createFile(atPath: e.path, contents: nil)
-                process.standardOutput = try FileHandle(forWritingTo: o)
-                process.standardError = try FileHandle(forWritingTo: e)
-                outURL = o
-                errURL = e
-            } catch {
-                throw LiveHostError(.fileSystem, "cannot create scratch files in \(scratch.path): \(error)")
-            }
+            spec.output = .parentStandardError
+            spec.errorOutput = .parentStandardError
         }
-        defer { if !passthrough { try? FileManager.default.removeItem(at: scratch) } }
-
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
+        let result: Subprocess.Result
         do {
-            try process.run()
+            result = try Subprocess.run(spec, timeout: .seconds(double: timeout))
         } catch {
-            throw LiveHostError(.commandFailed, "cannot run \(arguments.joined(separator: " ")): \(error)")
+            throw LiveHostError(error.notFound ? .missingProgram : .commandFailed, error.description)
         }
-        var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if done.wait(timeout: .now() + 2) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                done.wait()
-            }
-        }
-        let status = process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-        func read(_ url: URL?) -> String {
-            guard let url, let data = try? Data(contentsOf: url) else { return "" }
-            return String(decoding: data, as: UTF8.self)
-        }
-        return CommandResult(status: status, output: read(outURL), errorOutput: read(errURL), timedOut: timedOut)
+        return CommandResult(status: result.status, output: result.output, errorOutput: result.errorOutput,
+                             timedOut: result.timedOut)
     }
 
     /// Runs a command and throws `LiveHostError` unless it exits with status 0 in time.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Debian packages the live host needs, and how to check for and install them.
 public enum DebianPackages {
@@ -8,27 +9,14 @@ public enum DebianPackages {
         "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-clients", "qemu-system-x86", "qemu-utils", "tini",
     ]
 
-    /// The packages installed according to the output of
-    /// `dpkg-query -W -f '${Package}\t${db:Status-Abbrev}\n' …`: those whose status letter
-    /// (the second character of the abbreviation) is `i`.
-    public static func installed(fromQueryOutput output: String) -> Set<String> {
-        var result: Set<String> = []
-        for line in output.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 2 else { continue }
-            let status = Array(fields[1])
-            if status.count >= 2 && status[1] == "i" { result.insert(String(fields[0])) }
-        }
-        return result
-    }
-
-    /// The packages of `names` that are not installed (asks dpkg-query; unknown names count as missing).
+    /// The packages of `names` that are not installed (`Support.DebianPackageQuery`; unknown names count as missing).
     public static func missing(_ names: [String]) throws(LiveHostError) -> [String] {
-        let result = try Command.run(["dpkg-query", "-W", "-f", "${Package}\t${db:Status-Abbrev}\n"] + names,
-                                     timeout: 60)
-        if result.timedOut { throw LiveHostError(.timedOut, "dpkg-query did not answer within 60 s") }
-        // dpkg-query exits 1 when some name is unknown; the known ones are still listed.
-        let have = installed(fromQueryOutput: result.output)
+        let have: Set<String>
+        do {
+            have = Set(try DebianPackageQuery.installed(names).map(\.name))
+        } catch {
+            throw LiveHostError(error.notFound ? .missingProgram : .timedOut, error.description)
+        }
         return names.filter { !have.contains($0) }
     }
 

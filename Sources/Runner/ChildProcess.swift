@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Support
 import Synchronization
 
 /// A child process started with `posix_spawn` in a session (and so a process group) of its own, with its
@@ -96,50 +97,20 @@ final class ChildProcess: Sendable {
     /// Starts `executable` (looked up in `PATH` when it has no `/`).
     static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                       stdout: String, stderr: String) throws(SpawnError) -> ChildProcess {
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&fileActions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A new session and process group (sid = pgid = pid), default dispositions for the signals a parent
-        // may ignore, and an empty signal mask.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGHUP] { sigaddset(&defaults, s) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        // glibc's POSIX_SPAWN_SETSID (0x80, not imported into Swift). Not combined with SETPGROUP: a session
-        // leader cannot change its process group.
-        let setsid: Int32 = 0x80
-        posix_spawnattr_setflags(&attributes, Int16(setsid | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv = ([executable] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
-        defer { env.forEach { free($0) } }
-
         guard spawningAllowed.withLock({ $0 }) else {
             throw SpawnError(description: "not starting \(executable): rewind was interrupted")
         }
-        var pid: pid_t = 0
-        let rc = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
-            (env + [nil]).withUnsafeBufferPointer { envBuffer in
-                let a = UnsafeMutablePointer(mutating: argvBuffer.baseAddress!)
-                let e = UnsafeMutablePointer(mutating: envBuffer.baseAddress!)
-                return executable.contains("/")
-                    ? posix_spawn(&pid, executable, &fileActions, &attributes, a, e)
-                    : posix_spawnp(&pid, executable, &fileActions, &attributes, a, e)
-            }
-        }
-        guard rc == 0 else {
-            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        // A new session and process group (sid = pgid = pid), default signal dispositions and an empty mask.
+        var spec = ProcessSpec(executable, arguments)
+        spec.environment = environment
+        spec.output = .file(stdout, append: false)
+        spec.errorOutput = .file(stderr, append: false)
+        spec.newSession = true
+        let pid: pid_t
+        do {
+            pid = try Subprocess.spawn(spec).pid
+        } catch {
+            throw SpawnError(description: error.description)
         }
         live.withLock { _ = $0.insert(pid) }
         return ChildProcess(pid: pid)

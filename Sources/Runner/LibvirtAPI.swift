@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import RewindXML
 
 /// The names libvirt's public API declares, read from the API description files libvirt installs
@@ -137,16 +138,10 @@ public struct LibvirtAPI: Sendable, Hashable {
 
     /// `pkg-config --variable <variable> <package>`, nil when pkg-config fails or prints nothing.
     static func pkgConfigVariable(_ variable: String, package: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pkg-config", "--variable=\(variable)", package]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        var spec = ProcessSpec("pkg-config", ["--variable=\(variable)", package])
+        spec.errorOutput = .null
+        guard let result = try? Subprocess.run(spec, timeout: .seconds(30)), result.succeeded else { return nil }
+        let data = result.outputData
         let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return path.isEmpty ? nil : path
     }

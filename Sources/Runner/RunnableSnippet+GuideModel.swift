@@ -1,3 +1,4 @@
+import Support
 import GuideModel
 
 extension RunnableSnippet {
@@ -22,7 +23,7 @@ extension RunnableSnippet {
         }
         let a = snippet.attributes
         let timeout = a.timeout.map { d -> Double in
-            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            d.inSeconds
         }
         self.init(id: snippet.id, guide: snippet.guide, line: snippet.line, sourceLines: lines, mode: mode,
                   standalone: a.isStandalone, needs: a.needs.map(\.rawValue), expectError: a.expectedError,

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Builds a generated snippet package with `swift build` and maps every error to its snippet.
 ///
@@ -159,8 +160,7 @@ public struct SnippetCompiler: Sendable {
     }
 
     func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        start.secondsElapsed
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Glibc
 import Lab
 import Synchronization
@@ -428,7 +429,6 @@ public struct SnippetRunner: Sendable {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        start.secondsElapsed
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Builds the API reference of the package's library modules with DocC, as static files inside the site
 /// (`<output>/api/<Target>/`), by running `swift package generate-documentation` (the swift-docc-plugin).
@@ -50,24 +51,19 @@ public enum APIReference {
                              "generate-documentation", "--target", target, "--output-path", targetOutput.path,
                              "--transform-for-static-hosting", "--hosting-base-path", hostingBase]
             log("$ \(swift) \(arguments.joined(separator: " "))")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [swift] + arguments
-            process.currentDirectoryURL = root
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            do { try process.run() } catch {
-                throw SiteError(file: target, message: "cannot run swift package generate-documentation: \(error.localizedDescription)")
+            var spec = ProcessSpec(swift, arguments)
+            spec.currentDirectory = root.path
+            spec.errorOutput = .sameAsOutput
+            let result: Subprocess.Result
+            do { result = try Subprocess.run(spec) } catch {
+                throw SiteError(file: target, message: "cannot run swift package generate-documentation: \(error)")
             }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
-            guard process.terminationStatus == 0 else {
+            let text = result.output
+            guard result.status == 0 else {
                 let lines = text.split(separator: "\n")
                 let errors = lines.filter { $0.contains("error:") }
                 let shown = (errors.isEmpty ? Array(lines.suffix(20)) : Array(errors.prefix(20))).joined(separator: "\n")
-                throw SiteError(file: target, message: "DocC failed (exit \(process.terminationStatus)):\n\(shown)")
+                throw SiteError(file: target, message: "DocC failed (exit \(result.status)):\n\(shown)")
             }
             log(text.split(separator: "\n").suffix(3).joined(separator: "\n"))
             let page = startPage(target: target)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import Bench
 
@@ -116,28 +117,6 @@ struct HelperTests {
         #expect(CompileBench.evenlySpaced(Array(0..<10), count: 3) == [0, 4, 9])
         #expect(CompileBench.evenlySpaced(Array(0..<10), count: 1) == [0])
         #expect(CompileBench.evenlySpaced(Array(0..<3), count: 5) == [0, 1, 2])
-    }
-
-    @Test func subprocessStatusAndOutput() throws {
-        let ok = try Subprocess.run("/bin/sh", ["-c", "echo hello; echo oops >&2"], captureOutput: true)
-        #expect(ok.status == 0)
-        #expect(ok.output.contains("hello"))
-        #expect(ok.output.contains("oops"))
-        let failed = try Subprocess.run("/bin/sh", ["-c", "exit 3"])
-        #expect(failed.status == 3)
-        let killed = try Subprocess.run("/bin/sh", ["-c", "kill -TERM $$"])
-        #expect(killed.status == 128 + SIGTERM)
-        #expect(throws: Subprocess.SpawnError.self) { try Subprocess.run("/nonexistent/tool", []) }
-        #expect(Subprocess.which("sh") != nil)
-        #expect(Subprocess.which("no-such-tool-rewind") == nil)
-    }
-
-    @Test func subprocessWritesStandardOutputToAFile() throws {
-        let dir = try TemporaryFolder()
-        let out = dir.url.appendingPathComponent("out.txt").path
-        let r = try Subprocess.run("/bin/sh", ["-c", "printf abc"], outputFile: out)
-        #expect(r.status == 0)
-        #expect(try String(contentsOfFile: out, encoding: .utf8) == "abc")
     }
 
     @Test func siteCommandIsFoundInTheHelpListing() throws {

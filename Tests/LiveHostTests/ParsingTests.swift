@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import LiveHost
 
@@ -55,8 +56,9 @@ struct ParsingTests {
     }
 
     @Test func installedPackagesComeFromTheStatusLetter() {
-        let output = "libvirt-daemon\tii \ntini\tun \nqemu-utils\trc \nqemu-system-x86\thi \nbroken\tiF \n"
-        #expect(DebianPackages.installed(fromQueryOutput: output) == ["libvirt-daemon", "qemu-system-x86"])
+        let output = "libvirt-daemon\tii \t9.0.0-4\ntini\tun \t\nqemu-utils\trc \t1:7.2\nqemu-system-x86\thi \t1:7.2+dfsg\nbroken\tiF \t1\n"
+        #expect(DebianPackageQuery.parse(output) == [.init(name: "libvirt-daemon", version: "9.0.0-4"),
+                                                      .init(name: "qemu-system-x86", version: "1:7.2+dfsg")])
     }
 
     @Test(.enabled(if: Command.find("dpkg-query") != nil, "needs a Debian system"))

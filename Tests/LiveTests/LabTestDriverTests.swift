@@ -3,6 +3,7 @@ import Glibc
 @testable import Lab
 import Libvirt
 import NBD
+import Support
 import Testing
 
 /// Lab fixtures on libvirt's test driver and on plain files: no daemon, no QEMU guest (runs without
@@ -257,7 +258,7 @@ struct LabTestDriverTests {
         #expect(try lab.allocatedRanges(overlay) == [0..<65536])   // one 64 KiB cluster
 
         // Internal snapshots.
-        let tool = try #require(Tool.find("qemu-img"))
+        let tool = try #require(Executable.find("qemu-img"))
         try runHostCommand(tool, ["snapshot", "-c", "before upgrade", base])
         #expect(try lab.imageSnapshots(base).map(\.name) == ["before upgrade"])
         #expect(try lab.imageSnapshots(base).first?.vmStateSize == 0)
@@ -289,7 +290,7 @@ struct LabTestDriverTests {
         let lab = try LabTestSupport.testDriverLab()
         let image = try lab.createImage(name: "nbd.qcow2", sizeMiB: 4)
         try Self.qemuIO(image, "write -P 0x11 0 131072")
-        try runHostCommand(try #require(Tool.find("qemu-img")), ["bitmap", "--add", image, "b0"])
+        try runHostCommand(try #require(Executable.find("qemu-img")), ["bitmap", "--add", image, "b0"])
         try Self.qemuIO(image, "write -P 0x22 1048576 65536")   // recorded in the persistent bitmap b0
 
         let socket = try lab.unixSocketPath("nbd.sock")
@@ -315,7 +316,7 @@ struct LabTestDriverTests {
 
     /// Writes with qemu-io into an image file (not through the lab, to check the lab's readers).
     private static func qemuIO(_ image: String, _ command: String) throws {
-        try runHostCommand(try #require(Tool.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
+        try runHostCommand(try #require(Executable.find("qemu-io")), ["-f", "qcow2", image, "-c", command])
     }
 }
 
@@ -323,31 +324,19 @@ struct LabTestDriverTests {
 ///
 /// Started with `--fork`: the process we spawn exits only once the server listens, so waiting for it is
 /// waiting for the server to be ready (the socket file alone appears at `bind`, before `listen`: a connect
-/// in between is refused). The server's pid comes from `--pid-file`. Spawned with `posix_spawn` and an
-/// empty signal mask: Foundation's `Process` would pass on the test thread's mask, which blocks SIGTERM.
+/// in between is refused). The server's pid comes from `--pid-file`. Spawned through `Support.Subprocess`
+/// (an empty signal mask: Foundation's `Process` would pass on the test thread's mask, which blocks SIGTERM).
 private final class QemuNBD {
     private var pid: pid_t = 0
 
     init(image: String, socket: String, exportName: String, bitmap: String) throws {
-        let tool = try #require(Tool.find("qemu-nbd"))
+        let tool = try #require(Executable.find("qemu-nbd"))
         let pidFile = socket + ".pid"
         let arguments = [tool, "-k", socket, "-f", "qcow2", "-r", "-x", exportName, "-B", bitmap,
                          "--fork", "--pid-file", pidFile, image]
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var parent: pid_t = 0
-        let rc = posix_spawn(&parent, tool, nil, &attributes, argv, environ)
-        try #require(rc == 0, "posix_spawn qemu-nbd: \(String(cString: strerror(rc)))")
-        var status: Int32 = 0
-        waitpid(parent, &status, 0)                          // returns once the server listens (or failed)
-        try #require((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "qemu-nbd --fork exited with \(status)")
+        // qemu-nbd --fork returns once the server listens (or failed).
+        let started = try Subprocess.run(ProcessSpec(tool, Array(arguments.dropFirst())), timeout: .seconds(60))
+        try #require(started.succeeded, "qemu-nbd --fork exited with \(started.status): \(started.errorOutput)")
         let text = try String(contentsOfFile: pidFile, encoding: .utf8)
         try? FileManager.default.removeItem(atPath: pidFile)
         pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), "qemu-nbd pid file: \(text)")

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Support
 
 /// Runs a host tool (`qemu-img`, `qemu-io`, `sha256sum`, `stat`, …) *on the host of the connection*, through
 /// its `HostAccess`, with a bounded wait, and collects its output.
@@ -41,65 +41,27 @@ struct Tool {
             let reason = "needs the host's files and tools (\(name)); host access \(access)"
             throw LabFailure(reason, file: file, line: line, unsupportedReason: reason)
         }
-        guard let executable = Self.find(argv[0]) else {
-            throw LabFailure("\(argv[0]) is not installed (looked in PATH, /usr/bin, /usr/sbin)", file: file, line: line)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
+        var spec = ProcessSpec(argv[0], Array(argv.dropFirst()))
         if let input {
-            guard let handle = FileHandle(forReadingAtPath: input) else {
+            guard FileManager.default.isReadableFile(atPath: input) else {
                 throw LabFailure("cannot read \(input) to send to `\(commandLine)`", file: file, line: line)
             }
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
+            spec.input = .file(input)
         }
-        let out = Pipe(), err = Pipe()
-        var outputHandle: FileHandle?
-        if let output {
-            _ = FileManager.default.createFile(atPath: output, contents: nil)
-            guard let handle = FileHandle(forWritingAtPath: output) else {
-                throw LabFailure("cannot write \(output) for `\(commandLine)`", file: file, line: line)
-            }
-            outputHandle = handle
-            process.standardOutput = handle
-        } else {
-            process.standardOutput = out
-        }
-        defer { try? outputHandle?.close() }
-        process.standardError = err
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-
+        if let output { spec.output = .file(output, append: false) }
+        let result: Subprocess.Result
         do {
-            try process.run()
+            result = try Subprocess.run(spec, timeout: timeout)
         } catch {
-            throw LabFailure("cannot start `\(commandLine)`: \(error)", file: file, line: line)
+            throw LabFailure(error.notFound ? "\(argv[0]) is not installed (looked in PATH, \(Executable.fallbackDirectories.joined(separator: ", ")))"
+                                            : "cannot start `\(commandLine)`: \(error)", file: file, line: line)
         }
-        // Drain both pipes while the tool runs, so that a chatty tool cannot block on a full pipe.
-        let collected = PipeCollector()
-        let readers = DispatchGroup()
-        for (index, pipe) in [out, err].enumerated() where index == 1 || output == nil {
-            let handle = pipe.fileHandleForReading
-            DispatchQueue.global().async(group: readers) {
-                collected.store(handle.readDataToEndOfFile(), at: index)
-            }
-        }
-
-        let (seconds, attoseconds) = timeout.components
-        let limit = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        if finished.wait(timeout: limit) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + .seconds(2)) == .timedOut { kill(process.processIdentifier, SIGKILL) }
-            _ = readers.wait(timeout: .now() + .seconds(2))
+        if result.timedOut {
             throw LabFailure("`\(commandLine)` did not finish within \(timeout); it was killed. stderr: "
-                             + collected.text(at: 1).trimmingCharacters(in: .whitespacesAndNewlines),
+                             + result.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines),
                              file: file, line: line)
         }
-        _ = readers.wait(timeout: .now() + .seconds(5))
-        return Result(commandLine: commandLine, status: process.terminationStatus,
-                      stdout: collected.text(at: 0), stderr: collected.text(at: 1))
+        return Result(commandLine: commandLine, status: result.status, stdout: result.output, stderr: result.errorOutput)
     }
 
     /// Runs the tool and requires exit status 0.
@@ -134,28 +96,6 @@ struct Tool {
     static let stat = Tool(name: "stat")
     static let shell = Tool(name: "sh")
 
-    /// The first executable called `name` in PATH, /usr/bin or /usr/sbin.
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/bin"]
-        return dirs.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     /// A shell-like rendering of one argument, for messages only.
-    static func quoted(_ argument: String) -> String {
-        let plain = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }
-        return plain && !argument.isEmpty ? argument : "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
-    }
-}
-
-/// Output of a tool's pipes, filled by reader threads.
-private final class PipeCollector: Sendable {
-    private let data = Mutex([Data(), Data()])
-
-    func store(_ d: Data, at index: Int) { data.withLock { $0[index] = d } }
-
-    func text(at index: Int) -> String {
-        let d = data.withLock { $0[index] }
-        return String(decoding: d, as: UTF8.self)
-    }
+    static func quoted(_ argument: String) -> String { ProcessSpec.quoted(argument) }
 }
