@@ -208,10 +208,17 @@ struct Fixture: Sendable {
         return lines.firstIndex { $0.contains(marker) }! + 1
     }
 
+    /// One folder per test process for the roots below, removed when the process exits.
+    static let scratchRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-runner-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "rewind-runner-tests-\(getpid())") }
+        return url
+    }()
+
     /// A fresh project root with `Guides/<name>` holding `text` for each file.
     static func makeRoot(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("rewind-runner-\(UUID().uuidString.prefix(8))")
+        let root = scratchRoot.appendingPathComponent("rewind-runner-\(UUID().uuidString.prefix(8))")
         for (name, text) in files {
             let url = root.appendingPathComponent("Guides").appendingPathComponent(name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -51,7 +51,7 @@ struct OutputTests {
     }
 
     func file(_ text: String) throws -> (URL, String) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-out-\(UUID().uuidString.prefix(8))")
+        let root = Fixture.scratchRoot.appendingPathComponent("rewind-out-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("Guides"), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: root.appendingPathComponent("Guides/x.md"))
         return (root, "Guides/x.md")
