@@ -18,11 +18,7 @@ public struct JSONWriter: Sendable {
 
     /// The JSON encoding of `results` (pretty-printed, sorted keys, ISO 8601 dates).
     public func encode(_ results: RunResults) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(results)
+        try results.jsonData()
     }
 
     /// The JSON text of `results`.
@@ -32,9 +28,6 @@ public struct JSONWriter: Sendable {
 
     /// Decodes what `encode` wrote.
     public static func decode(_ data: Data) throws -> RunResults {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(RunResults.self, from: data)
+        try RunResults(json: data)
     }
 }

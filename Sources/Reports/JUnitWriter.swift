@@ -126,17 +126,9 @@ public struct JUnitWriter: Sendable {
         if !err.isEmpty { c.addChild(name: "system-err").addText(err) }
     }
 
+    /// The run's problems that are not snippet results (`RunResults.problems`), as (title, message).
     func problemCases(_ results: RunResults) -> [(String, String)] {
-        var out: [(String, String)] = []
-        if let signal = results.interrupted {
-            let unfinished = results.hosts.flatMap(\.results).filter { $0.reason?.contains("interrupted by") == true }.count
-            out.append(("interrupted", "rewind verify was interrupted by \(signal); \(unfinished) snippet\(unfinished == 1 ? "" : "s") did not finish"))
-        }
-        for e in results.guideErrors { out.append(("guide error", e)) }
-        for u in results.compile?.unattributedErrors ?? [] {
-            out.append(("build error in \(u.product)", u.diagnostic.description))
-        }
-        return out
+        results.problems.map { ($0.title, $0.message) }
     }
 
     static func property(_ properties: XMLElement, _ name: String, _ value: String) {

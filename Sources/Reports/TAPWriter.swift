@@ -127,18 +127,9 @@ public struct TAPWriter: Sendable {
         return .mapping(pairs)
     }
 
-    /// Problems that are not snippet results: guide errors and build errors outside any snippet.
+    /// The run's problems that are not snippet results (`RunResults.problems`), as (title, message).
     func problemPoints(_ results: RunResults) -> [(String, String)] {
-        var out: [(String, String)] = []
-        if let signal = results.interrupted {
-            let unfinished = results.hosts.flatMap(\.results).filter { $0.reason?.contains("interrupted by") == true }.count
-            out.append(("interrupted", "rewind verify was interrupted by \(signal); \(unfinished) snippet\(unfinished == 1 ? "" : "s") did not finish"))
-        }
-        for e in results.guideErrors { out.append(("guide error", e)) }
-        for u in results.compile?.unattributedErrors ?? [] {
-            out.append(("build error in \(u.product)", u.diagnostic.description))
-        }
-        return out
+        results.problems.map { ($0.title, $0.message) }
     }
 
     func problemLines(_ problems: [(String, String)], startingAt start: Int) -> [String] {

@@ -60,6 +60,9 @@ public struct SnippetResult: Sendable, Codable, Hashable {
     public var runID: String?
     /// Lines printed by the cleanup that ran after a timeout or a crash.
     public var cleanup: [String]?
+    /// True when an interruption of `rewind verify` kept it from finishing (not started, or ended while
+    /// running); absent otherwise.
+    public var unfinished: Bool?
 
     /// Creates a result.
     public init(id: String, guide: String, line: Int, verdict: Verdict, message: String? = nil,
@@ -298,6 +301,48 @@ public struct RunResults: Sendable, Codable, Hashable {
 
     /// The counts over all hosts.
     public var totals: Totals { hosts.map(\.totals).reduce(Totals(), +) }
+
+    /// A problem of the run that is not one snippet's result.
+    public struct Problem: Sendable, Hashable {
+        /// What kind of problem.
+        public enum Kind: Sendable, Hashable {
+            /// The run was interrupted by a signal.
+            case interrupted(signal: String, unfinishedSnippets: Int)
+            /// An error in a guide (`Guides/x.md:LINE: …`).
+            case guideError
+            /// A build error outside any snippet, in this product.
+            case buildError(product: String)
+        }
+        /// What kind.
+        public var kind: Kind
+        /// The message.
+        public var message: String
+
+        /// A short title: `interrupted`, `guide error`, `build error in <product>`.
+        public var title: String {
+            switch kind {
+            case .interrupted: "interrupted"
+            case .guideError: "guide error"
+            case .buildError(let product): "build error in \(product)"
+            }
+        }
+    }
+
+    /// The run's problems that are not snippet results, in the order reports list them: an interruption,
+    /// guide errors, build errors outside any snippet. Every report format lists these.
+    public var problems: [Problem] {
+        var out: [Problem] = []
+        if let signal = interrupted {
+            let unfinished = hosts.flatMap(\.results).filter { $0.unfinished == true }.count
+            out.append(Problem(kind: .interrupted(signal: signal, unfinishedSnippets: unfinished),
+                               message: "rewind verify was interrupted by \(signal); \(unfinished) snippet\(unfinished == 1 ? "" : "s") did not finish"))
+        }
+        out += guideErrors.map { Problem(kind: .guideError, message: $0) }
+        out += (compile?.unattributedErrors ?? []).map {
+            Problem(kind: .buildError(product: $0.product), message: $0.diagnostic.description)
+        }
+        return out
+    }
 
     /// Whether the run failed: a guide error, a failed snippet, a build error outside any snippet, or an
     /// interruption.

@@ -233,9 +233,11 @@ public struct SnippetRunner: Sendable {
         // After an interruption, the snippets that never started.
         for item in toRun where results[item.index] == nil {
             let signal = Self.interruption.map(Self.signalName) ?? "a signal"
-            results[item.index] = SnippetResult(id: item.snippet.id, guide: item.snippet.guide, line: item.snippet.line,
-                                                verdict: .skipped, reason: "not run: interrupted by \(signal)",
-                                                claims: item.snippet.claims)
+            var notRun = SnippetResult(id: item.snippet.id, guide: item.snippet.guide, line: item.snippet.line,
+                                       verdict: .skipped, reason: "not run: interrupted by \(signal)",
+                                       claims: item.snippet.claims)
+            notRun.unfinished = true
+            results[item.index] = notRun
         }
         var hostResults = HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
         hostResults.agentPool = poolReport
@@ -389,6 +391,7 @@ public struct SnippetRunner: Sendable {
                                   duration: outcome.duration, claims: snippet.claims, finding: snippet.finding,
                                   stdout: VerdictRules.tail(outcome.stdout), stderr: VerdictRules.tail(outcome.stderr),
                                   runID: runID, cleanup: cleanup)
+            r.unfinished = true
             r.location = snippet.location
             return r
         }

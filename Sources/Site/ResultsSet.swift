@@ -87,21 +87,7 @@ public struct ResultsSet: Sendable {
 
     /// Decodes one results file.
     public static func decode(_ data: Data) throws -> RunResults {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            if let seconds = try? container.decode(Double.self) {
-                return Date(timeIntervalSinceReferenceDate: seconds)
-            }
-            let text = try container.decode(String.self)
-            let plain = ISO8601DateFormatter()
-            if let date = plain.date(from: text) { return date }
-            let fractional = ISO8601DateFormatter()
-            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            if let date = fractional.date(from: text) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 date: \(text)")
-        }
-        return try decoder.decode(RunResults.self, from: data)
+        try RunResults(json: data)
     }
 
     /// Merges runs already decoded (the file name is used in labels).

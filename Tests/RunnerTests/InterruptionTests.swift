@@ -112,6 +112,10 @@ extension SafetyTests {
             }
             #expect(byID["never-starts"]?.verdict == .skipped)
             #expect(byID["never-starts"]?.reason == "not run: interrupted by \(SnippetRunner.signalName(signal))")
+            #expect(waiting.unfinished == true && byID["never-starts"]?.unfinished == true)
+            #expect(byID["finishes-first"]?.unfinished == nil)
+            #expect(results.problems.first?.kind == .interrupted(signal: SnippetRunner.signalName(signal), unfinishedSnippets: 2),
+                    "\(results.problems)")
             let tapText = try String(contentsOfFile: tap, encoding: .utf8)
             #expect(tapText.contains("ok 1 - finishes-first"), "\(tapText)")
             #expect(tapText.contains("not ok 4 - interrupted"), "\(tapText)")
