@@ -36,7 +36,7 @@ public enum SnippetMain {
     public static func run(registry: [String: Body]) async -> Never {
         let args = Array(CommandLine.arguments.dropFirst())
         do {
-            let invocation = try Invocation(parsing: args)
+            let invocation = try SnippetInvocation(parsing: args)
             switch invocation.mode {
             case .list:
                 for id in registry.keys.sorted() { print(id) }
@@ -74,7 +74,7 @@ public enum SnippetMain {
 
     // MARK: run
 
-    static func runSnippet(_ inv: Invocation, registry: [String: Body]) async -> SnippetReport {
+    static func runSnippet(_ inv: SnippetInvocation, registry: [String: Body]) async -> SnippetReport {
         let id = inv.id!
         let runID = inv.runID!
         let uri = inv.connect!
@@ -151,68 +151,4 @@ public enum SnippetMain {
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double { start.secondsElapsed }
-
-    // MARK: arguments
-
-    struct Invocation {
-        enum Mode: String { case run, cleanup, list }
-        var mode: Mode
-        var id: String?
-        var connect: String?
-        var labDir: String?
-        var runID: String?
-        var resultPath: String?
-        var expectError: String?
-        var needs: [String] = []
-        var finding = false
-        var missing: [String: String] = [:]
-
-        struct BadArguments: Error, CustomStringConvertible {
-            var description: String
-        }
-
-        init(parsing args: [String]) throws(BadArguments) {
-            guard let first = args.first, let mode = Mode(rawValue: first) else {
-                throw BadArguments(description: "expected a mode: run, cleanup or list")
-            }
-            self.mode = mode
-            var i = 1
-            func value(_ name: String) throws(BadArguments) -> String {
-                i += 1
-                guard i < args.count else { throw BadArguments(description: "\(name) needs a value") }
-                return args[i]
-            }
-            while i < args.count {
-                let arg = args[i]
-                switch arg {
-                case "--id": id = try value(arg)
-                case "--connect": connect = try value(arg)
-                case "--lab-dir": labDir = try value(arg)
-                case "--run-id": runID = try value(arg)
-                case "--result": resultPath = try value(arg)
-                case "--expect-error": expectError = try value(arg)
-                case "--needs": needs = try value(arg).split(separator: ",").map(String.init)
-                case "--finding": finding = true
-                case "--missing":
-                    let v = try value(arg)
-                    guard let eq = v.firstIndex(of: "=") else {
-                        throw BadArguments(description: "--missing wants CAPABILITY=REASON, got \(v)")
-                    }
-                    missing[String(v[..<eq])] = String(v[v.index(after: eq)...])
-                default: throw BadArguments(description: "unknown argument \(arg)")
-                }
-                i += 1
-            }
-            let required: [(String, String?)]
-            switch mode {
-            case .run: required = [("--id", id), ("--connect", connect), ("--lab-dir", labDir),
-                                   ("--run-id", runID), ("--result", resultPath)]
-            case .cleanup: required = [("--connect", connect), ("--run-id", runID)]
-            case .list: required = []
-            }
-            for (name, v) in required where v == nil {
-                throw BadArguments(description: "\(mode.rawValue) needs \(name)")
-            }
-        }
-    }
 }

@@ -321,25 +321,25 @@ public struct SnippetRunner: Sendable {
         let stdoutFile = runDir.appendingPathComponent("stdout").path
         let stderrFile = runDir.appendingPathComponent("stderr").path
 
-        var arguments = ["run", "--id", snippet.id, "--connect", host.uri, "--lab-dir", labDir.path,
-                         "--run-id", runID, "--result", resultFile.path]
-        if let e = snippet.expectError { arguments += ["--expect-error", e] }
-        if !snippet.needs.isEmpty { arguments += ["--needs", snippet.needs.joined(separator: ",")] }
-        if snippet.finding != nil { arguments.append("--finding") }
+        var invocation = SnippetInvocation(mode: .run)
+        invocation.id = snippet.id
+        invocation.connect = host.uri
+        invocation.labDir = labDir.path
+        invocation.runID = runID
+        invocation.resultPath = resultFile.path
+        invocation.expectError = snippet.expectError
+        invocation.needs = snippet.needs
+        invocation.finding = snippet.finding != nil
         for need in snippet.needs {
-            if let reason = host.capabilities[need], reason.available == false {
-                arguments += ["--missing", "\(need)=\(reason.reason)"]
-            }
+            if let reason = host.capabilities[need], reason.available == false { invocation.missing[need] = reason.reason }
         }
         var environment = ProcessInfo.processInfo.environment
-        environment["REWIND_SNIPPET_ID"] = snippet.id
-        environment["REWIND_CONNECT"] = host.uri
-        environment["REWIND_LAB_DIR"] = labDir.path
-        environment["REWIND_RUN_ID"] = runID
         if let cache = options.guestCacheDirectory, (environment[Lab.guestCacheVariable] ?? "").isEmpty {
-            environment[Lab.guestCacheVariable] = cache.path
+            invocation.guestCache = cache.path
         }
-        if let agentPool { environment[AgentGuestPool.variable] = agentPool }
+        invocation.agentPool = agentPool
+        environment.merge(invocation.environment) { $1 }
+        let arguments = invocation.arguments
         if environment["SWIFT_BACKTRACE"] == nil {
             // A crash report that fits a test report: the crashed thread only, no registers or images.
             environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none,limit=32"
@@ -400,7 +400,11 @@ public struct SnippetRunner: Sendable {
         let abnormal = outcome.timedOut || outcome.report == nil
         if abnormal {
             if let cleanupExecutable {
-                let args = ["cleanup", "--connect", host.uri, "--run-id", runID, "--lab-dir", labDir.path]
+                var cleanup = SnippetInvocation(mode: .cleanup)
+                cleanup.connect = host.uri
+                cleanup.runID = runID
+                cleanup.labDir = labDir.path
+                let args = cleanup.arguments
                 if let (_, out, err) = try? await ChildProcess.run(cleanupExecutable, args, scratch: runDir, name: "cleanup") {
                     outcome.cleanup = (out + err).split(separator: "\n").map(String.init)
                 }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// What a snippet process is told: the one contract between the runner, which writes it, and
+/// ``SnippetMain``, which reads it, in one place, encoded one way.
+///
+/// ```swift
+/// var run = SnippetInvocation(mode: .run)
+/// run.id = "backup-push"; run.connect = "qemu:///system"; run.runID = "ab12-0-3"
+/// run.labDir = "/tmp/labs/ab12-0-3"; run.resultPath = "/tmp/runs/ab12-0-3/result.json"
+/// let argv = run.arguments            // ["run", "--id", "backup-push", …]
+/// try SnippetInvocation(parsing: argv) == run   // true
+/// ```
+public struct SnippetInvocation: Sendable, Hashable {
+    /// What the process does.
+    public enum Mode: String, Sendable, Hashable {
+        /// Run one snippet and write its result file.
+        case run
+        /// Remove what a run left behind (`LabCleanup`).
+        case cleanup
+        /// Print the snippet ids the executable holds.
+        case list
+    }
+
+    /// Bad arguments (exit status 64).
+    public struct BadArguments: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    public var mode: Mode
+    /// The snippet id (`--id`).
+    public var id: String?
+    /// The libvirt URI (`--connect`).
+    public var connect: String?
+    /// The lab directory on this machine (`--lab-dir`).
+    public var labDir: String?
+    /// The run id, the prefix of everything the lab creates (`--run-id`).
+    public var runID: String?
+    /// Where to write the `SnippetReport` (`--result`).
+    public var resultPath: String?
+    /// The fence's `expect-error=` (`--expect-error`).
+    public var expectError: String?
+    /// The fence's `needs=` (`--needs a,b`).
+    public var needs: [String] = []
+    /// Whether the fence has `finding=` (`--finding`).
+    public var finding = false
+    /// Capabilities the host probe found missing, with the reason (`--missing CAP=REASON`, repeated).
+    public var missing: [String: String] = [:]
+    /// The saved agent guests to restore from (environment `REWIND_AGENT_POOL`, read by `AgentGuestPool`).
+    public var agentPool: String?
+    /// The agent guest's cache folder (environment `REWIND_GUEST_CACHE`, read by `Lab.makeAgentDomain`).
+    public var guestCache: String?
+
+    public init(mode: Mode) {
+        self.mode = mode
+    }
+
+    /// The process arguments (without argv[0]).
+    public var arguments: [String] {
+        var out = [mode.rawValue]
+        for (flag, value) in [("--id", id), ("--connect", connect), ("--lab-dir", labDir), ("--run-id", runID),
+                              ("--result", resultPath), ("--expect-error", expectError)] {
+            if let value { out += [flag, value] }
+        }
+        if !needs.isEmpty { out += ["--needs", needs.joined(separator: ",")] }
+        if finding { out.append("--finding") }
+        for (capability, reason) in missing.sorted(by: { $0.key < $1.key }) { out += ["--missing", "\(capability)=\(reason)"] }
+        return out
+    }
+
+    /// The environment variables the process gets besides its arguments (read deep inside the lab).
+    public var environment: [String: String] {
+        var out: [String: String] = [:]
+        if let agentPool { out[AgentGuestPool.variable] = agentPool }
+        if let guestCache { out[Lab.guestCacheVariable] = guestCache }
+        return out
+    }
+
+    /// Reads the arguments `arguments` wrote; `environment` supplies the two variables.
+    public init(parsing args: [String],
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(BadArguments) {
+        guard let first = args.first, let mode = Mode(rawValue: first) else {
+            throw BadArguments(description: "expected a mode: run, cleanup or list")
+        }
+        self.mode = mode
+        var i = 1
+        func value(_ name: String) throws(BadArguments) -> String {
+            i += 1
+            guard i < args.count else { throw BadArguments(description: "\(name) needs a value") }
+            return args[i]
+        }
+        while i < args.count {
+            let arg = args[i]
+            switch arg {
+            case "--id": id = try value(arg)
+            case "--connect": connect = try value(arg)
+            case "--lab-dir": labDir = try value(arg)
+            case "--run-id": runID = try value(arg)
+            case "--result": resultPath = try value(arg)
+            case "--expect-error": expectError = try value(arg)
+            case "--needs": needs = try value(arg).split(separator: ",").map(String.init)
+            case "--finding": finding = true
+            case "--missing":
+                let v = try value(arg)
+                guard let eq = v.firstIndex(of: "=") else {
+                    throw BadArguments(description: "--missing wants CAPABILITY=REASON, got \(v)")
+                }
+                missing[String(v[..<eq])] = String(v[v.index(after: eq)...])
+            default: throw BadArguments(description: "unknown argument \(arg)")
+            }
+            i += 1
+        }
+        agentPool = environment[AgentGuestPool.variable].flatMap { $0.isEmpty ? nil : $0 }
+        guestCache = environment[Lab.guestCacheVariable].flatMap { $0.isEmpty ? nil : $0 }
+        let required: [(String, String?)]
+        switch mode {
+        case .run: required = [("--id", id), ("--connect", connect), ("--lab-dir", labDir),
+                               ("--run-id", runID), ("--result", resultPath)]
+        case .cleanup: required = [("--connect", connect), ("--run-id", runID)]
+        case .list: required = []
+        }
+        for (name, v) in required where v == nil {
+            throw BadArguments(description: "\(mode.rawValue) needs \(name)")
+        }
+    }
+}
