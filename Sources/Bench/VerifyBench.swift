@@ -45,7 +45,7 @@ struct VerifyBench {
         var suites = [Suite(label: "test:///default, --jobs 2", uri: "test:///default", jobs: 2)]
         let liveProblem = Self.liveProblem(options.liveURI)
         let liveURI = options.liveURI ?? "the live host"
-        let agentIDs = snippets.filter { $0.needs.contains("agent") }.map(\.id)
+        let agentIDs = snippets.filter { $0.needs.contains(.agent) }.map(\.id)
         if liveProblem == nil {
             suites.append(Suite(label: "\(liveURI), --jobs 1", uri: liveURI, jobs: 1))
             suites.append(Suite(label: "\(liveURI), --jobs 2", uri: liveURI, jobs: 2))

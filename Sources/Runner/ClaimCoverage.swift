@@ -129,7 +129,7 @@ public struct ClaimCoverage: Sendable, Hashable, Codable {
 
             if claim.isAgentOnly {
                 let agentPassed = named.contains { snippet in
-                    let isAgentSnippet = snippet.needs.contains("agent") || snippet.tier == ClaimCatalog.Tier.agent.rawValue
+                    let isAgentSnippet = snippet.needs.contains(.agent) || snippet.tier == .agent
                     return isAgentSnippet && byHost.contains { $0[snippet.id]?.verdict == .pass }
                 }
                 if !agentPassed { waiting.append(claim.id) }

@@ -14,20 +14,14 @@ extension RunnableSnippet {
         }
         lines += snippet.lines.map { SourceLine(file: snippet.guide, line: $0.markdownLine, text: $0.text, isOwn: true) }
 
-        let mode: Mode
-        switch snippet.mode {
-        case .run: mode = .run
-        case .compileOnly: mode = .compileOnly
-        case .compileFail(let expected): mode = .compileFail(expected)
-        case .ignore: mode = .ignore
-        }
+        let mode = snippet.mode
         let a = snippet.attributes
         let timeout = a.timeout.map { d -> Double in
             d.inSeconds
         }
         self.init(id: snippet.id, guide: snippet.guide, line: snippet.line, sourceLines: lines, mode: mode,
-                  standalone: a.isStandalone, needs: a.needs.map(\.rawValue), expectError: a.expectedError,
-                  timeout: timeout, finding: a.finding, claims: a.claims, tier: a.tier?.rawValue,
+                  standalone: a.isStandalone, needs: a.needs, expectError: a.expectedError,
+                  timeout: timeout, finding: a.finding, claims: a.claims, tier: a.tier,
                   expectedOutput: snippet.expectedOutput.map {
                       ExpectedOutput(text: $0.text, masked: $0.isMasked, line: $0.line)
                   })

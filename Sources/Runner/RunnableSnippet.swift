@@ -1,12 +1,14 @@
+import GuideModel
+
 /// A snippet as the runner sees it: the guide model's snippet with its context resolved.
 ///
 /// `sourceLines` are the lines that make up the snippet's function, in order: the lines of the
 /// context prelude, of the snippets it continues, then its own (hidden ones included), each with the
 /// Markdown file and line it came from. The generator wraps each contiguous run of them in one
 /// `#sourceLocation` directive, so diagnostics, `#line` and `#filePath` name the Markdown.
-public struct RunnableSnippet: Sendable, Hashable, Codable {
+public struct RunnableSnippet: Sendable, Hashable {
     /// One line of Swift with the Markdown location it came from.
-    public struct SourceLine: Sendable, Hashable, Codable {
+    public struct SourceLine: Sendable, Hashable {
         /// The guide, relative to the project root, e.g. `Guides/backup.md`.
         public var file: String
         /// The 1-based Markdown line.
@@ -24,17 +26,8 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
         }
     }
 
-    /// What the runner does with a snippet.
-    public enum Mode: Sendable, Hashable, Codable {
-        /// Compiled in the merged build and run.
-        case run
-        /// Compiled in the merged build, not run (`compile-only`).
-        case compileOnly
-        /// Must fail to compile with a diagnostic containing the text (`compile-fail=TEXT`).
-        case compileFail(String)
-        /// Neither compiled nor run (`ignore`).
-        case ignore
-    }
+    /// What the runner does with a snippet: GuideModel's mode (`run`, `compile-only`, `compile-fail=`, `ignore`).
+    public typealias Mode = SnippetMode
 
     /// An expected-output block that follows the snippet.
     public struct ExpectedOutput: Sendable, Hashable, Codable {
@@ -65,7 +58,7 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
     /// Compiled in an executable of its own (`standalone`): a complete program.
     public var standalone: Bool
     /// The capabilities it needs (`needs=backup,qemu`).
-    public var needs: [String]
+    public var needs: [Capability]
     /// The libvirt error code it must end with (`expect-error=VIR_ERR_NO_DOMAIN`).
     public var expectError: String?
     /// Its timeout in seconds (`timeout=`), nil for the runner's default.
@@ -75,7 +68,7 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
     /// The claim ids it checks (`claims=`).
     public var claims: [String]
     /// Where it is meant to run (`tier=test|qemu|agent`), if the fence says.
-    public var tier: String?
+    public var tier: SnippetTier?
     /// The expected output block, if any.
     public var expectedOutput: ExpectedOutput?
     /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version
@@ -97,8 +90,8 @@ public struct RunnableSnippet: Sendable, Hashable, Codable {
 
     /// Creates a runnable snippet.
     public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,
-                standalone: Bool = false, needs: [String] = [], expectError: String? = nil,
-                timeout: Double? = nil, finding: String? = nil, claims: [String] = [], tier: String? = nil,
+                standalone: Bool = false, needs: [Capability] = [], expectError: String? = nil,
+                timeout: Double? = nil, finding: String? = nil, claims: [String] = [], tier: SnippetTier? = nil,
                 expectedOutput: ExpectedOutput? = nil) {
         self.id = id
         self.guide = guide

@@ -149,7 +149,7 @@ public struct SnippetRunner: Sendable {
 
         // Agent snippets start from a saved agent guest: the pool is booted and saved once, while the other
         // snippets run; until it is ready, only snippets that need no agent start.
-        let needsAgent = { (s: RunnableSnippet) in s.needs.contains("agent") }
+        let needsAgent = { (s: RunnableSnippet) in s.needs.contains(.agent) }
         let poolRunID = "\(options.sessionID)-\(hostIndex)-agent"
         let poolDirectory = labs.appendingPathComponent(poolRunID)
         let wantsPool = options.agentPool && host.driver == "QEMU" && toRun.contains { needsAgent($0.snippet) }
@@ -286,9 +286,9 @@ public struct SnippetRunner: Sendable {
             return r
         }
         for need in snippet.needs {
-            if let missing = host.missingReason(need) {
+            if let missing = host.missingReason(need.rawValue) {
                 r.verdict = .unsupported
-                r.reason = "needs \(need); \(missing)"
+                r.reason = "needs \(need.rawValue); \(missing)"
                 r.location = snippet.location
                 return r
             }
@@ -328,10 +328,10 @@ public struct SnippetRunner: Sendable {
         invocation.runID = runID
         invocation.resultPath = resultFile.path
         invocation.expectError = snippet.expectError
-        invocation.needs = snippet.needs
+        invocation.needs = snippet.needs.map(\.rawValue)
         invocation.finding = snippet.finding != nil
         for need in snippet.needs {
-            if let reason = host.capabilities[need], reason.available == false { invocation.missing[need] = reason.reason }
+            if let reason = host.capabilities[need.rawValue], reason.available == false { invocation.missing[need.rawValue] = reason.reason }
         }
         var environment = ProcessInfo.processInfo.environment
         if let cache = options.guestCacheDirectory, (environment[Lab.guestCacheVariable] ?? "").isEmpty {

@@ -156,7 +156,7 @@ enum VerdictRules {
             // `host-access` belongs to the connection, not to the guide: a host whose files the lab cannot reach
             // (a remote URI without ssh) makes every snippet that needs them unsupported, declared or not.
             let declared = o.capability == HostAccess.capability
-                || (o.capability.map { snippet.needs.contains($0) } ?? !snippet.needs.isEmpty)
+                || (o.capability.map { c in snippet.needs.contains { $0.rawValue == c } } ?? !snippet.needs.isEmpty)
             if declared {
                 var r = result
                 r.verdict = .unsupported

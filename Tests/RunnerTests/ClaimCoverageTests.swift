@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 import Reports
 import Testing
 @testable import Runner
@@ -30,7 +31,7 @@ struct ClaimCoverageTests {
     }
 
     static func snippet(_ id: String, line: Int, claims: [String] = [], finding: String? = nil,
-                        needs: [String] = [], tier: String? = nil) -> RunnableSnippet {
+                        needs: [Capability] = [], tier: SnippetTier? = nil) -> RunnableSnippet {
         RunnableSnippet(id: id, guide: "Guides/g.md", line: line, sourceLines: [], needs: needs, finding: finding,
                         claims: claims, tier: tier)
     }
@@ -97,10 +98,10 @@ struct ClaimCoverageTests {
         let catalog = try Self.catalog()
         let snippets = [
             Self.snippet("both-1", line: 1, claims: ["a.both"]),
-            Self.snippet("both-2", line: 2, claims: ["a.both"], needs: ["qemu"]),
-            Self.snippet("b-finding", line: 3, claims: ["a.both"], finding: "b.qemu", needs: ["qemu"]),
-            Self.snippet("c-agent", line: 4, claims: ["c.agent"], needs: ["agent"]),
-            Self.snippet("d-agent", line: 5, claims: ["d.agent"], tier: "agent"),
+            Self.snippet("both-2", line: 2, claims: ["a.both"], needs: [.qemu]),
+            Self.snippet("b-finding", line: 3, claims: ["a.both"], finding: "b.qemu", needs: [.qemu]),
+            Self.snippet("c-agent", line: 4, claims: ["c.agent"], needs: [.agent]),
+            Self.snippet("d-agent", line: 5, claims: ["d.agent"], tier: .agent),
         ]
         let test = Self.host("test:///default", driver: "TEST", [
             "both-1": .pass, "both-2": .unsupported, "b-finding": .unsupported, "c-agent": .unsupported,
@@ -137,7 +138,7 @@ struct ClaimCoverageTests {
     @Test func agentOnlyClaimsWaitUntilAnAgentSnippetPasses() throws {
         let catalog = try Self.catalog()
         // A qemu snippet that passes does not stand in for an agent guest.
-        let snippets = [Self.snippet("c-on-qemu", line: 1, claims: ["c.agent"], needs: ["qemu"])]
+        let snippets = [Self.snippet("c-on-qemu", line: 1, claims: ["c.agent"], needs: [.qemu])]
         let qemu = Self.host("qemu:///system", driver: "QEMU", ["c-on-qemu": .pass])
         let c = ClaimCoverage(catalog: catalog, catalogPath: "c.json", snippets: snippets, hosts: [qemu])
         #expect(c.waitingForAgent == ["c.agent", "d.agent"])

@@ -126,7 +126,7 @@ struct DiagnosticTests {
         let s = RunnableSnippet(id: "cf", guide: "Guides/x.md", line: 10, sourceLines: [
             .init(file: "Guides/x.md", line: 3, text: "let p = 1", isOwn: false),
             .init(file: "Guides/x.md", line: 11, text: "let x: Int = \"s\""),
-        ], mode: .compileFail("cannot convert"))
+        ], mode: .compileFail(expectedDiagnostic: "cannot convert"))
         let own = Diagnostic(file: "Guides/x.md", line: 11, column: 14, severity: .error, message: "cannot convert value")
         let prelude = Diagnostic(file: "Guides/x.md", line: 3, column: 1, severity: .error, message: "cannot convert value")
         #expect(SnippetCompiler.judgeCompileFail(s, expected: "cannot convert", succeeded: false, diagnostics: [own]).passed)

@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 import Lab
 import Testing
 @testable import Runner
@@ -6,7 +7,7 @@ import Testing
 /// The parent's verdict rules, from fence attributes and what the child reported.
 @Suite("Verdict rules")
 struct VerdictTests {
-    static func snippet(needs: [String] = [], expectError: String? = nil, finding: String? = nil,
+    static func snippet(needs: [Capability] = [], expectError: String? = nil, finding: String? = nil,
                         output: String? = nil, standalone: Bool = false) -> RunnableSnippet {
         RunnableSnippet(id: "s", guide: "Guides/x.md", line: 10,
                         sourceLines: [.init(file: "Guides/x.md", line: 11, text: "body()"),
@@ -49,13 +50,13 @@ struct VerdictTests {
         #expect(other.message == "expected VIR_ERR_NO_DOMAIN, got VIR_ERR_INVALID_ARG: bad")
         #expect(VerdictRules.judge(s, Self.outcome(.ok)).message == "expected VIR_ERR_NO_DOMAIN, but the snippet succeeded")
         // An expected unsupported error is a pass, not "unsupported".
-        let u = Self.snippet(needs: ["backup"], expectError: "VIR_ERR_NO_SUPPORT")
+        let u = Self.snippet(needs: [.backup], expectError: "VIR_ERR_NO_SUPPORT")
         #expect(VerdictRules.judge(u, Self.outcome(.libvirtError, code: "VIR_ERR_NO_SUPPORT", unsupported: true)).verdict == .pass)
     }
 
     @Test("an unsupported libvirt error is unsupported only with a declared need")
     func unsupported() {
-        let declared = VerdictRules.judge(Self.snippet(needs: ["backup"]),
+        let declared = VerdictRules.judge(Self.snippet(needs: [.backup]),
                                           Self.outcome(.libvirtError, message: "not supported", code: "VIR_ERR_NO_SUPPORT", unsupported: true))
         #expect(declared.verdict == .unsupported)
         #expect(declared.reason == "VIR_ERR_NO_SUPPORT: not supported")
@@ -64,13 +65,13 @@ struct VerdictTests {
         #expect(undeclared.verdict == .fail)
         #expect(undeclared.errorCode == "VIR_ERR_NO_SUPPORT")
         // A declared need does not excuse an ordinary error.
-        let ordinary = VerdictRules.judge(Self.snippet(needs: ["backup"]),
+        let ordinary = VerdictRules.judge(Self.snippet(needs: [.backup]),
                                           Self.outcome(.libvirtError, message: "invalid", code: "VIR_ERR_OPERATION_INVALID", unsupported: false))
         #expect(ordinary.verdict == .fail)
         // lab.require: unsupported only for a declared capability.
-        #expect(VerdictRules.judge(Self.snippet(needs: ["qemu"]),
+        #expect(VerdictRules.judge(Self.snippet(needs: [.qemu]),
                                    Self.outcome(.unsupported, message: "needs qemu; x", capability: "qemu")).verdict == .unsupported)
-        #expect(VerdictRules.judge(Self.snippet(needs: ["backup"]),
+        #expect(VerdictRules.judge(Self.snippet(needs: [.backup]),
                                    Self.outcome(.unsupported, message: "needs qemu; x", capability: "qemu")).verdict == .fail)
     }
 
@@ -186,7 +187,7 @@ struct HostProbeTests {
 
     @Test("--filter selects by id, guide, location or pattern; a needed capability the probe lacks is unsupported")
     func selection() {
-        let s = RunnableSnippet(id: "snap-create", guide: "Guides/snap.md", line: 4, sourceLines: [], needs: ["qemu"])
+        let s = RunnableSnippet(id: "snap-create", guide: "Guides/snap.md", line: 4, sourceLines: [], needs: [.qemu])
         func runner(_ filters: [String]) -> SnippetRunner {
             var o = SnippetRunner.Options(workDirectory: URL(fileURLWithPath: "/tmp"))
             o.filters = filters
