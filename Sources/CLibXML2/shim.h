@@ -14,3 +14,4 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <libxml/xmlsave.h>
+#include <libxml/relaxng.h>

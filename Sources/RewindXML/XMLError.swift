@@ -16,6 +16,8 @@ public struct XMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case xpath
         /// An input file could not be opened.
         case io
+        /// A document does not match a schema, or a schema could not be read.
+        case validation
     }
 
     /// What failed.

@@ -1,4 +1,5 @@
 import Foundation
+import Libvirt
 import RewindXML
 import Testing
 
@@ -245,5 +246,37 @@ struct XMLTests {
         let latin1 = dir.appendingPathComponent("latin1.xml")
         try Data("<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\u{E9}</a>".data(using: .isoLatin1)!).write(to: latin1)
         #expect(try XMLDocument(contentsOfFile: latin1.path).root.text == "café")
+    }
+}
+
+@Suite("RewindXML: RELAX NG validation against libvirt's schemas")
+struct XMLSchemaTests {
+    static let schema = "/usr/share/libvirt/schemas/domainbackup.rng"
+
+    @Test("a valid backup document passes; a wrong mode, an unknown element and a missing name fail at their lines",
+          .enabled(if: FileManager.default.fileExists(atPath: XMLSchemaTests.schema)))
+    func validation() throws {
+        let schema = try XMLSchema(relaxNGFile: Self.schema)
+        #expect(schema.validate(try XMLDocument(parsing: BackupDefinition(mode: .push, disks: [
+            .init(name: "vda", target: "/tmp/a b'c.qcow2", driverType: .qcow2)]).xml())).isEmpty)
+        #expect(schema.validate(try XMLDocument(parsing: BackupDefinition(mode: .pull, server: .tcp(name: "127.0.0.1", port: 10809),
+                                                                          disks: [.init(name: "vda", scratch: "/tmp/s")]).xml())).isEmpty)
+
+        let badMode = schema.validate(try XMLDocument(parsing: "<domainbackup mode='sideways'/>"))
+        #expect(!badMode.isEmpty)
+        #expect(badMode.allSatisfy { $0.kind == .validation })
+        let unknown = schema.validate(try XMLDocument(parsing: "<domainbackup mode='push'>\n<disks>\n<floppy/>\n</disks>\n</domainbackup>"))
+        #expect(unknown.contains { $0.message.contains("disks") } && unknown.contains { $0.line == 2 }, "\(unknown)")
+        #expect(!schema.validate(try XMLDocument(parsing: "<domainbackup mode='push'><disks><disk backup='yes'/></disks></domainbackup>")).isEmpty,
+                "a disk without its name")
+    }
+
+    @Test("a missing or malformed schema is an error, not a pass")
+    func badSchema() throws {
+        #expect(throws: XMLError.self) { try XMLSchema(relaxNGFile: "/nonexistent/schema.rng") }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-bad-\(UUID().uuidString.prefix(6)).rng").path
+        try "<grammar xmlns='http://relaxng.org/ns/structure/1.0'><start><bogus/></start></grammar>".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: XMLError.self) { try XMLSchema(relaxNGFile: path) }
     }
 }
