@@ -188,3 +188,24 @@ struct ClaimsCatalogTests {
         #expect(catalog.sourceURL(withoutDoc) == nil)
     }
 }
+
+/// The project's own guides, as `rewind site` builds them for publishing: every link between guides and
+/// to a heading resolves (a renamed heading breaks the links to its old anchor), with no browser needed.
+@Suite("Site build: the repository's guides")
+struct RepositorySiteTests {
+    @Test("the repository's guides build with no broken link", .enabled(if: BrowserTests.repositoryHasGuides))
+    func noBrokenLinks() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("rewind-site-links-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = SiteBuilder.Options(root: SampleProject.repository)
+        options.output = output
+        options.cache = nil
+        options.brokenLinks = .error
+        do {
+            let report = try SiteBuilder(options: options).build()
+            #expect(report.pages.contains("guides/overview.html"))
+        } catch {
+            Issue.record("rewind site fails on the repository's guides:\n\(error)")
+        }
+    }
+}
