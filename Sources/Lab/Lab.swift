@@ -174,6 +174,12 @@ public final class Lab: Sendable {
         state.withLock { $0.teardown.append(body) }
     }
 
+    /// Ends the lab's claim on its run id before the lab itself goes (it otherwise ends in `deinit`): for a
+    /// caller that keeps the lab, or whose process ends without releasing it, once its teardown is done.
+    func releaseRunLock() {
+        runLock?.release()
+    }
+
     /// Runs and forgets the teardown hooks, newest first; returns the errors they threw.
     func runTeardown() async -> [String] {
         let hooks = state.withLock { s in

@@ -53,6 +53,7 @@ enum LabTestSupport {
     /// not empty): empty when teardown did its job.
     static func finish(_ lab: Lab) async -> (teardownErrors: [String], leftovers: [String], directoryWasEmpty: Bool) {
         let errors = await lab.runTeardown()
+        defer { lab.releaseRunLock() }   // a test may keep the lab; its lock file must not outlive the test
         let empty = rmdir(lab.directory.path) == 0 || !FileManager.default.fileExists(atPath: lab.directory.path)
         // The lab's own connection: a test-driver state is private to it.
         var leftovers: [String] = []
