@@ -44,11 +44,13 @@ public struct ReportFiles: Sendable {
                 var one = results
                 one.hosts = [host]
                 let name = Self.fileName(for: host.host.uri)
-                try Self.write(TAPWriter().render(one), to: directory + "/\(name).tap")
-                try Self.write(JUnitWriter().render(one), to: directory + "/\(name).junit.xml")
-                try Self.write(try JSONWriter().render(one), to: directory + "/\(name).json")
+                for writer in ReportWriters.perHost {
+                    try Self.write(try writer.render(one), to: directory + "/\(name).\(writer.fileExtension)")
+                }
             }
-            try Self.write(try MatrixWriter().render(results), to: directory + "/matrix.json")
+            for writer in ReportWriters.wholeRun {
+                try Self.write(try writer.render(results), to: directory + "/\(writer.name).\(writer.fileExtension)")
+            }
         }
     }
 
