@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "AgentGuest", dependencies: ["Support"]),
 
         // Lab fixtures (what guide snippets call) and the guide model.
-        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost", "Support"]),
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Support"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
         // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab", "Support"]),
-        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "Support"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@
 ///
 /// The runner checks each capability before running a snippet; when the connection lacks one, the
 /// snippet is reported *unsupported*, with the reason, rather than failed.
-public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable {
+public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Codable {
     /// A live QEMU driver (`qemu:///system` or `qemu:///session`), not the test driver.
     case qemu
     /// Backup jobs (`virDomainBackupBegin`).

@@ -1,5 +1,5 @@
 /// The validated attributes of a `swift` code fence (see ``FenceAttribute`` for the vocabulary).
-public struct SnippetAttributes: Sendable, Hashable {
+public struct SnippetAttributes: Sendable, Hashable, Codable {
     /// `id=`: the snippet's id (absent only on ignored blocks and preludes).
     public let id: String?
     /// `needs=`: the capabilities the snippet needs, in the order written.

@@ -1,6 +1,6 @@
 /// Where a snippet is meant to run (`tier=` in a fence). Informative only: ``FenceAttribute/needs``
 /// decides what a snippet requires.
-public enum SnippetTier: String, CaseIterable, Sendable, Hashable {
+public enum SnippetTier: String, CaseIterable, Sendable, Hashable, Codable {
     /// libvirt's in-process test driver (`test:///default`).
     case test
     /// A live QEMU host (`qemu:///system`).

@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 
 /// What a snippet process is told: the one contract between the runner, which writes it, and
 /// ``SnippetMain``, which reads it, in one place, encoded one way.
@@ -37,12 +38,9 @@ public struct SnippetInvocation: Sendable, Hashable {
     public var runID: String?
     /// Where to write the `SnippetReport` (`--result`).
     public var resultPath: String?
-    /// The fence's `expect-error=` (`--expect-error`).
-    public var expectError: String?
-    /// The fence's `needs=` (`--needs a,b`).
-    public var needs: [String] = []
-    /// Whether the fence has `finding=` (`--finding`).
-    public var finding = false
+    /// The snippet's fence attributes, as GuideModel parsed them (`--attributes JSON`): the child sees every
+    /// attribute, so a new one reaches it without touching this type or the runner.
+    public var attributes = SnippetAttributes()
     /// Capabilities the host probe found missing, with the reason (`--missing CAP=REASON`, repeated).
     public var missing: [String: String] = [:]
     /// The saved agent guests to restore from (environment `REWIND_AGENT_POOL`, read by `AgentGuestPool`).
@@ -58,11 +56,10 @@ public struct SnippetInvocation: Sendable, Hashable {
     public var arguments: [String] {
         var out = [mode.rawValue]
         for (flag, value) in [("--id", id), ("--connect", connect), ("--lab-dir", labDir), ("--run-id", runID),
-                              ("--result", resultPath), ("--expect-error", expectError)] {
+                              ("--result", resultPath)] {
             if let value { out += [flag, value] }
         }
-        if !needs.isEmpty { out += ["--needs", needs.joined(separator: ",")] }
-        if finding { out.append("--finding") }
+        if attributes != SnippetAttributes() { out += ["--attributes", Self.encode(attributes)] }
         for (capability, reason) in missing.sorted(by: { $0.key < $1.key }) { out += ["--missing", "\(capability)=\(reason)"] }
         return out
     }
@@ -96,9 +93,13 @@ public struct SnippetInvocation: Sendable, Hashable {
             case "--lab-dir": labDir = try value(arg)
             case "--run-id": runID = try value(arg)
             case "--result": resultPath = try value(arg)
-            case "--expect-error": expectError = try value(arg)
-            case "--needs": needs = try value(arg).split(separator: ",").map(String.init)
-            case "--finding": finding = true
+            case "--attributes":
+                let v = try value(arg)
+                do {
+                    attributes = try JSONDecoder().decode(SnippetAttributes.self, from: Data(v.utf8))
+                } catch {
+                    throw BadArguments(description: "--attributes is not a fence's attributes: \(error)")
+                }
             case "--missing":
                 let v = try value(arg)
                 guard let eq = v.firstIndex(of: "=") else {
@@ -121,5 +122,15 @@ public struct SnippetInvocation: Sendable, Hashable {
         for (name, v) in required where v == nil {
             throw BadArguments(description: "\(mode.rawValue) needs \(name)")
         }
+    }
+}
+
+extension SnippetInvocation {
+    /// The attributes as one line of JSON, keys sorted (the same attributes give the same argument).
+    static func encode(_ attributes: SnippetAttributes) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a value of plain strings, numbers and arrays cannot fail.
+        return String(decoding: (try? encoder.encode(attributes)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }

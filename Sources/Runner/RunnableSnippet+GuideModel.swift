@@ -1,4 +1,3 @@
-import Support
 import GuideModel
 
 extension RunnableSnippet {
@@ -14,18 +13,11 @@ extension RunnableSnippet {
         }
         lines += snippet.lines.map { SourceLine(file: snippet.guide, line: $0.markdownLine, text: $0.text, isOwn: true) }
 
-        let mode = snippet.mode
-        let a = snippet.attributes
-        let timeout = a.timeout.map { d -> Double in
-            d.inSeconds
-        }
-        self.init(id: snippet.id, guide: snippet.guide, line: snippet.line, sourceLines: lines, mode: mode,
-                  standalone: a.isStandalone, needs: a.needs, expectError: a.expectedError,
-                  timeout: timeout, finding: a.finding, claims: a.claims, tier: a.tier,
+        self.init(id: snippet.id, guide: snippet.guide, line: snippet.line, sourceLines: lines,
+                  attributes: snippet.attributes,
                   expectedOutput: snippet.expectedOutput.map {
                       ExpectedOutput(text: $0.text, masked: $0.isMasked, line: $0.line)
                   })
-        self.versions = VersionRange(since: a.since, until: a.until, fixedIn: a.fixedIn)
     }
 
     /// Every snippet of a guide set, in the set's order (by guide path, then document order).

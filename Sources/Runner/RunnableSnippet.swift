@@ -1,4 +1,5 @@
 import GuideModel
+import Support
 
 /// A snippet as the runner sees it: the guide model's snippet with its context resolved.
 ///
@@ -53,27 +54,32 @@ public struct RunnableSnippet: Sendable, Hashable {
     public var line: Int
     /// The lines of the snippet's function (context, continued, own), in order.
     public var sourceLines: [SourceLine]
+    /// The fence's attributes, as GuideModel parsed them: one typed model from the Markdown to the snippet
+    /// process (``SnippetInvocation`` hands them to the child unchanged).
+    public var attributes: SnippetAttributes
     /// What to do with it.
-    public var mode: Mode
+    public var mode: Mode { attributes.mode }
     /// Compiled in an executable of its own (`standalone`): a complete program.
-    public var standalone: Bool
+    public var standalone: Bool { attributes.isStandalone }
     /// The capabilities it needs (`needs=backup,qemu`).
-    public var needs: [Capability]
+    public var needs: [Capability] { attributes.needs }
     /// The libvirt error code it must end with (`expect-error=VIR_ERR_NO_DOMAIN`).
-    public var expectError: String?
+    public var expectError: String? { attributes.expectedError }
     /// Its timeout in seconds (`timeout=`), nil for the runner's default.
-    public var timeout: Double?
+    public var timeout: Double? { attributes.timeout?.inSeconds }
     /// The documented claim this snippet contradicts (`finding=`).
-    public var finding: String?
+    public var finding: String? { attributes.finding }
     /// The claim ids it checks (`claims=`).
-    public var claims: [String]
+    public var claims: [String] { attributes.claims }
     /// Where it is meant to run (`tier=test|qemu|agent`), if the fence says.
-    public var tier: SnippetTier?
+    public var tier: SnippetTier? { attributes.tier }
     /// The expected output block, if any.
     public var expectedOutput: ExpectedOutput?
     /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version
     /// that fixed the deviation (`fixed-in=`).
-    public var versions = VersionRange()
+    public var versions: VersionRange {
+        VersionRange(since: attributes.since, until: attributes.until, fixedIn: attributes.fixedIn)
+    }
     /// The newest libvirt name its own code uses (`VIR_…`, `vir…`) and the version that added it, when the
     /// guide checks found one (`GuideChecks.annotate`).
     public var newestName: NamedSince?
@@ -88,24 +94,31 @@ public struct RunnableSnippet: Sendable, Hashable {
         public init(name: String, since: String) { self.name = name; self.since = since }
     }
 
-    /// Creates a runnable snippet.
-    public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,
-                standalone: Bool = false, needs: [Capability] = [], expectError: String? = nil,
-                timeout: Double? = nil, finding: String? = nil, claims: [String] = [], tier: SnippetTier? = nil,
+    /// Creates a runnable snippet from its parts and its fence's attributes.
+    public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], attributes: SnippetAttributes,
                 expectedOutput: ExpectedOutput? = nil) {
         self.id = id
         self.guide = guide
         self.line = line
         self.sourceLines = sourceLines
-        self.mode = mode
-        self.standalone = standalone
-        self.needs = needs
-        self.expectError = expectError
-        self.timeout = timeout
-        self.finding = finding
-        self.claims = claims
-        self.tier = tier
+        self.attributes = attributes
         self.expectedOutput = expectedOutput
+    }
+
+    /// Creates a runnable snippet with the attributes spelled out (tools and tests that synthesize snippets).
+    public init(id: String, guide: String, line: Int, sourceLines: [SourceLine], mode: Mode = .run,
+                standalone: Bool = false, needs: [Capability] = [], expectError: String? = nil,
+                timeout: Double? = nil, finding: String? = nil, claims: [String] = [], tier: SnippetTier? = nil,
+                versions: VersionRange = VersionRange(), expectedOutput: ExpectedOutput? = nil) {
+        var compileFailure: String?
+        if case .compileFail(let diagnostic) = mode { compileFailure = diagnostic }
+        let attributes = SnippetAttributes(
+            id: id, needs: needs, isCompileOnly: mode == .compileOnly, compileFailure: compileFailure,
+            isIgnored: mode == .ignore, expectedError: expectError, timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            isStandalone: standalone, finding: finding, claims: claims, tier: tier,
+            since: versions.since, until: versions.until, fixedIn: versions.fixedIn)
+        self.init(id: id, guide: guide, line: line, sourceLines: sourceLines, attributes: attributes,
+                  expectedOutput: expectedOutput)
     }
 
     /// `Guides/x.md:12`, the opening fence.

@@ -309,6 +309,22 @@ public struct SnippetRunner: Sendable {
         return nil
     }
 
+    /// What the snippet process for `snippet` is told: who it is, where, and the fence's attributes whole.
+    static func invocation(for snippet: RunnableSnippet, host: HostInfo, runID: String, labDir: String,
+                           resultPath: String) -> SnippetInvocation {
+        var invocation = SnippetInvocation(mode: .run)
+        invocation.id = snippet.id
+        invocation.connect = host.uri
+        invocation.labDir = labDir
+        invocation.runID = runID
+        invocation.resultPath = resultPath
+        invocation.attributes = snippet.attributes
+        for need in snippet.needs {
+            if let reason = host.capabilities[need.rawValue], reason.available == false { invocation.missing[need.rawValue] = reason.reason }
+        }
+        return invocation
+    }
+
     /// Runs one snippet process and judges it.
     func runOne(_ snippet: RunnableSnippet, executable: String, runID: String, host: HostInfo,
                 cleanupExecutable: String?, agentPool: String? = nil) async -> SnippetResult {
@@ -321,18 +337,8 @@ public struct SnippetRunner: Sendable {
         let stdoutFile = runDir.appendingPathComponent("stdout").path
         let stderrFile = runDir.appendingPathComponent("stderr").path
 
-        var invocation = SnippetInvocation(mode: .run)
-        invocation.id = snippet.id
-        invocation.connect = host.uri
-        invocation.labDir = labDir.path
-        invocation.runID = runID
-        invocation.resultPath = resultFile.path
-        invocation.expectError = snippet.expectError
-        invocation.needs = snippet.needs.map(\.rawValue)
-        invocation.finding = snippet.finding != nil
-        for need in snippet.needs {
-            if let reason = host.capabilities[need.rawValue], reason.available == false { invocation.missing[need.rawValue] = reason.reason }
-        }
+        var invocation = Self.invocation(for: snippet, host: host, runID: runID, labDir: labDir.path,
+                                         resultPath: resultFile.path)
         var environment = ProcessInfo.processInfo.environment
         if let cache = options.guestCacheDirectory, (environment[Lab.guestCacheVariable] ?? "").isEmpty {
             invocation.guestCache = cache.path

@@ -8,12 +8,13 @@ import Testing
 @Suite("Verdict rules")
 struct VerdictTests {
     static func snippet(needs: [Capability] = [], expectError: String? = nil, finding: String? = nil,
-                        output: String? = nil, standalone: Bool = false) -> RunnableSnippet {
+                        output: String? = nil, standalone: Bool = false,
+                        versions: VersionRange = VersionRange()) -> RunnableSnippet {
         RunnableSnippet(id: "s", guide: "Guides/x.md", line: 10,
                         sourceLines: [.init(file: "Guides/x.md", line: 11, text: "body()"),
                                       .init(file: "Guides/x.md", line: 12, text: "more()")],
                         standalone: standalone, needs: needs, expectError: expectError, finding: finding,
-                        expectedOutput: output.map { .init(text: $0, masked: false, line: 15) })
+                        versions: versions, expectedOutput: output.map { .init(text: $0, masked: false, line: 15) })
     }
 
     static func outcome(_ kind: SnippetReport.Outcome.Kind? = nil, message: String? = nil, code: String? = nil,

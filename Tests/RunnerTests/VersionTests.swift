@@ -9,9 +9,7 @@ import Testing
 @Suite("Versions")
 struct VersionTests {
     static func snippet(finding: String? = nil, versions: VersionRange = VersionRange()) -> RunnableSnippet {
-        var s = VerdictTests.snippet(finding: finding)
-        s.versions = versions
-        return s
+        VerdictTests.snippet(finding: finding, versions: versions)
     }
 
     @Test("a range says where a host version falls")

@@ -82,7 +82,7 @@ struct SiteBuildDetailTests {
     func conformance() throws {
         let sample = try SampleProject.make()
         defer { sample.remove() }
-        try SiteBuilder(options: sample.options).build()
+        _ = try SiteBuilder(options: sample.options).build()
         let html = try sample.read("conformance.html")
         #expect(html.contains("<tr id=\"claim-snap.create.full-default\">"))
         #expect(html.contains("<tr id=\"host-h1\">") && html.contains("<tr id=\"host-h2\">"))
@@ -104,7 +104,7 @@ struct SiteBuildDetailTests {
     func measurements() throws {
         let sample = try SampleProject.make()
         defer { sample.remove() }
-        try SiteBuilder(options: sample.options).build()
+        _ = try SiteBuilder(options: sample.options).build()
         let html = try sample.read("measurements.html")
         for heading in ["guest pause (ms)", "API latency (ms)", "job duration (s)", "snippet run time (s)"] {
             #expect(html.contains(">\(heading)<a class=\"permalink\""), "\(heading)")
@@ -124,7 +124,7 @@ struct SiteBuildDetailTests {
         try Data([0x89, 0x50, 0x4e, 0x47]).write(to: sample.root.appendingPathComponent("Guides/img/l.png"))
         var options = sample.options
         options.editBase = "https://gitlab.example/rewind/-/edit/main"
-        try SiteBuilder(options: options).build()
+        _ = try SiteBuilder(options: options).build()
         let html = try sample.read("guides/pics.html")
         #expect(html.contains("class=\"edit\" href=\"https://gitlab.example/rewind/-/edit/main/Guides/pics.md\""))
         #expect(html.contains("<a class=\"external image-link\" rel=\"noopener\" href=\"https://example.org/d.png\">diagram</a>"))
