@@ -1,14 +1,37 @@
-/// Renders a ``Node`` tree to HTML, the way cmark's safe HTML renderer does.
+/// The override points of ``HTMLFormatter``: what a site changes in the rendering of a guide (headings'
+/// ids and links, code blocks, raw HTML, links and images), while the formatter renders the rest.
 ///
-/// The output matches `cmark --safe` for the same document (which the tests check), so a site can start
-/// from it and override single node kinds. Nothing from the guide is trusted: text is escaped, raw HTML
-/// is omitted or escaped (``RawHTML``), and `javascript:`, `vbscript:`, `file:` and non-image `data:`
-/// URLs are removed.
-///
-/// ```swift
-/// let html = HTMLFormatter.format(guide.document, headingAnchors: anchors)
-/// ```
-public struct HTMLFormatter: MarkupWalker {
+/// Every method has a default: the rendering of `cmark --safe`. A renderer implements only what it changes,
+/// and may keep state (links seen, assets used) that the caller reads back from ``HTMLFormatter/delegate``.
+public protocol HTMLFormatterDelegate {
+    /// The `id` of a heading; nil for none (the default).
+    mutating func headingID(_ node: Node, level: Int) -> String?
+    /// HTML put inside a heading after its content (a permalink, say); empty by default.
+    mutating func headingSuffix(_ node: Node, level: Int, id: String?) -> String
+    /// The HTML of a code block, or nil for the default `<pre><code class="language-…">`.
+    mutating func codeBlock(_ node: Node, info: String, literal: String) -> String?
+    /// What stands for raw HTML from the guide (a block or inline); by default `<!-- raw HTML omitted -->`.
+    mutating func rawHTML(_ node: Node, html: String, isBlock: Bool) -> String
+    /// The `href` of a link and any further attributes (` class="external"`); by default the destination
+    /// with dangerous schemes removed.
+    mutating func link(_ node: Node, destination: String, title: String) -> (href: String, attributes: String)
+    /// The HTML of an image, or nil for the default `<img>` with the destination made safe.
+    mutating func image(_ node: Node, source: String, title: String) -> String?
+}
+
+extension HTMLFormatterDelegate {
+    public mutating func headingID(_ node: Node, level: Int) -> String? { nil }
+    public mutating func headingSuffix(_ node: Node, level: Int, id: String?) -> String { "" }
+    public mutating func codeBlock(_ node: Node, info: String, literal: String) -> String? { nil }
+    public mutating func rawHTML(_ node: Node, html: String, isBlock: Bool) -> String { "<!-- raw HTML omitted -->" }
+    public mutating func link(_ node: Node, destination: String, title: String) -> (href: String, attributes: String) {
+        (HTML.safeURL(destination), "")
+    }
+    public mutating func image(_ node: Node, source: String, title: String) -> String? { nil }
+}
+
+/// The options of the plain formatter, as `cmark --safe` renders (see ``HTMLFormatter/format(_:rawHTML:headingAnchors:codeBlockRenderer:)``).
+public struct CMarkSafeHTML: HTMLFormatterDelegate, Sendable {
     /// What to do with raw HTML from the guide.
     public enum RawHTML: Sendable, Hashable {
         /// Replace it with `<!-- raw HTML omitted -->`, as cmark does in safe mode.
@@ -18,15 +41,47 @@ public struct HTMLFormatter: MarkupWalker {
     }
 
     /// What to do with raw HTML.
-    public let rawHTML: RawHTML
-
+    public var rawHTML: RawHTML
     /// Heading ids to emit, by the heading's line (see ``Guide/headings``).
-    public let headingAnchors: [Int: String]
+    public var headingAnchors: [Int: String]
+    /// Renders code blocks in place of the default: called with the node, its info string and its content;
+    /// returning `nil` keeps the default rendering.
+    public var codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)?
 
-    /// Renders code blocks in place of the default `<pre><code>`: called with the node, its info string and
-    /// its content; returning `nil` keeps the default rendering. A site uses it to render snippets (hidden
-    /// lines, highlighting, verdicts) while the formatter renders the prose around them.
-    public let codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)?
+    /// Creates the options.
+    public init(rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:],
+                codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil) {
+        self.rawHTML = rawHTML
+        self.headingAnchors = headingAnchors
+        self.codeBlockRenderer = codeBlockRenderer
+    }
+
+    public func headingID(_ node: Node, level: Int) -> String? { headingAnchors[node.line] }
+    public func codeBlock(_ node: Node, info: String, literal: String) -> String? { codeBlockRenderer?(node, info, literal) }
+    public func rawHTML(_ node: Node, html: String, isBlock: Bool) -> String {
+        switch rawHTML {
+        case .omit: "<!-- raw HTML omitted -->"
+        case .escape: HTML.escape(html, quotes: .double)
+        }
+    }
+}
+
+/// Renders a ``Node`` tree to HTML, the way cmark's safe HTML renderer does, with override points.
+///
+/// With ``CMarkSafeHTML`` the output matches `cmark --safe` for the same document (which the tests check);
+/// a site passes its own ``HTMLFormatterDelegate`` to change headings, code blocks, links, images and raw
+/// HTML, and the formatter renders everything else. Nothing from the guide is trusted: text is escaped
+/// (``HTML/escape(_:quotes:)``), raw HTML goes through the delegate, and `javascript:`, `vbscript:`,
+/// `file:` and non-image `data:` URLs are removed by default.
+///
+/// ```swift
+/// let html = HTMLFormatter.format(guide.document, headingAnchors: anchors)
+/// var page = HTMLFormatter(delegate: MySiteRenderer())
+/// guide.document.accept(&page)        // page.result, page.delegate
+/// ```
+public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
+    /// The override points, with whatever state they gathered while rendering.
+    public var delegate: Delegate
 
     /// The HTML produced so far.
     public private(set) var result = ""
@@ -36,25 +91,9 @@ public struct HTMLFormatter: MarkupWalker {
     /// For each open container of paragraphs, whether its paragraphs are tight (rendered without `<p>`).
     private var tightParagraphs: [Bool] = []
 
-    /// Creates a formatter.
-    public init(
-        rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:],
-        codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil
-    ) {
-        self.rawHTML = rawHTML
-        self.headingAnchors = headingAnchors
-        self.codeBlockRenderer = codeBlockRenderer
-    }
-
-    /// Renders `node` and its subtree.
-    public static func format(
-        _ node: Node, rawHTML: RawHTML = .omit, headingAnchors: [Int: String] = [:],
-        codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil
-    ) -> String {
-        var formatter = HTMLFormatter(
-            rawHTML: rawHTML, headingAnchors: headingAnchors, codeBlockRenderer: codeBlockRenderer)
-        node.accept(&formatter)
-        return formatter.result
+    /// Creates a formatter that renders through `delegate`.
+    public init(delegate: Delegate) {
+        self.delegate = delegate
     }
 
     // MARK: Blocks
@@ -92,10 +131,11 @@ public struct HTMLFormatter: MarkupWalker {
         result += "</li>\n"
     }
 
-    /// Renders `<pre><code>`, with a `language-…` class from the info string's first word.
+    /// Renders `<pre><code>`, with a `language-…` class from the info string's first word, unless the
+    /// delegate renders the block.
     public mutating func visitCodeBlock(_ node: Node, info: String, literal: String) {
         newline()
-        if let custom = codeBlockRenderer?(node, info, literal) {
+        if let custom = delegate.codeBlock(node, info: info, literal: literal) {
             result += custom
             newline()
             return
@@ -110,10 +150,12 @@ public struct HTMLFormatter: MarkupWalker {
         result += "</code></pre>\n"
     }
 
-    /// Renders raw HTML according to ``rawHTML``.
+    /// Renders raw HTML as the delegate says.
     public mutating func visitHTMLBlock(_ node: Node, html: String) {
+        let replacement = delegate.rawHTML(node, html: html, isBlock: true)
+        guard !replacement.isEmpty else { return }
         newline()
-        result += raw(html)
+        result += replacement
         newline()
     }
 
@@ -130,15 +172,17 @@ public struct HTMLFormatter: MarkupWalker {
         }
     }
 
-    /// Renders `<h1>`…`<h6>`, with an `id` when ``headingAnchors`` has one for the heading's line.
+    /// Renders `<h1>`…`<h6>`, with the `id` and suffix the delegate gives.
     public mutating func visitHeading(_ node: Node, level: Int) {
         newline()
-        if let anchor = headingAnchors[node.line] {
-            result += "<h\(level) id=\"\(Self.escape(anchor))\">"
+        let id = delegate.headingID(node, level: level)
+        if let id {
+            result += "<h\(level) id=\"\(Self.escape(id))\">"
         } else {
             result += "<h\(level)>"
         }
         descendInto(node)
+        result += delegate.headingSuffix(node, level: level, id: id)
         result += "</h\(level)>\n"
     }
 
@@ -170,9 +214,9 @@ public struct HTMLFormatter: MarkupWalker {
         result += "<code>\(Self.escape(code))</code>"
     }
 
-    /// Renders raw HTML according to ``rawHTML``.
+    /// Renders raw HTML as the delegate says.
     public mutating func visitInlineHTML(_ node: Node, html: String) {
-        result += raw(html)
+        result += delegate.rawHTML(node, html: html, isBlock: false)
     }
 
     /// Renders `<em>`.
@@ -189,20 +233,25 @@ public struct HTMLFormatter: MarkupWalker {
         result += "</strong>"
     }
 
-    /// Renders `<a href>`, with the destination removed when it is dangerous.
+    /// Renders `<a href>` with the delegate's href (by default the destination, removed when dangerous).
     public mutating func visitLink(_ node: Node, destination: String, title: String) {
-        result += "<a href=\"\(Self.safeURL(destination))\""
+        let (href, attributes) = delegate.link(node, destination: destination, title: title)
+        result += "<a href=\"\(href)\""
         if !title.isEmpty {
             result += " title=\"\(Self.escape(title))\""
         }
-        result += ">"
+        result += attributes + ">"
         descendInto(node)
         result += "</a>"
     }
 
-    /// Renders `<img>` with the children's plain text as `alt`.
+    /// Renders `<img>` with the children's plain text as `alt`, unless the delegate renders the image.
     public mutating func visitImage(_ node: Node, source: String, title: String) {
-        result += "<img src=\"\(Self.safeURL(source))\" alt=\"\(Self.escape(Self.altText(node)))\""
+        if let custom = delegate.image(node, source: source, title: title) {
+            result += custom
+            return
+        }
+        result += "<img src=\"\(HTML.safeURL(source))\" alt=\"\(Self.escape(Self.altText(node)))\""
         if !title.isEmpty {
             result += " title=\"\(Self.escape(title))\""
         }
@@ -224,13 +273,6 @@ public struct HTMLFormatter: MarkupWalker {
         }
     }
 
-    private func raw(_ html: String) -> String {
-        switch rawHTML {
-        case .omit: "<!-- raw HTML omitted -->"
-        case .escape: Self.escape(html)
-        }
-    }
-
     /// The alternative text of an image: the literal text of its descendants, breaks as spaces.
     private static func altText(_ node: Node) -> String {
         var text = ""
@@ -248,53 +290,21 @@ public struct HTMLFormatter: MarkupWalker {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0B}" || scalar == "\u{0C}"
     }
 
-    /// `text` with `&`, `<`, `>` and `"` replaced by entities.
+    /// `text` with `&`, `<`, `>` and `"` replaced by entities, as cmark escapes.
     static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
-
-    /// `url` escaped for an attribute, or the empty string when its scheme is dangerous.
-    static func safeURL(_ url: String) -> String {
-        let lowered = url.lowercased()
-        let safeImages = ["data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp"]
-        let dangerous = ["javascript:", "vbscript:", "file:", "data:"]
-        if !safeImages.contains(where: lowered.hasPrefix), dangerous.contains(where: lowered.hasPrefix) {
-            return ""
-        }
-        var escaped = ""
-        for byte in url.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): escaped += "&amp;"
-            case UInt8(ascii: "'"): escaped += "&#x27;"
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                escaped.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                if "!#$%()*+,-./:;=?@_~".utf8.contains(byte) {
-                    escaped.unicodeScalars.append(Unicode.Scalar(byte))
-                } else {
-                    escaped += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-                }
-            }
-        }
-        return escaped
+        HTML.escape(text, quotes: .double)
     }
 }
 
-extension String {
-    /// The string with zeros put in front up to `width` characters.
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+extension HTMLFormatter where Delegate == CMarkSafeHTML {
+    /// Renders `node` and its subtree as `cmark --safe` does, with the given options.
+    public static func format(
+        _ node: Node, rawHTML: CMarkSafeHTML.RawHTML = .omit, headingAnchors: [Int: String] = [:],
+        codeBlockRenderer: (@Sendable (_ node: Node, _ info: String, _ literal: String) -> String?)? = nil
+    ) -> String {
+        var formatter = HTMLFormatter(delegate: CMarkSafeHTML(
+            rawHTML: rawHTML, headingAnchors: headingAnchors, codeBlockRenderer: codeBlockRenderer))
+        node.accept(&formatter)
+        return formatter.result
     }
 }

@@ -1,3 +1,4 @@
+import GuideModel
 import Foundation
 
 /// A horizontal bar chart rendered as inline SVG at build time (no JavaScript, no external request).

@@ -1,3 +1,4 @@
+import GuideModel
 import Foundation
 
 /// Checks every link of the built site: internal links must lead to a page or file that exists and to

@@ -1,3 +1,4 @@
+import GuideModel
 /// A small Swift lexer for build-time syntax highlighting.
 ///
 /// It splits source text into tokens that, concatenated, give back the text exactly, and classifies

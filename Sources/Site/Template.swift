@@ -1,3 +1,4 @@
+import GuideModel
 /// A page template: text with `{{name}}` placeholders filled with ready-made HTML.
 ///
 /// The site's templates live in `<root>/site/` and are read at build time. Values are inserted as they

@@ -88,6 +88,30 @@ struct HTMLFormatterTests {
         #expect(html == "<h1>T</h1>\n<div class=\"snippet\" data-line=\"2\">4</div>\n<pre><code class=\"language-sh\">ls\n</code></pre>\n")
     }
 
+    @Test("a delegate overrides headings, links, images and raw HTML, keeps state, and the rest stays cmark's")
+    func delegate() throws {
+        struct Site: HTMLFormatterDelegate {
+            var links: [String] = []
+            func headingID(_ node: Node, level: Int) -> String? { "h\(node.line)" }
+            func headingSuffix(_ node: Node, level: Int, id: String?) -> String { "<a href=\"#\(id ?? "")\">¶</a>" }
+            mutating func link(_ node: Node, destination: String, title: String) -> (href: String, attributes: String) {
+                links.append(destination)
+                return (destination.replacingOccurrences(of: ".md", with: ".html"), " class=\"x\"")
+            }
+            func image(_ node: Node, source: String, title: String) -> String? { "[img \(source)]" }
+            func rawHTML(_ node: Node, html: String, isBlock: Bool) -> String { isBlock ? "" : "(raw)" }
+        }
+        let guide = try #require(validGuide(markdown("# T", "", "See [a](a.md) ![i](p.png) <b>x</b> \"q\".", "", "<div>gone</div>")))
+        var formatter = HTMLFormatter(delegate: Site())
+        guide.document.accept(&formatter)
+        #expect(formatter.result == "<h1 id=\"h1\">T<a href=\"#h1\">¶</a></h1>\n"
+            + "<p>See <a href=\"a.html\" class=\"x\">a</a> [img p.png] (raw)x(raw) &quot;q&quot;.</p>\n")
+        #expect(formatter.delegate.links == ["a.md"])
+        // Dangerous link destinations are dropped by the default link override.
+        let dangerous = try #require(validGuide(markdown("# D", "", "[x](javascript:alert(1))")))
+        #expect(HTMLFormatter.format(dangerous.document) == "<h1>D</h1>\n<p><a href=\"\">x</a></p>\n")
+    }
+
     @Test("a walker visits every node in document order; a visitor can return values")
     func visitors() throws {
         struct Collector: MarkupWalker {

@@ -1,3 +1,4 @@
+import GuideModel
 import Foundation
 
 /// A decision flow written in a guide as a ` ```flow ` block, drawn on the site as a tree of questions

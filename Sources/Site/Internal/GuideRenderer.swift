@@ -2,12 +2,13 @@ import Foundation
 import GuideModel
 import Runner
 
-/// Renders a guide's Markdown tree to HTML (the page's main content), collecting its table of contents
-/// and search sections on the way.
+/// Renders a guide's Markdown tree to HTML (the page's main content) with GuideModel's ``HTMLFormatter``,
+/// and collects its table of contents and search sections (``PageOutline``).
 ///
-/// Raw HTML from the Markdown is never passed through: HTML comments are dropped and any other raw HTML
-/// is shown as escaped text. Every text goes through ``HTML/escape(_:)``.
-struct GuideRenderer: MarkupWalker {
+/// The site changes only what a page needs (``SiteHTML``): heading permalinks, snippets and outputs, links
+/// resolved between pages, local images copied into the site. Raw HTML from the Markdown is never passed
+/// through: HTML comments are dropped and any other raw HTML is shown as escaped text.
+struct GuideRenderer {
     let guide: Guide
     let page: String
     let site: SiteContext
@@ -22,10 +23,40 @@ struct GuideRenderer: MarkupWalker {
     /// Malformed constructs (a decision flow that does not parse), at their guide line.
     private(set) var problems: [SiteError] = []
 
-    private var tightStack: [Bool] = []
-    private var sectionText = ""
-    private var sectionAnchor = ""
-    private var sectionTitle = ""
+    init(guide: Guide, page: String, site: SiteContext) {
+        self.guide = guide
+        self.page = page
+        self.site = site
+    }
+
+    /// Renders the whole guide.
+    mutating func render() {
+        var formatter = HTMLFormatter(delegate: SiteHTML(guide: guide, page: page, site: site))
+        guide.document.accept(&formatter)
+        html = formatter.result
+        assets = formatter.delegate.assets
+        linkOrigins = formatter.delegate.linkOrigins
+        problems = formatter.delegate.problems
+        var outline = PageOutline(guide: guide)
+        guide.document.accept(&outline)
+        outline.finish()
+        toc = outline.toc
+        sections = outline.sections
+    }
+}
+
+/// What the site changes in GuideModel's rendering of a guide.
+struct SiteHTML: HTMLFormatterDelegate {
+    let guide: Guide
+    let page: String
+    let site: SiteContext
+
+    /// Local files the page shows (images), to copy into the site.
+    private(set) var assets: [SiteAsset] = []
+    /// Where each link of the guide's text comes from, by href.
+    private(set) var linkOrigins: [String: String] = [:]
+    /// Malformed constructs (a decision flow that does not parse), at their guide line.
+    private(set) var problems: [SiteError] = []
     /// The id of the snippet rendered just before, so that its expected output can be attached to it.
     private var lastSnippetID: String?
 
@@ -33,117 +64,39 @@ struct GuideRenderer: MarkupWalker {
         self.guide = guide
         self.page = page
         self.site = site
-        self.sectionTitle = guide.title
     }
 
-    /// Renders the whole guide.
-    mutating func render() {
-        guide.document.accept(&self)
-        closeSection()
+    func headingID(_ node: Node, level: Int) -> String? {
+        guard let anchor = guide.heading(atLine: node.line)?.anchor, !anchor.isEmpty else { return nil }
+        return anchor
     }
 
-    private mutating func closeSection() {
-        let text = sectionText.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        if !text.isEmpty || !sectionAnchor.isEmpty {
-            sections.append(SearchSection(anchor: sectionAnchor, title: sectionTitle, text: text))
-        }
-        sectionText = ""
+    func headingSuffix(_ node: Node, level: Int, id: String?) -> String {
+        guard let id else { return "" }
+        return "<a class=\"permalink\" href=\"#\(HTML.attribute(Paths.percentEncode(id)))\" aria-label=\"Link to this section\" title=\"Link to this section\">¶</a>"
     }
 
-    private mutating func addText(_ text: String) {
-        sectionText += text
+    func rawHTML(_ node: Node, html raw: String, isBlock: Bool) -> String {
+        if raw.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") { return "" }
+        return isBlock
+            ? "<pre class=\"raw-html\" title=\"Raw HTML from the guide, shown as text\"><code>\(HTML.escape(raw))</code></pre>\n"
+            : "<code class=\"raw-html\">\(HTML.escape(raw))</code>"
     }
 
-    // MARK: Blocks
-
-    mutating func visitDocument(_ node: Node) {
-        descendInto(node)
-    }
-
-    mutating func visitParagraph(_ node: Node) {
-        if tightStack.last == true {
-            descendInto(node)
-            html += "\n"
-        } else {
-            html += "<p>"
-            descendInto(node)
-            html += "</p>\n"
-        }
-        addText(" ")
-    }
-
-    mutating func visitHeading(_ node: Node, level: Int) {
-        let heading = guide.heading(atLine: node.line)
-        let anchor = heading?.anchor ?? ""
-        if level > 1 {
-            closeSection()
-            sectionAnchor = anchor
-            sectionTitle = heading?.text ?? node.plainText
-            if level <= 3 { toc.append(TOCEntry(level: level, text: sectionTitle, anchor: anchor)) }
-        }
-        let idAttribute = anchor.isEmpty ? "" : " id=\"\(HTML.attribute(anchor))\""
-        html += "<h\(level)\(idAttribute)>"
-        let saved = sectionText
-        descendInto(node)
-        sectionText = saved
-        if !anchor.isEmpty {
-            html += "<a class=\"permalink\" href=\"#\(HTML.attribute(Paths.percentEncode(anchor)))\" aria-label=\"Link to this section\" title=\"Link to this section\">¶</a>"
-        }
-        html += "</h\(level)>\n"
-    }
-
-    mutating func visitBlockQuote(_ node: Node) {
-        html += "<blockquote>\n"
-        tightStack.append(false)
-        descendInto(node)
-        tightStack.removeLast()
-        html += "</blockquote>\n"
-    }
-
-    mutating func visitList(_ node: Node, ordered: Bool, start: Int, tight: Bool) {
-        if ordered {
-            html += start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n"
-        } else {
-            html += "<ul>\n"
-        }
-        tightStack.append(tight)
-        descendInto(node)
-        tightStack.removeLast()
-        html += ordered ? "</ol>\n" : "</ul>\n"
-    }
-
-    mutating func visitItem(_ node: Node) {
-        html += "<li>"
-        descendInto(node)
-        html += "</li>\n"
-    }
-
-    mutating func visitThematicBreak(_ node: Node) {
-        html += "<hr>\n"
-    }
-
-    mutating func visitHTMLBlock(_ node: Node, html raw: String) {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.hasPrefix("<!--") { return }
-        html += "<pre class=\"raw-html\" title=\"Raw HTML from the guide, shown as text\"><code>\(HTML.escape(raw))</code></pre>\n"
-        addText(raw)
-    }
-
-    mutating func visitCodeBlock(_ node: Node, info: String, literal: String) {
+    mutating func codeBlock(_ node: Node, info: String, literal: String) -> String? {
+        var html = ""
         let block = guide.codeBlock(atLine: node.line)
         switch block?.role {
         case .snippet(let id):
             if let snippet = guide.snippet(id: id) {
-                html += SnippetRenderer(snippet: snippet, page: page, site: site).render()
-                addText(" " + snippet.id + " " + snippet.visibleCode + " ")
                 lastSnippetID = id
-                return
+                return SnippetRenderer(snippet: snippet, page: page, site: site).render()
             }
         case .prelude(let context):
             let lines = SwiftHighlighter.htmlLines(guide.prelude(context: context)?.sourceCode ?? literal)
             html += "<details class=\"prelude\"><summary>Setup code of the context <code>\(HTML.escape(context))</code> (runs before each of its snippets)</summary>\n"
             html += "<pre class=\"code swift\"><code>" + lines.map { "<span class=\"line\">\($0)\n</span>" }.joined() + "</code></pre></details>\n"
-            return
+            return html
         case .expectedOutput(let snippetID):
             let masked = guide.snippet(id: snippetID)?.expectedOutput?.isMasked ?? false
             html += "<div class=\"output\" data-for=\"\(HTML.attribute(snippetID))\"><div class=\"output-label\">Expected output"
@@ -154,8 +107,7 @@ struct GuideRenderer: MarkupWalker {
             html += "</div><pre class=\"code output-text\"><code>"
             html += masked ? Self.maskedHTML(literal) : HTML.escape(literal)
             html += "</code></pre></div>\n"
-            addText(literal)
-            return
+            return html
         case .display, nil:
             break
         }
@@ -172,9 +124,8 @@ struct GuideRenderer: MarkupWalker {
                 problems.append(SiteError(file: "\(guide.path):\(error.line)", message: "decision flow: \(error.message)"))
                 html += "<pre class=\"code\"><code>\(HTML.escape(literal))</code></pre>\n"
             }
-            addText(literal)
             lastSnippetID = nil
-            return
+            return html
         }
         let langClass = language.map { " lang-" + HTML.attribute($0) } ?? ""
         html += "<pre class=\"code\(langClass)\"><code>"
@@ -184,8 +135,8 @@ struct GuideRenderer: MarkupWalker {
             html += HTML.escape(literal)
         }
         html += "</code></pre>\n"
-        addText(literal)
         lastSnippetID = nil
+        return html
     }
 
     /// Expected output with `{{…}}` wildcards marked.
@@ -200,70 +151,23 @@ struct GuideRenderer: MarkupWalker {
         return out + HTML.escape(String(rest))
     }
 
-    // MARK: Inlines
-
-    mutating func visitText(_ node: Node, text: String) {
-        html += HTML.escape(text)
-        addText(text)
-    }
-
-    mutating func visitSoftBreak(_ node: Node) {
-        html += "\n"
-        addText(" ")
-    }
-
-    mutating func visitLineBreak(_ node: Node) {
-        html += "<br>\n"
-        addText(" ")
-    }
-
-    mutating func visitInlineCode(_ node: Node, code: String) {
-        html += "<code>\(HTML.escape(code))</code>"
-        addText(code)
-    }
-
-    mutating func visitInlineHTML(_ node: Node, html raw: String) {
-        if raw.hasPrefix("<!--") { return }
-        html += "<code class=\"raw-html\">\(HTML.escape(raw))</code>"
-    }
-
-    mutating func visitEmphasis(_ node: Node) {
-        html += "<em>"
-        descendInto(node)
-        html += "</em>"
-    }
-
-    mutating func visitStrong(_ node: Node) {
-        html += "<strong>"
-        descendInto(node)
-        html += "</strong>"
-    }
-
-    mutating func visitLink(_ node: Node, destination: String, title: String) {
+    mutating func link(_ node: Node, destination: String, title: String) -> (href: String, attributes: String) {
         let href = site.resolveLink(destination, fromGuide: guide.path, page: page)
         if linkOrigins[href] == nil { linkOrigins[href] = "\(guide.path):\(node.line): \(destination)" }
-        let external = Paths.isExternal(href)
-        html += "<a href=\"\(HTML.attribute(href))\""
-        if !title.isEmpty { html += " title=\"\(HTML.attribute(title))\"" }
-        if external { html += " class=\"external\" rel=\"noopener\"" }
-        html += ">"
-        descendInto(node)
-        html += "</a>"
+        return (HTML.attribute(href), Paths.isExternal(href) ? " class=\"external\" rel=\"noopener\"" : "")
     }
 
-    mutating func visitImage(_ node: Node, source: String, title: String) {
+    mutating func image(_ node: Node, source: String, title: String) -> String? {
         let alt = node.plainText
         if Paths.isExternal(source) || source.hasPrefix("data:") {
             // The site loads nothing from elsewhere: an external image becomes a link to it.
-            html += "<a class=\"external image-link\" rel=\"noopener\" href=\"\(HTML.attribute(source))\">\(HTML.escape(alt.isEmpty ? source : alt))</a>"
-            return
+            return "<a class=\"external image-link\" rel=\"noopener\" href=\"\(HTML.attribute(source))\">\(HTML.escape(alt.isEmpty ? source : alt))</a>"
         }
         let (asset, href) = site.resolveImage(source, fromGuide: guide.path, page: page)
         if linkOrigins[href] == nil { linkOrigins[href] = "\(guide.path):\(node.line): \(source)" }
         if let asset { assets.append(asset) }
-        html += "<img src=\"\(HTML.attribute(href))\" alt=\"\(HTML.attribute(alt))\""
+        var html = "<img src=\"\(HTML.attribute(href))\" alt=\"\(HTML.attribute(alt))\""
         if !title.isEmpty { html += " title=\"\(HTML.attribute(title))\"" }
-        html += ">"
-        addText(alt)
+        return html + ">"
     }
 }

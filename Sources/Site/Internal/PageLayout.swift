@@ -1,3 +1,4 @@
+import GuideModel
 /// One page of the site as the layout sees it.
 struct PageEntry: Sendable, Hashable {
     /// The kinds of page.
