@@ -126,12 +126,11 @@ public final class AgentGuestDomain: @unchecked Sendable {
         if directory == nil { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
         do {
             try files.copy((dataDisk ?? image.dataDisk).path, diskCopy.path)
-            var xml = AgentGuest.domainXML(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
-                                           type: chosen == .kvm ? "kvm" : "qemu", memoryMiB: memoryMiB,
-                                           kernelArguments: kernelArguments)
-            if !metadata.isEmpty { xml = try Self.adding(metadata, to: xml) }
+            let definition = Self.definition(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
+                                             type: chosen == .kvm ? .kvm : .qemu, memoryMiB: memoryMiB,
+                                             kernelArguments: kernelArguments, metadata: metadata)
             startedAt = .now
-            domain = try connection.createDomain(xml: xml)
+            domain = try connection.createDomain(xml: definition.xml())
             createDuration = .now - startedAt
         } catch {
             files.remove(diskCopy.path)
@@ -165,21 +164,28 @@ public final class AgentGuestDomain: @unchecked Sendable {
 
     deinit { cleanUp() }
 
-    /// `xml` (a domain definition) with a `<metadata>` element holding `items`, written with libxml2.
-    static func adding(_ items: [MetadataItem], to xml: String) throws(LibvirtError) -> String {
-        let doc: XMLDocument
-        do { doc = try XMLDocument(parsing: xml) } catch { throw LibvirtError(code: .xmlError, message: "agent guest domain XML: \(error)") }
-        let container = doc.root.firstChild(named: "metadata") ?? doc.root.addChild(name: "metadata")
-        func write(_ item: MetadataItem, into parent: XMLElement) {
-            let e = parent.addChild(name: item.name,
-                                    namespace: XMLNamespace(prefix: item.prefix.isEmpty ? nil : item.prefix,
-                                                            uri: item.namespaceURI))
-            for (key, value) in item.attributes.sorted(by: { $0.key < $1.key }) { e.setAttribute(key, to: value) }
-            if let text = item.text { e.addText(text) }
-            for child in item.children { write(child, into: e) }
-        }
-        for item in items { write(item, into: container) }
-        return doc.serialized()
+    /// The domain that boots `image` directly (no firmware disk, no boot loader): a q35 machine with one
+    /// vCPU, `memoryMiB` of RAM, the data disk as `vda` (virtio, qcow2), the guest agent's virtio-serial
+    /// channel, the serial console written to `consoleLog`, and the lab's `metadata`. There is no network,
+    /// no graphics and no balloon; a reboot or a crash (the kernel reboots on panic) stops the domain.
+    ///
+    /// ```swift
+    /// let xml = AgentGuestDomain.definition(name: "rewind-agent-1", image: image, disk: disk, consoleLog: log,
+    ///                                       type: .qemu, metadata: [.rewindLab(run: runID, snippet: id)]).xml()
+    /// ```
+    public static func definition(name: String, image: GuideImage, disk: URL, consoleLog: URL, type: VirtType,
+                                  memoryMiB: Int = 128, kernelArguments: [String] = [],
+                                  metadata: [MetadataItem] = []) -> DomainDefinition {
+        var definition = DomainDefinition(
+            name: name, type: type, memoryMiB: memoryMiB, vcpus: 1,
+            disks: [.init(target: "vda", bus: "virtio", source: disk.path, format: .qcow2)],
+            console: .file(path: consoleLog.path), guestAgent: true,
+            kernel: image.kernel.path, initrd: image.initramfs.path,
+            cmdline: ([image.kernelCommandLine] + kernelArguments).joined(separator: " "), metadata: metadata)
+        definition.onPoweroff = .destroy
+        definition.onReboot = .destroy
+        definition.onCrash = .destroy
+        return definition
     }
 
     /// Whether this host's KVM is `kvm_pvm` (a software "pagetable-based" KVM, no hardware virtualization):

@@ -2,6 +2,7 @@ import AgentGuest
 import Foundation
 @testable import Lab
 import Libvirt
+import RewindXML
 import LiveHost
 import Testing
 
@@ -89,14 +90,39 @@ struct LabAgentGuestTests {
         #expect(Lab.guestCacheDirectory(environment: [:], currentDirectory: elsewhere.path) == nil)
     }
 
-    @Test("The agent guest's domain XML carries the lab tag, written with libxml2")
-    func metadataInDomainXML() throws {
-        let xml = #"<domain type="qemu"><name>rewind-x-agent-1</name><devices/></domain>"#
-        let tagged = try AgentGuestDomain.adding([.rewindLab(run: "r1&<\"", snippet: "s-1")], to: xml)
-        let def = try DomainDefinition(xml: tagged)
+    @Test("The agent guest's domain: direct kernel boot, one virtio disk, the agent channel, a serial log, the lab tag, values escaped (libxml2)")
+    func agentGuestDefinition() throws {
+        let json = """
+            {"key":"k","kernelRelease":"6.1.0-56-amd64","kernelFile":"vmlinux","kernelCommandLine":"console=ttyS0 panic=-1 quiet",
+             "packages":[],"modules":[],"buildSeconds":1,"builtAt":0,
+             "sizes":{"kernel":1,"initramfs":1,"initramfsUncompressed":1,"dataDiskFile":1,"dataDiskVirtual":1}}
+            """
+        var image = try JSONDecoder().decode(GuideImage.self, from: Data(json.utf8))
+        image.directory = URL(fileURLWithPath: "/cache/a&b", isDirectory: true)
+        let xml = AgentGuestDomain.definition(
+            name: "rewind-x-agent-1", image: image, disk: URL(fileURLWithPath: "/img/d'q.qcow2"),
+            consoleLog: URL(fileURLWithPath: "/img/c.log"), type: .qemu, memoryMiB: 96,
+            kernelArguments: ["rewind.interval_ms=2"], metadata: [.rewindLab(run: "r1&<\"", snippet: "s-1")]).xml()
+        let doc = try XMLDocument(parsing: xml)
+        func values(_ xpath: String) throws -> [String] { try doc.strings(at: xpath) }
+        #expect(try values("/domain/@type") == ["qemu"])
+        #expect(try values("/domain/memory") == ["96"])
+        #expect(try values("/domain/os/kernel") == ["/cache/a&b/vmlinux"])
+        #expect(try values("/domain/os/initrd") == ["/cache/a&b/initramfs.img"])
+        #expect(try values("/domain/os/cmdline") == ["console=ttyS0 panic=-1 quiet rewind.interval_ms=2"])
+        #expect(try values("/domain/devices/disk/source/@file") == ["/img/d'q.qcow2"])
+        #expect(try values("/domain/devices/disk/target/@dev") == ["vda"])
+        #expect(try values("/domain/devices/channel/target/@name") == ["org.qemu.guest_agent.0"])
+        #expect(try values("/domain/devices/serial/source/@path") == ["/img/c.log"])
+        #expect(try values("/domain/on_reboot") == ["destroy"])
+        #expect(try values("/domain/on_crash") == ["destroy"])
+        let def = try DomainDefinition(xml: xml)
         #expect(def.rewindRunID == "r1&<\"")
         #expect(def.metadata.first?.attributes["snippet"] == "s-1")
-        #expect(def.name == "rewind-x-agent-1")
+        #expect(def.onPoweroff == .destroy && def.guestAgent && def.console == .file(path: "/img/c.log"))
+        // libvirt's own schema accepts it.
+        let schema = try #require(Lab.schemaDirectories.map { $0 + "/domain.rng" }.first { FileManager.default.fileExists(atPath: $0) })
+        #expect(try XMLSchema(relaxNGFile: schema).validate(doc).isEmpty)
     }
 
     @Test("inspectGuestFilesystem: a clean file system with a whole log; a torn tail; a missing log; journal replay",

@@ -68,6 +68,27 @@ public struct DomainDefinition: Sendable, Hashable {
     public var cmdline: String?
     /// Application metadata elements (`<metadata>`), each in its own namespace.
     public var metadata: [MetadataItem]
+    /// What libvirt does when the guest powers off, reboots or crashes (`<on_poweroff>`, `<on_reboot>`,
+    /// `<on_crash>`); nil leaves libvirt's default (destroy, restart, destroy).
+    public var onPoweroff: LifecycleAction?
+    /// See ``onPoweroff``.
+    public var onReboot: LifecycleAction?
+    /// See ``onPoweroff``.
+    public var onCrash: LifecycleAction?
+
+    /// A lifecycle action (formatdomain, "Events configuration"), e.g. `destroy`, `restart`, `preserve`.
+    public struct LifecycleAction: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+        /// The XML spelling.
+        public var rawValue: String
+        /// Creates an action from its XML spelling.
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// Creates an action from a literal such as `"destroy"`.
+        public init(stringLiteral value: String) { self.rawValue = value }
+        /// The domain is stopped and its resources released.
+        public static let destroy = LifecycleAction(rawValue: "destroy")
+        /// The domain is stopped and started again with the same configuration.
+        public static let restart = LifecycleAction(rawValue: "restart")
+    }
 
     /// The QEMU guest agent's virtio-serial channel name.
     public static let guestAgentChannelName = "org.qemu.guest_agent.0"
@@ -139,6 +160,9 @@ public struct DomainDefinition: Sendable, Hashable {
         os.addOptionalChild("initrd", initrd)
         os.addOptionalChild("cmdline", cmdline)
         if acpi { root.addChild(name: "features").addChild(name: "acpi") }
+        root.addOptionalChild("on_poweroff", onPoweroff?.rawValue)
+        root.addOptionalChild("on_reboot", onReboot?.rawValue)
+        root.addOptionalChild("on_crash", onCrash?.rawValue)
 
         let devices = root.addChild(name: "devices")
         devices.addOptionalChild("emulator", emulator)
@@ -207,6 +231,9 @@ public struct DomainDefinition: Sendable, Hashable {
             cmdline = os.firstChild(named: "cmdline")?.text
         }
         acpi = root.firstChild(named: "features")?.firstChild(named: "acpi") != nil
+        onPoweroff = root.childText("on_poweroff").map(LifecycleAction.init(rawValue:))
+        onReboot = root.childText("on_reboot").map(LifecycleAction.init(rawValue:))
+        onCrash = root.childText("on_crash").map(LifecycleAction.init(rawValue:))
         metadata = root.firstChild(named: "metadata")?.children.compactMap { MetadataItem(element: $0) } ?? []
 
         guard let devices = root.firstChild(named: "devices") else { return }
