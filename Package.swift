@@ -43,16 +43,17 @@ let package = Package(
         .target(name: "AgentGuest", dependencies: ["Support"]),
 
         // Lab fixtures (what guide snippets call) and the guide model.
-        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Support"]),
+        .target(name: "Lab", dependencies: ["Libvirt", "NBD", "RewindXML", "AgentGuest", "HostRecords", "GuideModel", "Support"]),
         .target(name: "GuideModel", dependencies: ["CCMark"]),
 
         // The one-command live host (packages, qemu.conf, virtlogd + libvirtd under tini).
         // Foundation only: it runs before any C library or daemon is installed.
-        .target(name: "LiveHost", dependencies: ["Support"]),
+        .target(name: "HostRecords"),
+        .target(name: "LiveHost", dependencies: ["HostRecords", "Support"]),
 
         // Runner, reports, site.
         .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab", "Support"]),
-        .target(name: "Reports", dependencies: ["Runner", "RewindXML"]),
+        .target(name: "Reports", dependencies: ["Runner", "RewindXML", "Support"]),
         .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab", "Support"]),
 
         // `rewind bench`: Rewind measured side by side with its peers (nbdcopy, cmark, per-snippet builds).

@@ -1,7 +1,7 @@
 import AgentGuest
 import Foundation
 import Libvirt
-import LiveHost
+import HostRecords
 import RewindXML
 import Synchronization
 
@@ -43,7 +43,7 @@ public enum AgentGuestError: Error, CustomStringConvertible {
 /// ```
 public final class AgentGuestDomain: @unchecked Sendable {
     /// Where disk copies and console logs go.
-    public static let imageDirectory = LiveHost.imageDirectory
+    public static let imageDirectory = RewindPaths.imageDirectory
 
     /// The domain name, `<namePrefix>-<8 random hex digits>`.
     public let name: String
@@ -127,7 +127,7 @@ public final class AgentGuestDomain: @unchecked Sendable {
         do {
             try files.copy((dataDisk ?? image.dataDisk).path, diskCopy.path)
             let definition = Self.definition(name: name, image: image, disk: diskCopy, consoleLog: consoleLog,
-                                             type: chosen == .kvm ? .kvm : .qemu, memoryMiB: memoryMiB,
+                                             type: VirtType(rawValue: chosen.domainType ?? "qemu"), memoryMiB: memoryMiB,
                                              kernelArguments: kernelArguments, metadata: metadata)
             startedAt = .now
             domain = try connection.createDomain(xml: definition.xml())
@@ -188,18 +188,10 @@ public final class AgentGuestDomain: @unchecked Sendable {
         return definition
     }
 
-    /// Whether this host's KVM is `kvm_pvm` (a software "pagetable-based" KVM, no hardware virtualization):
-    /// the module is loaded and neither `kvm_intel` nor `kvm_amd` is.
-    public static var kvmIsPVM: Bool {
-        let fm = FileManager.default
-        return fm.fileExists(atPath: "/sys/module/kvm_pvm")
-            && !fm.fileExists(atPath: "/sys/module/kvm_intel") && !fm.fileExists(atPath: "/sys/module/kvm_amd")
-    }
-
     /// The accelerator the agent guest boots with when none is asked for, and why: `Lab.chooseAccelerator`,
     /// with this machine's KVM module (for a guest on a local connection).
     public static func preferredAccelerator(connection: Connection) throws -> (accelerator: Accelerator, reason: String) {
-        Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: kvmIsPVM)
+        Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: .local)
     }
 
     /// Polls `guest-ping` until the agent answers and returns the time since the domain was created.

@@ -117,9 +117,7 @@ public final class AgentGuestPool: Sendable {
         let owned: Bool = if case .namespace = access { true } else { access.isLocal }
         if owned, let stateCache, let cache = guestCache ?? Lab.guestCacheDirectory(),
            let image = try? AgentGuest.build(cacheDir: cache) {
-            let kvmIsPVM = Lab(connection: connection, directory: localDirectory, host: access, runID: runID,
-                               snippetID: "agent-pool").hostKVMIsPVM
-            let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: kvmIsPVM)
+            let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: access.kvmModule)
             let libvirt = try connection.libraryVersion, qemu = try connection.hypervisorVersion
             let k = "\(uri) \(image.key) libvirt \(libvirt) qemu \(qemu) \(accelerator.accelerator.rawValue) "
                 + "\(memoryMiB) MiB \(max(1, slots)) slots"

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import LiveHost
+import HostRecords
 
 /// How a lab reaches the files and tools of the host behind its connection — the machine libvirtd and QEMU
 /// run on, which is not necessarily the one the snippet runs on.
@@ -56,7 +56,7 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
                 let name = Release.known.first { $0.tcpPort == p }?.name ?? "release"
                 return .namespace(pid: pid, release: name)
             }
-            if components.port == nil || components.port == Int(LibvirtdConf.tcpPort) { return .local }
+            if components.port == nil || components.port == Int(RewindPaths.systemTCPPort) { return .local }
             return .unavailable(reason: "no host Rewind started listens on \(uri); give a qemu+ssh:// URI for that libvirtd")
         default:
             return .unavailable(reason: "transport \(transport!) of \(uri) gives no access to the host's files")
@@ -67,7 +67,7 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
     public static let capability = "host-access"
 
     /// The lab directory of run `runID` on a host that is not this machine.
-    public static func remoteLabDirectory(runID: String) -> String { LiveHost.imageDirectory + "/" + runID }
+    public static func remoteLabDirectory(runID: String) -> String { RewindPaths.imageDirectory + "/" + runID }
 
     /// Whether the host's files are this machine's files.
     public var isLocal: Bool { if case .local = self { true } else { false } }
@@ -104,6 +104,17 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
         case .unavailable:
             return nil
         }
+    }
+
+    /// The host's KVM module (`/sys/module/kvm_intel`, `kvm_amd`, `kvm_pvm`), looked at through this access;
+    /// `.unknown` when the host's files cannot be reached. An input of the one accelerator decision
+    /// (``Accelerator/choose(offersKVM:offersQEMU:kvm:)``).
+    public var kvmModule: Accelerator.KVMModule {
+        if isLocal { return .local }
+        guard let argv = commandLine(["sh", "-c", "for m in kvm_intel kvm_amd kvm_pvm; do test -e /sys/module/$m && echo $m; done; true"])
+        else { return .unknown }
+        let present = Set(Self.runQuietly(argv))
+        return .detect { present.contains($0) }
     }
 
     /// Runs a host command line (from `commandLine`) with a bounded wait and returns its output lines (or one

@@ -3,7 +3,7 @@
 @_exported import AgentGuest
 import Foundation
 import Libvirt
-import LiveHost
+import HostRecords
 
 // A lab guest with a real operating system and a QEMU guest agent: the agent guest (module AgentGuest),
 // booted for one snippet, tagged and named like every lab guest, and removed after it.

@@ -1,5 +1,5 @@
 import Libvirt
-import LiveHost
+import HostRecords
 
 // What the lab's connection can do: the driver, and the virtualization type guests get.
 
@@ -25,40 +25,28 @@ extension Lab {
         }
     }
 
-    /// How lab guests and the agent guest run on this host, and why: the one decision every guest Rewind
-    /// starts follows.
-    ///
-    /// KVM when the host's capabilities offer `kvm` domains for x86_64, except where the host's KVM is
-    /// `kvm_pvm` (a software, "pagetable-based" KVM without hardware virtualization; seen through the host
-    /// access): there every guest's first touch of a page is a costly trap — a lab guest burns a whole
-    /// core in system time for its first seconds, and a Linux guest crawls — while TCG starts both at a
-    /// fraction of the cost. TCG when only `qemu` domains are offered; `.none` on the test driver.
+    /// How lab guests and the agent guest run on this host, and why: ``Accelerator/choose(offersKVM:offersQEMU:kvm:)``,
+    /// the one decision every guest Rewind starts follows, from the host's capabilities and its KVM module
+    /// (seen through the host access); `.none` on the test driver.
     public var accelerator: (accelerator: Accelerator, reason: String) {
         get throws(LibvirtError) {
             try cachedAccelerator { () throws(LibvirtError) in
                 guard try connection.hypervisorType == "QEMU" else { return (.none, "the \(uri) driver runs no guests") }
-                return Self.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvmIsPVM: hostKVMIsPVM)
+                return Self.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: hostKVMModule)
             }
         }
     }
 
-    /// The decision of `accelerator`, from a capabilities document and whether the host's KVM is `kvm_pvm`.
-    public static func chooseAccelerator(capabilitiesXML: String, kvmIsPVM: Bool) -> (accelerator: Accelerator, reason: String) {
+    /// The decision of `accelerator` from a capabilities document (read with libxml2) and the host's KVM module.
+    public static func chooseAccelerator(capabilitiesXML: String, kvm: Accelerator.KVMModule) -> (accelerator: Accelerator, reason: String) {
         guard let capabilities = try? Capabilities(xml: capabilitiesXML) else { return (.none, "unreadable capabilities") }
-        if capabilities.supports(.kvm, arch: "x86_64") {
-            return kvmIsPVM
-                ? (.tcg, "KVM here is kvm_pvm (no hardware virtualization): guests run far faster under TCG")
-                : (.kvm, "libvirt offers kvm domains")
-        }
-        return capabilities.supports(.qemu, arch: "x86_64") ? (.tcg, "no KVM: TCG") : (.none, "neither kvm nor qemu domains")
+        return Accelerator.choose(offersKVM: capabilities.supports(.kvm, arch: "x86_64"),
+                                  offersQEMU: capabilities.supports(.qemu, arch: "x86_64"), kvm: kvm)
     }
 
-    /// Whether the host's KVM module is `kvm_pvm` (and neither `kvm_intel` nor `kvm_amd` is loaded), looked
-    /// at through the host access; false when the host's files cannot be reached.
-    var hostKVMIsPVM: Bool {
-        func loaded(_ module: String) -> Bool { (try? fileExists("/sys/module/\(module)")) ?? false }
-        return loaded("kvm_pvm") && !loaded("kvm_intel") && !loaded("kvm_amd")
-    }
+    /// The host's KVM module, looked at through the host access; `.unknown` when the host's files cannot be
+    /// reached.
+    var hostKVMModule: Accelerator.KVMModule { host.kvmModule }
 
     /// Stops the snippet as *unsupported* unless the connection goes to the QEMU driver.
     ///

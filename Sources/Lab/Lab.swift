@@ -1,7 +1,7 @@
 import Foundation
 import Support
 import Libvirt
-import LiveHost
+import HostRecords
 import Synchronization
 
 /// The lab a guide snippet runs in: one per snippet, in its own process.

@@ -28,9 +28,9 @@ public enum LibvirtdConf {
     /// libvirtd's own configuration file, whose lines are carried over.
     public static let systemPath = "/etc/libvirt/libvirtd.conf"
     /// The address the daemon listens on: loopback only.
-    public static let listenAddress = "127.0.0.1"
+    public static let listenAddress = RewindPaths.listenAddress
     /// The TCP port (libvirt's default for unencrypted connections).
-    public static let tcpPort: UInt16 = 16509
+    public static let tcpPort = RewindPaths.systemTCPPort
 
     /// The settings Rewind adds, in the order they are written.
     public static let rewindSettings: [QemuConf.Setting] = [

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+@_exported import HostRecords
 
 /// A live libvirt + QEMU host (`qemu:///system`) on a Debian 12 machine without systemd, in one call.
 ///
@@ -37,9 +38,9 @@ public enum LiveHost {
     /// (`LibvirtdConf`). It is how Rewind tests the remote (`qemu+tcp://`) path of `rewind verify`.
     public static let tcpURI = "qemu+tcp://\(LibvirtdConf.listenAddress)/system"
     /// Where live tests and labs put disk images.
-    public static let imageDirectory = "/var/lib/libvirt/images/rewind"
+    public static let imageDirectory = RewindPaths.imageDirectory
     /// Where Rewind keeps its state file and lock.
-    public static let stateDirectory = "/run/rewind"
+    public static let stateDirectory = RewindPaths.stateDirectory
     /// The state file naming the daemons Rewind started.
     public static let stateFile = stateDirectory + "/host.json"
     /// Standard output and error of the daemons Rewind starts.
@@ -302,8 +303,7 @@ public enum LiveHost {
             result.running = true
             result.versions = versions
             if let caps = try? Command.run(["virsh", "-c", uri, "capabilities"], timeout: 30), caps.succeeded {
-                result.accelerator = Accelerator.detect(capabilities: caps.output,
-                                                        kvmDeviceUsable: Accelerator.deviceUsable())
+                result.accelerator = Accelerator.choose(capabilitiesText: caps.output, kvm: .local).accelerator
             } else {
                 result.notes.append("`virsh -c \(uri) capabilities` failed; accelerator unknown")
             }

@@ -1,3 +1,5 @@
+import Support
+
 /// The little YAML that TAP diagnostic blocks need: scalars as double-quoted strings (JSON-style
 /// escapes, which YAML accepts), numbers, and nested mappings and sequences, indented by two spaces.
 enum YAML {
@@ -77,24 +79,5 @@ enum YAML {
     }
 
     /// A double-quoted YAML scalar.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { QuotedString.yaml(s) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GuideModel
+import Lab
 import Libvirt
 import RewindXML
 
@@ -52,11 +53,13 @@ public enum HostProbe {
         var virtType = driver.lowercased()
         var backup = HostInfo.Capability(available: false, reason: "connection driver is \(driver)")
         if driver == "QEMU" {
-            // The domain capabilities for the default emulator name the virt type libvirt would pick
-            // (kvm when /dev/kvm works) and whether backups are supported.
+            // The virt type lab guests get (the one accelerator decision, from the host's capabilities and
+            // KVM module), and whether backups are supported (the domain capabilities).
             do {
+                let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(),
+                                                        kvm: HostAccess.resolve(uri: uri).kvmModule)
+                virtType = accelerator.accelerator.domainType ?? "qemu"
                 let doc = try XMLDocument(parsing: try connection.domainCapabilitiesXML())
-                virtType = (try? doc.string(at: "/domainCapabilities/domain")) ?? "qemu"
                 let supported = try? doc.string(at: "/domainCapabilities/features/backup/@supported")
                 backup = supported == "yes"
                     ? .init(available: true, reason: "domain capabilities: <backup supported='yes'/>")

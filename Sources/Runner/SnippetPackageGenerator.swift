@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// Writes the SwiftPM package that holds the guides' snippets.
@@ -384,21 +385,7 @@ public struct SnippetPackageGenerator: Sendable {
         return nil
     }
 
-    static func swiftLiteral(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func swiftLiteral(_ text: String) -> String { QuotedString.swift(text) }
 
     /// Text that is safe inside a `//` comment (no line breaks).
     static func sanitizedComment(_ text: String) -> String {

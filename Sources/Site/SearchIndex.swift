@@ -1,3 +1,4 @@
+import Support
 import Foundation
 
 /// The static search index: every word of the site mapped to the page sections that contain it.
@@ -124,30 +125,7 @@ public struct SearchIndex: Sendable, Hashable {
     }
 
     /// A JSON string literal. `<` is escaped too, so the text is safe inside a `<script>` file.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { QuotedString.json(s, htmlSafe: true) }
 
     /// Finds sections that contain every word of `query` (the last word may be a prefix), best first:
     /// the same algorithm the site's JavaScript uses, for tests and tools.

@@ -22,16 +22,31 @@ struct ParsingTests {
         </capabilities>
         """
 
-    @Test func kvmNeedsBothTheDeviceAndTheDomainType() {
-        #expect(Accelerator.detect(capabilities: Self.qemuCapabilities, kvmDeviceUsable: true) == .kvm)
-        #expect(Accelerator.detect(capabilities: Self.qemuCapabilities, kvmDeviceUsable: false) == .tcg)
+    @Test("the one accelerator decision: KVM where libvirt offers it, TCG on kvm_pvm or without kvm, none without qemu")
+    func acceleratorDecision() {
+        func choose(_ caps: String, _ kvm: Accelerator.KVMModule) -> Accelerator {
+            Accelerator.choose(capabilitiesText: caps, kvm: kvm).accelerator
+        }
+        #expect(choose(Self.qemuCapabilities, .hardware) == .kvm)
+        #expect(choose(Self.qemuCapabilities, .unknown) == .kvm)
+        #expect(choose(Self.qemuCapabilities, .pvm) == .tcg)
+        #expect(Accelerator.choose(capabilitiesText: Self.qemuCapabilities, kvm: .pvm).reason.contains("kvm_pvm"))
         let tcgOnly = Self.qemuCapabilities.replacingOccurrences(of: "<domain type='kvm'/>", with: "")
-        #expect(Accelerator.detect(capabilities: tcgOnly, kvmDeviceUsable: true) == .tcg)
+        #expect(choose(tcgOnly, .hardware) == .tcg)
         let kvmWithEmulator = Self.qemuCapabilities.replacingOccurrences(
             of: "<domain type='kvm'/>", with: "<domain type=\"kvm\">\n<emulator>/usr/bin/kvm</emulator></domain>")
-        #expect(Accelerator.detect(capabilities: kvmWithEmulator, kvmDeviceUsable: true) == .kvm)
+        #expect(choose(kvmWithEmulator, .hardware) == .kvm)
         let testDriver = "<capabilities><guest><arch name='i686'><domain type='test'/></arch></guest></capabilities>"
-        #expect(Accelerator.detect(capabilities: testDriver, kvmDeviceUsable: true) == Accelerator.none)
+        #expect(choose(testDriver, .hardware) == Accelerator.none)
+        #expect(Accelerator.tcg.domainType == "qemu" && Accelerator.kvm.domainType == "kvm" && Accelerator.none.domainType == nil)
+    }
+
+    @Test("the KVM module: hardware wins over kvm_pvm; kvm_pvm alone is pvm; none is unknown")
+    func kvmModule() {
+        #expect(Accelerator.KVMModule.detect { ["kvm_intel", "kvm_pvm"].contains($0) } == .hardware)
+        #expect(Accelerator.KVMModule.detect { $0 == "kvm_amd" } == .hardware)
+        #expect(Accelerator.KVMModule.detect { $0 == "kvm_pvm" } == .pvm)
+        #expect(Accelerator.KVMModule.detect { _ in false } == .unknown)
     }
 
     @Test func deviceUsableIsFalseForWhatCannotBeOpenedReadWrite() {

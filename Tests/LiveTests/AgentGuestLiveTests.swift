@@ -126,12 +126,11 @@ struct AgentGuestLiveTests {
     func bootTimeKVM() throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.uri)
-        let detected = Accelerator.detect(capabilities: try connection.capabilitiesXML(),
-                                          kvmDeviceUsable: Accelerator.deviceUsable())
-        try #require(detected == .kvm, "no usable KVM on this host")
+        try #require(try Capabilities(xml: try connection.capabilitiesXML()).supports(.kvm, arch: "x86_64"),
+                     "no usable KVM on this host")
         let guest = try bootGuest(image, connection, "rewind-guest-kvm", accelerator: .kvm)
         defer { guest.cleanUp() }
-        if AgentGuestDomain.kvmIsPVM {
+        if Accelerator.KVMModule.local == .pvm {
             // The reason preferredAccelerator picks TCG here: check it still holds.
             #expect(throws: AgentGuestError.self) { try guest.waitForAgent(timeout: .seconds(30)) }
             #expect(!guest.consoleText().contains("rewind-guest: init"))

@@ -41,14 +41,6 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
         Release(name: "sid", suite: "sid", tcpPort: 16612, sshPort: 16622, ignoreValidUntil: true),
     ]
 
-    /// The release called `name`.
-    public static func named(_ name: String) throws(LiveHostError) -> Release {
-        guard let r = known.first(where: { $0.name == name }) else {
-            throw LiveHostError(.conflict, "unknown release '\(name)'; known: \(known.map(\.name).joined(separator: ", "))")
-        }
-        return r
-    }
-
     /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and
     /// storage drivers, the clients, QEMU with its block drivers and tools), the subreaper libvirtd runs
     /// under, the remote transport (sshd, with `libvirt-clients`' `virt-ssh-helper`), and the backup client
@@ -73,7 +65,7 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
     /// drop every cached root; `rewind host drop-cache --release NAME` drops one.
     public static let cacheDirectory = "/var/cache/rewind/roots"
     /// Where the state files of running releases live.
-    public static let stateDirectory = LiveHost.stateDirectory + "/hosts"
+    public static let stateDirectory = RewindPaths.stateDirectory + "/hosts"
 
     /// The cache directory of this release: `root/` (the file system) and `key` (its package versions).
     public var cachePath: String { Self.cacheDirectory + "/" + name }

@@ -32,7 +32,7 @@ public struct ProcessRecord: Codable, Hashable, Sendable, CustomStringConvertibl
     ///
     /// The command name sits between the first `(` and the *last* `)`, since it may itself
     /// contain spaces and parentheses. `state` is the one-letter process state (`R`, `S`, `Z`, …).
-    static func parseStat(_ text: String) -> (record: ProcessRecord, state: Character)? {
+    public static func parseStat(_ text: String) -> (record: ProcessRecord, state: Character)? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close,
               let pid = Int32(text[..<open].trimmingCharacters(in: .whitespaces)) else { return nil }
         let name = String(text[text.index(after: open)..<close])
@@ -114,7 +114,7 @@ public struct ProcessRecord: Codable, Hashable, Sendable, CustomStringConvertibl
     /// Collects the exit status if this process is a child of the caller and has exited
     /// (`waitpid` with `WNOHANG`; a no-op for other processes). Returns whether it was reaped.
     @discardableResult
-    func reap() -> Bool {
+    public func reap() -> Bool {
         var status: Int32 = 0
         return waitpid(pid, &status, WNOHANG) == pid
     }
