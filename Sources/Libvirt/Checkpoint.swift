@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Glibc
 
 /// A domain checkpoint (`virDomainCheckpointPtr`): a named point in time from which libvirt tracks which disk

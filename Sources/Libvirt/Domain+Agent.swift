@@ -1,5 +1,5 @@
-import CLibvirt
-import CLibvirtQemu
+internal import CLibvirt
+internal import CLibvirtQemu
 
 // Raw commands to the QEMU guest agent (libvirt-qemu).
 

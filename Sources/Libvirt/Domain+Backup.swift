@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Backup jobs (push and pull), described by `<domainbackup>` XML (formatbackup).
 

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Block jobs: per-disk jobs (copy, commit, pull, and the per-disk part of a backup), queried and ended by
 // the disk's target name (`vda`) or source path.

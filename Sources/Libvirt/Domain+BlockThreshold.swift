@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Write thresholds on block devices: an event fires once the guest writes past an offset.
 

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 extension Domain {
     /// Creates a checkpoint described by a `<domaincheckpoint>` XML document, or with `.redefine` puts back a

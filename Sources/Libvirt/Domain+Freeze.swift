@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Glibc
 
 // Guest file system freeze and thaw, through the guest agent.

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Domain jobs: the one long-running operation (backup, save, snapshot with memory, migration…) a domain
 // can have at a time, its statistics and how to abort it. Block jobs are per disk: see Domain+BlockJobs.swift.

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Application metadata of a domain: the elements inside `<metadata>` (formatdomain, "General metadata").
 

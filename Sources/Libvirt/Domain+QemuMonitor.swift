@@ -1,5 +1,5 @@
-import CLibvirt
-import CLibvirtQemu
+internal import CLibvirt
+internal import CLibvirtQemu
 import Glibc
 
 // Direct access to the QEMU monitor (libvirt-qemu), for lab use: it bypasses libvirt and taints the domain.

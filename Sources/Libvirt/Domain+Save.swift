@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Saving a running domain's memory to a file (save/restore, and the libvirt-managed variant).
 

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 // Saving and restoring with typed parameters: `virDomainSaveParams` and `virDomainRestoreParams` (libvirt
 // 8.4), whose parameters grew after 9.0: the image format per call and parallel channels (libvirt 11.2).

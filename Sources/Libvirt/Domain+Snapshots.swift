@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 extension Domain {
     /// Takes a snapshot described by a `<domainsnapshot>` XML document, or with `.redefine` puts back a snapshot's

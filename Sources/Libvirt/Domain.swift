@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Foundation
 
 /// A libvirt domain (`virDomainPtr`): a virtual machine, running or not.

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 /// The kind of a domain job, as reported by job statistics (`virDomainJobType`).
 public enum JobType: Int32, Sendable, Hashable, Codable, CustomStringConvertible {

@@ -472,7 +472,7 @@ extension LibvirtError.Code {
     ]
 }
 
-extension LibvirtError.Domain {
+extension LibvirtError.ErrorDomain {
     /// `VIR_FROM_NONE` (0, since libvirt 0.1.0).
     public static let none = Self(rawValue: 0)
     /// `VIR_FROM_XEN` (1, since libvirt 0.1.0).

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 
 /// An error reported by libvirt, mirroring the C `virError` structure.
 ///
@@ -37,7 +37,7 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The part of libvirt that raised the error (`virErrorDomain`, the C `domain` field).
-    public struct Domain: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public struct ErrorDomain: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public var rawValue: Int32
         public init(rawValue: Int32) { self.rawValue = rawValue }
         /// The C enumerator name, e.g. `VIR_FROM_QEMU`; `VIR_FROM_<number> (unknown to this build)` otherwise.
@@ -51,7 +51,7 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var code: Code
-    public var domain: Domain
+    public var domain: ErrorDomain
     public var message: String
     public var level: Level
     /// Extra strings and number from `virError` (`str1`…`str3`, `int1`), when libvirt set them.
@@ -60,7 +60,7 @@ public struct LibvirtError: Error, Sendable, Hashable, CustomStringConvertible {
     public var str3: String?
     public var int1: Int32
 
-    public init(code: Code, domain: Domain = .none, message: String, level: Level = .error,
+    public init(code: Code, domain: ErrorDomain = .none, message: String, level: Level = .error,
                 str1: String? = nil, str2: String? = nil, str3: String? = nil, int1: Int32 = 0) {
         self.code = code
         self.domain = domain

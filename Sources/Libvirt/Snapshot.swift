@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Glibc
 
 /// A domain snapshot (`virDomainSnapshotPtr`): libvirt's record of a domain's disk state, and optionally its

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Glibc
 
 /// The value of one libvirt typed parameter (`virTypedParameter`), tagged with its C type.

@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 
 /// One extent of an export as described by a metadata context: a byte range and its status flags.
 ///

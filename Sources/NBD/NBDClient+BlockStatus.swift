@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 import Glibc
 
 extension NBDClient {

@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 
 extension NBDClient {
     /// The largest single read request this module sends: 32 MiB, the most QEMU's NBD server accepts

@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 import Foundation
 import Glibc
 

@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 import Glibc
 
 /// A connection to one export of an NBD server, through libnbd (`struct nbd_handle *`).

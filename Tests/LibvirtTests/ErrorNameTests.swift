@@ -21,7 +21,7 @@ struct ErrorNameTests {
         let code = LibvirtError.Code(rawValue: 999)
         #expect(!code.isKnown)
         #expect(code.name == "VIR_ERR_999 (unknown to this build)")
-        #expect(LibvirtError.Domain(rawValue: 999).name == "VIR_FROM_999 (unknown to this build)")
+        #expect(LibvirtError.ErrorDomain(rawValue: 999).name == "VIR_FROM_999 (unknown to this build)")
     }
 
     @Test("the table agrees with this machine's virterror.h, number for number")
@@ -36,7 +36,7 @@ struct ErrorNameTests {
             if name.hasPrefix("VIR_ERR_") {
                 #expect(LibvirtError.Code(rawValue: value).name == String(name))
             } else {
-                #expect(LibvirtError.Domain(rawValue: value).name == String(name))
+                #expect(LibvirtError.ErrorDomain(rawValue: value).name == String(name))
             }
             checked += 1
         }

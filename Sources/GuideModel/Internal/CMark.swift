@@ -2,7 +2,7 @@
 // immutable `Node` tree, recording what the guide parser needs to know about each code block. No cmark
 // type leaves this file.
 
-import CCMark
+internal import CCMark
 import Glibc
 
 /// A code block as cmark reports it, with its raw source positions.

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Synchronization
 
 // C callback trampolines for domain events.

@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Synchronization
 
 /// The process-wide table of libvirt event registrations, one per (connection, domain, event ID),

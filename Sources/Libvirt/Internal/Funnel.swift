@@ -1,4 +1,4 @@
-import CLibvirt
+internal import CLibvirt
 import Glibc
 
 // The error funnel. Every C call whose failure must become a `LibvirtError` goes through
@@ -14,7 +14,7 @@ extension LibvirtError {
         let err = e.pointee
         let value = LibvirtError(
             code: Code(rawValue: err.code),
-            domain: Domain(rawValue: err.domain),
+            domain: ErrorDomain(rawValue: err.domain),
             message: err.message.map { String(cString: $0) } ?? "(no message)",
             level: Level(rawValue: Int32(err.level.rawValue)) ?? .error,
             str1: err.str1.map { String(cString: $0) },

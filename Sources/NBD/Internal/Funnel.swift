@@ -1,4 +1,4 @@
-import CNBD
+internal import CNBD
 import Glibc
 
 // The error funnel. Every libnbd call whose failure must become an `NBDError` goes through one of
