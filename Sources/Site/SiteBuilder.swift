@@ -227,6 +227,11 @@ public struct SiteBuilder: Sendable {
         for page in rendered {
             index.add(title: page.entry.title, path: page.entry.path, sections: page.content.sections)
         }
+        let headingErrors = HeadingCheck.check(rendered.compactMap { page in
+            guard case .guide(let path) = page.entry.kind, let guide = guideSet.guide(path: path) else { return nil }
+            return HeadingCheck.Page(guide: guide, path: page.entry.path, html: page.html)
+        }, index: index)
+        guard headingErrors.isEmpty else { throw SiteErrors(headingErrors) }
         let indexJSON = index.json()
         timings.index = lap()
         var files: [String: Data] = [
