@@ -21,6 +21,9 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
     case snapshotExternal = "snapshot-external"
     /// Domain event delivery (an event loop and callbacks).
     case events
+    /// Another live QEMU host in the same run (a second `--connect` with a host name of its own), for
+    /// snippets that move a guest between hosts.
+    case peerHost = "peer-host"
 
     /// A one-line description for readers and for *unsupported* reports.
     public var summary: String {
@@ -34,6 +37,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
         case .save: "saving domain memory (virDomainSave)"
         case .snapshotExternal: "external snapshots"
         case .events: "domain events"
+        case .peerHost: "a second live QEMU host in the run"
         }
     }
 

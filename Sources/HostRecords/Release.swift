@@ -50,6 +50,26 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
         "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server", "virtnbdbackup",
     ]
 
+    /// The host name its daemons and QEMU see (`rewind-sid`): a UTS namespace of its own, so that libvirt,
+    /// which refuses to migrate a guest to the host it runs on, tells release hosts apart.
+    public var hostName: String { "rewind-\(name)" }
+
+    /// The host UUID its libvirtd reports (`host_uuid` in its configuration), fixed per release for the same
+    /// reason as ``hostName``: by default every host on this machine would read the machine's SMBIOS UUID.
+    public var hostUUID: String {
+        let port = String(tcpPort, radix: 16)
+        return "5265776e-6400-4000-8000-" + String(repeating: "0", count: 12 - port.count) + port
+    }
+
+    /// The ports its QEMUs take for incoming migrations and their NBD disk servers (`migration_port_min` /
+    /// `_max` in its qemu.conf): a range of its own, because every host on this machine shares one network
+    /// and each libvirtd hands out ports from its range unaware of the others (the system host keeps
+    /// libvirt's default, 49152–49215).
+    public var migrationPorts: ClosedRange<Int> {
+        let first = 40_000 + (Int(tcpPort) - 16_600) * 100
+        return first...(first + 99)
+    }
+
     /// `qemu+tcp://127.0.0.1:PORT/system`.
     public var tcpURI: String { "qemu+tcp://127.0.0.1:\(tcpPort)/system" }
 

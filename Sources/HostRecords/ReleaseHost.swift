@@ -4,8 +4,8 @@ import Glibc
 /// A libvirt + QEMU host of another Debian release, running from its own root in its own mount
 /// namespace, reached only through its URIs (`rewind host start --release sid`).
 ///
-/// The host is a separate file system in all but hardware: `unshare -m --propagation private` gives it
-/// a mount namespace of its own, in which `/dev` and `/sys` are bound from the machine, a fresh `/proc` is
+/// The host is a separate file system in all but hardware: `unshare -m -u --propagation private` gives it
+/// a mount namespace and a host name (`Release.hostName`) of its own, in which `/dev` and `/sys` are bound from the machine, a fresh `/proc` is
 /// mounted and `/run` is a private tmpfs, and everything (`virtlogd`, `sshd`, `tini -s -- libvirtd`) runs
 /// `chroot`ed into the release root, so `/etc/libvirt`, `/var/lib/libvirt` and `/var/log/libvirt` are the
 /// root's. Nothing is mounted in the machine's own namespace, and when the last process of the namespace

@@ -36,8 +36,10 @@ extension Lab {
     ///     one (`virDomainCreateXML`, which starts it: `start` must then be true).
     ///   - name: the name after the lab's prefix (`lab.name(name)`); by default the first free one of
     ///     `vm`, `vm2`, `vm3`, ….
+    ///   - machine: the machine type on the QEMU driver (default `q35`, the host's newest), e.g. a versioned
+    ///     `pc-q35-7.2` that another host knows too (see `commonMachineType(with:)`).
     public func makeDomain(disks: Int = 1, diskSizeMiB: Int = 64, memoryMiB: Int = 64, start: Bool = true,
-                           persistent: Bool = true, name: String? = nil,
+                           persistent: Bool = true, name: String? = nil, machine: String? = nil,
                            file: String = #filePath, line: Int = #line) throws -> Domain {
         guard (0...26).contains(disks) else {
             throw LabFailure("makeDomain(disks: \(disks)): a lab guest has 0 to 26 disks", file: file, line: line)
@@ -60,6 +62,7 @@ extension Lab {
             definition.machine = nil
         } else {
             definition.firmwareROM = try haltFirmware(file: file, line: line)
+            if let machine { definition.machine = machine }
         }
         for index in 0..<disks {
             let target = Self.diskTarget(index)

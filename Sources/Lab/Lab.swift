@@ -43,6 +43,8 @@ public final class Lab: Sendable {
     public let snippetID: String
     /// The capabilities the snippet's fence declares (`needs=backup,qemu`).
     public let declaredNeeds: Set<String>
+    /// The run's other live QEMU hosts (the runner's `peer-host` answer), for ``peer(file:line:)``.
+    public let peers: [String]
     /// Capabilities the host probe found missing, with the reason (e.g. `qemu`: `connection driver is TEST`).
     public let missingCapabilities: [String: String]
 
@@ -75,7 +77,7 @@ public final class Lab: Sendable {
     ///   - host: the host access; resolved from the connection's URI when nil.
     public init(connection: Connection, directory: URL, localDirectory: URL? = nil, host: HostAccess? = nil,
                 runID: String, snippetID: String,
-                declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:]) {
+                declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:], peers: [String] = []) {
         self.connection = connection
         self.uri = connection.uri
         self.directory = directory
@@ -85,6 +87,7 @@ public final class Lab: Sendable {
         self.snippetID = snippetID
         self.declaredNeeds = declaredNeeds
         self.missingCapabilities = missingCapabilities
+        self.peers = peers
         self.runLock = RunLock(runID: runID)
     }
 

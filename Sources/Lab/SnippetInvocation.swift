@@ -41,6 +41,8 @@ public struct SnippetInvocation: Sendable, Hashable {
     /// The snippet's fence attributes, as GuideModel parsed them (`--attributes JSON`): the child sees every
     /// attribute, so a new one reaches it without touching this type or the runner.
     public var attributes = SnippetAttributes()
+    /// The run's other live QEMU hosts (`--peer URI`, repeated), for `Lab.peer()`.
+    public var peers: [String] = []
     /// Capabilities the host probe found missing, with the reason (`--missing CAP=REASON`, repeated).
     public var missing: [String: String] = [:]
     /// The saved agent guests to restore from (environment `REWIND_AGENT_POOL`, read by `AgentGuestPool`).
@@ -60,6 +62,7 @@ public struct SnippetInvocation: Sendable, Hashable {
             if let value { out += [flag, value] }
         }
         if attributes != SnippetAttributes() { out += ["--attributes", Self.encode(attributes)] }
+        for peer in peers { out += ["--peer", peer] }
         for (capability, reason) in missing.sorted(by: { $0.key < $1.key }) { out += ["--missing", "\(capability)=\(reason)"] }
         return out
     }
@@ -100,6 +103,7 @@ public struct SnippetInvocation: Sendable, Hashable {
                 } catch {
                     throw BadArguments(description: "--attributes is not a fence's attributes: \(error)")
                 }
+            case "--peer": peers.append(try value(arg))
             case "--missing":
                 let v = try value(arg)
                 guard let eq = v.firstIndex(of: "=") else {

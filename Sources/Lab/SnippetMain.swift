@@ -14,7 +14,7 @@ import Libvirt
 ///
 /// ```text
 /// RewindSnippets run --id ID --connect URI --lab-dir DIR --run-id R --result FILE
-///                    [--attributes JSON] [--missing CAP=REASON]...
+///                    [--attributes JSON] [--peer URI]... [--missing CAP=REASON]...
 /// RewindSnippets cleanup --connect URI --run-id R --lab-dir DIR
 /// RewindSnippets list
 /// ```
@@ -67,7 +67,7 @@ public enum SnippetMain {
 
     static let usage = """
         usage: <snippets> run --id ID --connect URI --lab-dir DIR --run-id R --result FILE \
-        [--attributes JSON] [--missing CAP=REASON]...
+        [--attributes JSON] [--peer URI]... [--missing CAP=REASON]...
                <snippets> cleanup --connect URI --run-id R --lab-dir DIR
                <snippets> list
         """
@@ -106,7 +106,8 @@ public enum SnippetMain {
         }
         timings.connect = seconds(since: connectStart)
         let lab = Lab(connection: connection, directory: dir, localDirectory: localDir, host: access,
-                      runID: runID, snippetID: id, declaredNeeds: Set(inv.attributes.needs.map(\.rawValue)), missingCapabilities: inv.missing)
+                      runID: runID, snippetID: id, declaredNeeds: Set(inv.attributes.needs.map(\.rawValue)), missingCapabilities: inv.missing,
+                      peers: inv.peers)
         if !access.isLocal {
             if case .unavailable = access {
                 // Nothing to create; a helper that needs the host's files reports the snippet unsupported.

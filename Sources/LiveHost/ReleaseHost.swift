@@ -38,7 +38,7 @@ extension ReleaseHost {
         let script = namespaceScript(release, ssh: ssh)
         progress("starting virtlogd\(ssh ? ", sshd" : "") and libvirtd in the \(release.name) root")
         let pid = try Spawner.spawnDetached(executable: Command.find("unshare")!,
-                                            arguments: ["-m", "--propagation", "private", "--", "/bin/sh", "-c", script],
+                                            arguments: ["-m", "-u", "--propagation", "private", "--", "/bin/sh", "-c", script],
                                             logFile: release.logFile)
         let supervisor = try LiveHost.identify(pid: pid, expecting: "tini", log: release.logFile)
         guard let ns = namespace(of: pid), ns != namespace(of: getpid()) else {
@@ -79,6 +79,7 @@ extension ReleaseHost {
         let r = release.rootPath
         var lines = [
             "set -e",
+            "hostname \(shellQuote(release.hostName))",
             "R=\(shellQuote(r))",
             "mount --rbind /dev \"$R/dev\"",
             "mount -t proc proc \"$R/proc\"",
@@ -99,7 +100,10 @@ extension ReleaseHost {
     /// and (with `ssh`) sshd's configuration, host keys and Rewind's key.
     static func configure(_ release: Release, ssh: Bool) throws(LiveHostError) {
         let r = release.rootPath
-        _ = try QemuConf.update(path: r + LiveHost.qemuConf)
+        _ = try QemuConf.update(path: r + LiveHost.qemuConf, settings: QemuConf.rewindSettings + [
+            QemuConf.Setting("migration_port_min", String(release.migrationPorts.lowerBound)),
+            QemuConf.Setting("migration_port_max", String(release.migrationPorts.upperBound)),
+        ])
         let conf = """
             # Written by `rewind host start --release \(release.name)`: TCP on the loopback address only, no authentication.
             listen_tls = 0
@@ -108,6 +112,7 @@ extension ReleaseHost {
             tcp_port = "\(release.tcpPort)"
             auth_tcp = "none"
             unix_sock_dir = "/run/libvirt"
+            host_uuid = "\(release.hostUUID)"
 
             """
         try write(conf, to: r + rewindConfPath, mode: 0o600)

@@ -88,10 +88,31 @@ public enum HostProbe {
                 ? .init(available: false, reason: "connection driver is TEST (external snapshots are metadata only)")
                 : answer(isQEMU)
             case .agent: .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
+            case .peerHost: .init(available: nil, reason: "decided by the run: another live QEMU host among its --connect")
             }
         }
         return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,
                         hypervisorVersion: hypervisorVersion, virtType: virtType, hostname: hostname,
                         probedAt: Date(), capabilities: caps)
+    }
+
+    /// The hosts with their `peer-host` answer decided: each live QEMU host's peers are the run's other live
+    /// QEMU hosts whose host name differs (libvirt refuses to migrate a guest to the host it runs on, and two
+    /// URIs of one daemon are one host).
+    public static func pairingPeers(_ hosts: [HostInfo]) -> [HostInfo] {
+        hosts.map { host in
+            var h = host
+            guard host.driver == "QEMU" else {
+                h.capabilities[Capability.peerHost.rawValue] = .init(available: false, reason: "connection driver is \(host.driver)")
+                return h
+            }
+            h.peers = hosts.filter { $0.driver == "QEMU" && $0.uri != host.uri && ($0.hostname == nil || $0.hostname != host.hostname) }
+                .map(\.uri)
+            h.capabilities[Capability.peerHost.rawValue] = h.peers.isEmpty
+                ? .init(available: false, reason: "no other live QEMU host with a host name of its own in this run "
+                        + "(give a second --connect, e.g. two release hosts: rewind host start --release trixie|sid)")
+                : .init(available: true, reason: "peers: " + h.peers.joined(separator: ", "))
+            return h
+        }
     }
 }

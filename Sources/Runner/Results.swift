@@ -125,6 +125,8 @@ public struct HostInfo: Sendable, Codable, Hashable {
     public var probedAt: Date
     /// The answer for each capability a snippet can declare in `needs=`.
     public var capabilities: [String: Capability]
+    /// The other live QEMU hosts of the run, with host names other than this one's (`peer-host`).
+    public var peers: [String] = []
 
     /// Creates host information.
     public init(uri: String, driver: String, libvirtVersion: String, hypervisorVersion: String, virtType: String,

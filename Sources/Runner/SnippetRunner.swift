@@ -319,6 +319,7 @@ public struct SnippetRunner: Sendable {
         invocation.runID = runID
         invocation.resultPath = resultPath
         invocation.attributes = snippet.attributes
+        invocation.peers = host.peers
         for need in snippet.needs {
             if let reason = host.capabilities[need.rawValue], reason.available == false { invocation.missing[need.rawValue] = reason.reason }
         }

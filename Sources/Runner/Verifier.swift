@@ -114,13 +114,13 @@ public struct Verifier: Sendable {
         var hosts: [HostInfo] = []
         for uri in c.uris {
             do {
-                let host = try HostProbe.probe(uri: uri)
-                hosts.append(host)
-                events(.probed(host))
+                hosts.append(try HostProbe.probe(uri: uri))
             } catch {
                 throw .probe(error)
             }
         }
+        hosts = HostProbe.pairingPeers(hosts)
+        for host in hosts { events(.probed(host)) }
 
         var options = SnippetRunner.Options(workDirectory: c.workDirectory)
         options.jobs = c.jobs
