@@ -6,7 +6,7 @@ import Glibc
 /// A pid alone is not an identity: after a process exits its pid can be reused by an
 /// unrelated program. Rewind records all three values when it starts a daemon and
 /// later treats the daemon as alive only if all three still match, so a stale state
-/// file can never make `LiveHost.stop()` signal a stranger.
+/// file can never make `LiveHost.system.stop()` signal a stranger.
 public struct ProcessRecord: Codable, Hashable, Sendable, CustomStringConvertible {
     /// The process id.
     public var pid: Int32

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What Rewind records about the daemons it started (`/run/rewind/host.json`), so that
-/// `LiveHost.stop()` can end exactly those processes and nothing else.
+/// `LiveHost.system.stop()` can end exactly those processes and nothing else.
 struct HostState: Codable, Hashable, Sendable {
     /// The subreaper libvirtd runs under (`tini -s -- libvirtd`).
     var supervisor: ProcessRecord

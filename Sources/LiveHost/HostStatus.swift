@@ -1,6 +1,6 @@
 import Foundation
 
-/// The state of the live host (`qemu:///system`) as `LiveHost.status()` and `LiveHost.start()` see it.
+/// The state of the live host (`qemu:///system`) as `LiveHost.system.status()` and `LiveHost.system.start()` see it.
 public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The connection URI the host serves, `qemu:///system`.
     public var uri: String
@@ -16,13 +16,13 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     public var supervisor: ProcessRecord?
     /// The virtlogd process, when known.
     public var virtlogd: ProcessRecord?
-    /// Whether virtlogd was started by Rewind (and will be stopped by `LiveHost.stop()`).
+    /// Whether virtlogd was started by Rewind (and will be stopped by `LiveHost.system.stop()`).
     public var virtlogdStartedByRewind: Bool
     /// KVM or TCG; nil when the host does not answer.
     public var accelerator: Accelerator?
     /// libvirt and hypervisor versions; nil when the host does not answer.
     public var versions: VirshVersion?
-    /// The same host over TCP on the loopback address (`LiveHost.tcpURI`).
+    /// The same host over TCP on the loopback address (`LiveHost.system.tcpURI`).
     public var tcpURI: String
     /// Whether `virsh -c qemu+tcp://127.0.0.1/system version` answered (only a libvirtd that
     /// `rewind host start` started listens there).
@@ -35,13 +35,14 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     public var notes: [String]
 
     /// Creates a status; every field but the URI starts empty.
-    public init(uri: String, running: Bool = false, startedByRewind: Bool = false, startedNow: Bool = false) {
+    public init(uri: String, tcpURI: String = LiveHost.system.tcpURI, running: Bool = false, startedByRewind: Bool = false,
+                startedNow: Bool = false) {
         self.uri = uri
         self.running = running
         self.startedByRewind = startedByRewind
         self.startedNow = startedNow
         self.virtlogdStartedByRewind = false
-        self.tcpURI = LiveHost.tcpURI
+        self.tcpURI = tcpURI
         self.tcpAnswers = false
         self.actions = []
         self.notes = []
@@ -97,7 +98,7 @@ public struct HostStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// What `LiveHost.stop()` did.
+/// What `LiveHost.system.stop()` did.
 public struct StopResult: Sendable, Hashable, Codable, CustomStringConvertible {
     /// One process Rewind had started, and how it ended.
     public struct Ended: Sendable, Hashable, Codable {

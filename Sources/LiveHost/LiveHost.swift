@@ -27,26 +27,51 @@ import Glibc
 /// error handler) out of the process that manages the daemons.
 ///
 /// ```swift
-/// let status = try LiveHost.start()
+/// let status = try LiveHost.system.start()
 /// print(status)            // qemu:///system: running, started now by Rewind (libvirtd pid …)
 /// print(status.accelerator ?? .none)   // KVM
 /// ```
-public enum LiveHost {
-    /// The URI the live host serves.
-    public static let uri = "qemu:///system"
+public struct LiveHost: Sendable, Hashable {
+    /// The machine's own libvirt with Rewind's defaults: what `rewind host start` starts.
+    public static let system = LiveHost()
+
+    /// The URI the live host serves: the machine's own daemon, at libvirt's compiled-in socket.
+    public var uri: String { "qemu:///system" }
+    /// The loopback address a libvirtd Rewind starts listens on.
+    public var listenAddress: String
+    /// The TCP port it listens on (`LibvirtdConf`).
+    public var tcpPort: UInt16
+    /// Where live tests and labs put disk images.
+    public var imageDirectory: String
+    /// Where Rewind keeps its state file, lock and libvirtd configuration.
+    public var stateDirectory: String
+    /// Standard output and error of the libvirtd Rewind starts.
+    public var libvirtdLog: String
+    /// Standard output and error of the virtlogd Rewind starts.
+    public var virtlogdLog: String
+
+    /// Describes a system host; the defaults are Rewind's (`LiveHost.system`).
+    public init(listenAddress: String = RewindPaths.listenAddress, tcpPort: UInt16 = RewindPaths.systemTCPPort,
+                imageDirectory: String = RewindPaths.imageDirectory, stateDirectory: String = RewindPaths.stateDirectory,
+                libvirtdLog: String = "/var/log/libvirt/rewind-libvirtd.log",
+                virtlogdLog: String = "/var/log/libvirt/rewind-virtlogd.log") {
+        self.listenAddress = listenAddress
+        self.tcpPort = tcpPort
+        self.imageDirectory = imageDirectory
+        self.stateDirectory = stateDirectory
+        self.libvirtdLog = libvirtdLog
+        self.virtlogdLog = virtlogdLog
+    }
+
     /// The same host over TCP on the loopback address, served only by a libvirtd Rewind started
     /// (`LibvirtdConf`). It is how Rewind tests the remote (`qemu+tcp://`) path of `rewind verify`.
-    public static let tcpURI = "qemu+tcp://\(LibvirtdConf.listenAddress)/system"
-    /// Where live tests and labs put disk images.
-    public static let imageDirectory = RewindPaths.imageDirectory
-    /// Where Rewind keeps its state file and lock.
-    public static let stateDirectory = RewindPaths.stateDirectory
+    public var tcpURI: String {
+        tcpPort == RewindPaths.systemTCPPort ? "qemu+tcp://\(listenAddress)/system" : "qemu+tcp://\(listenAddress):\(tcpPort)/system"
+    }
     /// The state file naming the daemons Rewind started.
-    public static let stateFile = stateDirectory + "/host.json"
-    /// Standard output and error of the daemons Rewind starts.
-    public static let libvirtdLog = "/var/log/libvirt/rewind-libvirtd.log"
-    /// Standard output and error of the virtlogd Rewind starts.
-    public static let virtlogdLog = "/var/log/libvirt/rewind-virtlogd.log"
+    public var stateFile: String { stateDirectory + "/host.json" }
+    /// The libvirtd configuration Rewind writes (`--listen -f` this file).
+    public var libvirtdConfPath: String { stateDirectory + "/libvirtd.conf" }
 
     // libvirt's compiled-in paths for a daemon run by root.
     static let qemuConf = "/etc/libvirt/qemu.conf"
@@ -55,7 +80,7 @@ public enum LiveHost {
     static let virtlogdSocket = "/run/libvirt/virtlogd-sock"
     static let libvirtdPidFile = "/run/libvirtd.pid"
     static let virtlogdPidFile = "/run/virtlogd.pid"
-    static let directories = ["/var/log/libvirt", "/run/libvirt", "/var/lib/libvirt/images", imageDirectory]
+    var directories: [String] { ["/var/log/libvirt", "/run/libvirt", "/var/lib/libvirt/images", imageDirectory] }
 
     // MARK: Start
 
@@ -68,13 +93,13 @@ public enum LiveHost {
     ///     authentication). Without effect on a daemon that runs already.
     ///   - progress: called with a short sentence before each slow step.
     /// - Returns: the status after the call; `startedNow` tells whether this call started libvirtd.
-    public static func start(timeout: TimeInterval = 60, listenTCP: Bool = true,
+    public func start(timeout: TimeInterval = 60, listenTCP: Bool = true,
                              progress: (String) -> Void = { _ in }) throws(LiveHostError) -> HostStatus {
         let deadline = Date().addingTimeInterval(timeout)
         // Only root can start daemons; anyone else may still find a host that answers.
         var lock: HostLock?
         if geteuid() == 0 {
-            try makeDirectories([stateDirectory])
+            try Self.makeDirectories([stateDirectory])
             lock = try HostLock(path: stateDirectory + "/host.lock")
         }
         defer { withExtendedLifetime(lock) {} }
@@ -96,11 +121,11 @@ public enum LiveHost {
         }
 
         // 2. Somebody else's daemon.
-        if probeVersion(timeout: 30) != nil {
+        if Self.probeVersion(uri: uri, timeout: 30) != nil {
             prepareImageDirectory(notes: &notes)
             return status(notes: notes)
         }
-        if let other = ProcessRecord.fromPidFile(libvirtdPidFile, name: "libvirtd") {
+        if let other = ProcessRecord.fromPidFile(Self.libvirtdPidFile, name: "libvirtd") {
             progress("\(other) runs but does not answer yet; waiting")
             guard waitForAnswer(until: deadline, watching: other) != nil else {
                 throw LiveHostError(.conflict, "\(other) (not started by Rewind) runs but does not answer on \(uri); "
@@ -118,14 +143,14 @@ public enum LiveHost {
         let installed = try DebianPackages.ensureInstalled(DebianPackages.daemon, progress: progress)
         if !installed.isEmpty { actions.append("installed \(installed.joined(separator: " "))") }
         for created in try SystemAccounts.ensureQemuAccount() { actions.append("created \(created)") }
-        let edit = try QemuConf.update(path: qemuConf)
-        if edit.changed { actions.append("wrote \(edit.managed.joined(separator: ", ")) in \(qemuConf)") }
+        let edit = try QemuConf.update(path: Self.qemuConf)
+        if edit.changed { actions.append("wrote \(edit.managed.joined(separator: ", ")) in \(Self.qemuConf)") }
         for setting in QemuConf.rewindSettings {
             if let value = edit.alreadySet[setting.key], value != setting.value {
-                notes.append("\(qemuConf) sets \(setting.key) = \(value) (Rewind would use \(setting.value)); left as is")
+                notes.append("\(Self.qemuConf) sets \(setting.key) = \(value) (Rewind would use \(setting.value)); left as is")
             }
         }
-        try makeDirectories(directories)
+        try Self.makeDirectories(directories)
 
         // 4. virtlogd, then libvirtd under tini.
         let virtlogd = try ensureVirtlogd(until: deadline, progress: progress)
@@ -133,19 +158,19 @@ public enum LiveHost {
         do {
             var listen: String?
             if listenTCP {
-                if SocketProbe.acceptsTCP(address: LibvirtdConf.listenAddress, port: LibvirtdConf.tcpPort) {
-                    notes.append("\(LibvirtdConf.listenAddress):\(LibvirtdConf.tcpPort) is in use by another process; "
+                if SocketProbe.acceptsTCP(address: listenAddress, port: tcpPort) {
+                    notes.append("\(listenAddress):\(tcpPort) is in use by another process; "
                                  + "libvirtd started without --listen, so \(tcpURI) is not Rewind's")
                 } else {
-                    try makeDirectories([stateDirectory])
-                    try LibvirtdConf.write()
-                    listen = "\(LibvirtdConf.listenAddress):\(LibvirtdConf.tcpPort)"
+                    try Self.makeDirectories([stateDirectory])
+                    try LibvirtdConf.write(to: libvirtdConfPath, listenAddress: listenAddress, tcpPort: tcpPort)
+                    listen = "\(listenAddress):\(tcpPort)"
                 }
             }
             let (supervisor, libvirtd) = try startLibvirtd(until: deadline, virtlogd: virtlogd, listen: listen,
                                                            progress: progress)
             actions.append("started \(libvirtd.map { "\($0) under " } ?? "")\(supervisor.name) -s (pid \(supervisor.pid))"
-                           + (listen.map { ", listening on \($0) (\(LibvirtdConf.path))" } ?? ""))
+                           + (listen.map { ", listening on \($0) (\(libvirtdConfPath))" } ?? ""))
         } catch {
             // Leave nothing half-started behind.
             virtlogd?.terminate(grace: 5)
@@ -158,28 +183,28 @@ public enum LiveHost {
     }
 
     /// Starts virtlogd unless one answers (or is starting). Returns the process if Rewind started it.
-    static func ensureVirtlogd(until deadline: Date, progress: (String) -> Void) throws(LiveHostError) -> ProcessRecord? {
-        let probe = SocketProbe.probe(virtlogdSocket)
+    func ensureVirtlogd(until deadline: Date, progress: (String) -> Void) throws(LiveHostError) -> ProcessRecord? {
+        let probe = SocketProbe.probe(Self.virtlogdSocket)
         if probe == .accepting { return nil }
-        if let other = ProcessRecord.fromPidFile(virtlogdPidFile, name: "virtlogd") {
+        if let other = ProcessRecord.fromPidFile(Self.virtlogdPidFile, name: "virtlogd") {
             progress("\(other) runs; waiting for its socket")
-            if waitForSocket(virtlogdSocket, until: min(deadline, Date().addingTimeInterval(10)), watching: other) {
+            if Self.waitForSocket(Self.virtlogdSocket, until: min(deadline, Date().addingTimeInterval(10)), watching: other) {
                 return nil
             }
-            throw LiveHostError(.conflict, "\(other) (not started by Rewind) does not accept connections on \(virtlogdSocket)")
+            throw LiveHostError(.conflict, "\(other) (not started by Rewind) does not accept connections on \(Self.virtlogdSocket)")
         }
-        if probe == .stale { try? FileManager.default.removeItem(atPath: virtlogdSocket) }
+        if probe == .stale { try? FileManager.default.removeItem(atPath: Self.virtlogdSocket) }
         guard let path = Command.find("virtlogd") else {
             throw LiveHostError(.missingProgram, "virtlogd is not installed (package libvirt-daemon)")
         }
         progress("starting virtlogd")
-        appendMarker(to: virtlogdLog)
+        Self.appendMarker(to: virtlogdLog)
         let pid = try Spawner.spawnDetached(executable: path, arguments: [], logFile: virtlogdLog)
-        let record = try identify(pid: pid, expecting: "virtlogd", log: virtlogdLog)
-        guard waitForSocket(virtlogdSocket, until: min(deadline, Date().addingTimeInterval(10)), watching: record) else {
+        let record = try Self.identify(pid: pid, expecting: "virtlogd", log: virtlogdLog)
+        guard Self.waitForSocket(Self.virtlogdSocket, until: min(deadline, Date().addingTimeInterval(10)), watching: record) else {
             record.terminate(grace: 5)
             throw LiveHostError(record.isAlive ? .timedOut : .daemonExited,
-                                "virtlogd did not accept connections on \(virtlogdSocket)\n" + logTail(virtlogdLog))
+                                "virtlogd did not accept connections on \(Self.virtlogdSocket)\n" + Self.logTail(virtlogdLog))
         }
         return record
     }
@@ -187,7 +212,7 @@ public enum LiveHost {
     /// Starts `tini -s -- libvirtd` in a new session, records it and waits until it answers. With
     /// `listen` (`address:port`, already written to `LibvirtdConf.path`), libvirtd gets
     /// `--listen -f <that file>`.
-    static func startLibvirtd(until deadline: Date, virtlogd: ProcessRecord?, listen: String?,
+    func startLibvirtd(until deadline: Date, virtlogd: ProcessRecord?, listen: String?,
                               progress: (String) -> Void) throws(LiveHostError) -> (ProcessRecord, ProcessRecord?) {
         guard let tini = Command.find("tini") else {
             throw LiveHostError(.missingProgram, "tini is not installed (package tini)")
@@ -195,15 +220,15 @@ public enum LiveHost {
         guard let libvirtd = Command.find("libvirtd") else {
             throw LiveHostError(.missingProgram, "libvirtd is not installed (package libvirt-daemon)")
         }
-        for socket in libvirtSockets where SocketProbe.probe(socket) == .stale {
+        for socket in Self.libvirtSockets where SocketProbe.probe(socket) == .stale {
             try? FileManager.default.removeItem(atPath: socket)
         }
         progress("starting libvirtd under tini")
-        appendMarker(to: libvirtdLog)
+        Self.appendMarker(to: libvirtdLog)
         var arguments = ["-s", "--", libvirtd]
-        if listen != nil { arguments += ["--listen", "-f", LibvirtdConf.path] }
+        if listen != nil { arguments += ["--listen", "-f", libvirtdConfPath] }
         let pid = try Spawner.spawnDetached(executable: tini, arguments: arguments, logFile: libvirtdLog)
-        let supervisor = try identify(pid: pid, expecting: "tini", log: libvirtdLog)
+        let supervisor = try Self.identify(pid: pid, expecting: "tini", log: libvirtdLog)
         var state = HostState(supervisor: supervisor, libvirtd: nil, virtlogd: virtlogd, startedAt: Date(),
                               logFile: libvirtdLog, listen: listen)
         do {
@@ -223,7 +248,7 @@ public enum LiveHost {
             throw LiveHostError(exited ? .daemonExited : .timedOut,
                                 (exited ? "libvirtd exited before it answered on \(uri)"
                                         : "libvirtd did not answer on \(uri) in time")
-                                + "\n" + logTail(libvirtdLog))
+                                + "\n" + Self.logTail(libvirtdLog))
         }
         state.libvirtd = ProcessRecord.children(of: supervisor.pid).first { $0.name == "libvirtd" }
         try state.save(path: stateFile)
@@ -235,14 +260,14 @@ public enum LiveHost {
     /// Ends the daemons Rewind started (by their recorded pid, name and start time: SIGTERM, up to
     /// `grace` seconds, then SIGKILL) and removes the state file. A daemon Rewind did not start is
     /// never touched.
-    public static func stop(grace: TimeInterval = 15) throws(LiveHostError) -> StopResult {
-        try makeDirectories([stateDirectory])
+    public func stop(grace: TimeInterval = 15) throws(LiveHostError) -> StopResult {
+        try Self.makeDirectories([stateDirectory])
         let lock = try HostLock(path: stateDirectory + "/host.lock")
         defer { withExtendedLifetime(lock) {} }
         var result = StopResult()
         guard let state = HostState.load(path: stateFile) else {
             result.notes.append("Rewind has not started a libvirtd (no \(stateFile))")
-            if let other = ProcessRecord.fromPidFile(libvirtdPidFile, name: "libvirtd") {
+            if let other = ProcessRecord.fromPidFile(Self.libvirtdPidFile, name: "libvirtd") {
                 result.notes.append("\(other) was started by someone else; left running")
             }
             return result
@@ -273,12 +298,12 @@ public enum LiveHost {
 
     /// Reports whether `qemu:///system` answers, who started its libvirtd, KVM or TCG, and the
     /// libvirt and QEMU versions. Changes nothing.
-    public static func status() -> HostStatus {
+    public func status() -> HostStatus {
         status(notes: [])
     }
 
-    static func status(notes: [String]) -> HostStatus {
-        var result = HostStatus(uri: uri)
+    func status(notes: [String]) -> HostStatus {
+        var result = HostStatus(uri: uri, tcpURI: tcpURI)
         result.notes = notes
         let loaded = HostState.load(path: stateFile)
         let state = loaded.flatMap { $0.isLive ? $0 : nil }
@@ -296,10 +321,10 @@ public enum LiveHost {
                 result.virtlogdStartedByRewind = true
             }
         } else {
-            result.libvirtd = ProcessRecord.fromPidFile(libvirtdPidFile, name: "libvirtd")
+            result.libvirtd = ProcessRecord.fromPidFile(Self.libvirtdPidFile, name: "libvirtd")
         }
-        if result.virtlogd == nil { result.virtlogd = ProcessRecord.fromPidFile(virtlogdPidFile, name: "virtlogd") }
-        if let versions = probeVersion(timeout: 30) {
+        if result.virtlogd == nil { result.virtlogd = ProcessRecord.fromPidFile(Self.virtlogdPidFile, name: "virtlogd") }
+        if let versions = Self.probeVersion(uri: uri, timeout: 30) {
             result.running = true
             result.versions = versions
             if let caps = try? Command.run(["virsh", "-c", uri, "capabilities"], timeout: 30), caps.succeeded {
@@ -307,7 +332,7 @@ public enum LiveHost {
             } else {
                 result.notes.append("`virsh -c \(uri) capabilities` failed; accelerator unknown")
             }
-            result.tcpAnswers = probeVersion(uri: tcpURI, timeout: 15) != nil
+            result.tcpAnswers = Self.probeVersion(uri: tcpURI, timeout: 15) != nil
             if let listen = state?.listen, !result.tcpAnswers {
                 result.notes.append("Rewind's libvirtd was started listening on \(listen), but \(tcpURI) does not answer; "
                                     + "see \(libvirtdLog)")
@@ -320,7 +345,7 @@ public enum LiveHost {
 
     /// `virsh -c <uri> version --daemon` (`qemu:///system` by default), parsed; nil if virsh is
     /// missing or fails.
-    static func probeVersion(uri: String = uri, timeout: TimeInterval) -> VirshVersion? {
+    static func probeVersion(uri: String, timeout: TimeInterval) -> VirshVersion? {
         guard let result = try? Command.run(["virsh", "-c", uri, "version", "--daemon"], timeout: max(timeout, 1)),
               result.succeeded else { return nil }
         return VirshVersion(parsing: result.output)
@@ -328,11 +353,11 @@ public enum LiveHost {
 
     /// Polls until the libvirt socket accepts connections and virsh answers, `process` (if given)
     /// exits, or the deadline passes.
-    static func waitForAnswer(until deadline: Date, watching process: ProcessRecord?) -> VirshVersion? {
+    func waitForAnswer(until deadline: Date, watching process: ProcessRecord?) -> VirshVersion? {
         while Date() < deadline {
             if let process, !process.isAlive { process.reap(); return nil }
-            if SocketProbe.probe(libvirtSocket) == .accepting,
-               let v = probeVersion(timeout: deadline.timeIntervalSinceNow) {
+            if SocketProbe.probe(Self.libvirtSocket) == .accepting,
+               let v = Self.probeVersion(uri: uri, timeout: deadline.timeIntervalSinceNow) {
                 return v
             }
             usleep(100_000)
@@ -364,9 +389,9 @@ public enum LiveHost {
     }
 
     /// Creates the image directory for a host that already answers; a failure (not root) is only noted.
-    static func prepareImageDirectory(notes: inout [String]) {
+    func prepareImageDirectory(notes: inout [String]) {
         do {
-            try makeDirectories([imageDirectory])
+            try Self.makeDirectories([imageDirectory])
         } catch {
             notes.append(error.message)
         }

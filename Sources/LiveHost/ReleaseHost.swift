@@ -116,7 +116,7 @@ extension ReleaseHost {
 
             """
         try write(conf, to: r + rewindConfPath, mode: 0o600)
-        try LiveHost.makeDirectories([r + "/var/log/libvirt", r + LiveHost.imageDirectory])
+        try LiveHost.makeDirectories([r + "/var/log/libvirt", r + RewindPaths.imageDirectory])
         if ssh {
             let keyDir = (release.sshKeyFile as NSString).deletingLastPathComponent
             try LiveHost.makeDirectories([keyDir])

@@ -43,7 +43,7 @@ extension HostCommand {
                         print(String(format: "  took %.1f s", Date().timeIntervalSince(started)))
                     }
                 } else {
-                    let status = try LiveHost.start(timeout: timeout, listenTCP: !noTCP, progress: say)
+                    let status = try LiveHost.system.start(timeout: timeout, listenTCP: !noTCP, progress: say)
                     if output.json { try HostCommand.printJSON(status) } else { print(status) }
                 }
             } catch let error as LiveHostError {

@@ -16,7 +16,7 @@ extension HostCommand {
         }
 
         func run() throws {
-            let system = LiveHost.status()
+            let system = LiveHost.system.status()
             let releases = ReleaseHost.running().map { ReleaseHost.status($0) }
             if output.json {
                 try HostCommand.printJSON(All(system: system, releases: releases))

@@ -33,7 +33,7 @@ extension HostCommand {
                     if let target {
                         results[target] = try ReleaseHost.stop(try Release.named(target), grace: grace)
                     } else {
-                        results["system"] = try LiveHost.stop(grace: grace)
+                        results["system"] = try LiveHost.system.stop(grace: grace)
                     }
                 } catch {
                     HostCommand.complain("stop", "\(target ?? "system"): \(error.description)")

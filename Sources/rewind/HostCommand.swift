@@ -10,9 +10,9 @@ struct HostCommand: ParsableCommand {
         discussion: """
             `start` installs what is missing (Debian packages, the libvirt-qemu account, qemu.conf settings), \
             then starts virtlogd and libvirtd under tini, unless qemu:///system already answers. The libvirtd it \
-            starts also listens on \(LiveHost.tcpURI) (loopback only, no authentication; `start --no-tcp` \
+            starts also listens on \(LiveHost.system.tcpURI) (loopback only, no authentication; `start --no-tcp` \
             turns that off), for remote-URI checks. `stop` ends only the daemons `start` started. \
-            State: \(LiveHost.stateFile).
+            State: \(LiveHost.system.stateFile).
             """,
         subcommands: [Start.self, Stop.self, Status.self, DropCache.self])
 

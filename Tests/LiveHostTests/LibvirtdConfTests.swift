@@ -53,8 +53,8 @@ struct LibvirtdConfTests {
     }
 
     @Test func tcpURIIsTheLoopbackAddress() {
-        #expect(LiveHost.tcpURI == "qemu+tcp://127.0.0.1/system")
-        #expect(LibvirtdConf.path.hasPrefix(LiveHost.stateDirectory + "/"))
+        #expect(LiveHost.system.tcpURI == "qemu+tcp://127.0.0.1/system")
+        #expect(LiveHost.system.libvirtdConfPath.hasPrefix(LiveHost.system.stateDirectory + "/"))
     }
 
     @Test func acceptsTCPSeesAListeningSocketAndNothingAfterItCloses() throws {
@@ -83,11 +83,11 @@ struct LibvirtdConfTests {
     }
 
     @Test func statusSaysWhetherTheTCPURIAnswers() {
-        var status = HostStatus(uri: LiveHost.uri, running: true)
+        var status = HostStatus(uri: LiveHost.system.uri, running: true)
         #expect(status.description.contains("tcp: qemu+tcp://127.0.0.1/system does not answer"))
         status.tcpAnswers = true
         #expect(status.description.contains("tcp: qemu+tcp://127.0.0.1/system answers (loopback only, no authentication)"))
-        let stopped = HostStatus(uri: LiveHost.uri)
+        let stopped = HostStatus(uri: LiveHost.system.uri)
         #expect(!stopped.description.contains("tcp:"), "nothing to say about TCP when the host does not run")
     }
 
@@ -103,5 +103,29 @@ struct LibvirtdConfTests {
         try Data(old.utf8).write(to: URL(fileURLWithPath: path))
         let state = try #require(HostState.load(path: path))
         #expect(state.listen == nil)
+    }
+}
+
+@Suite("The system host as a value")
+struct LiveHostValueTests {
+    @Test("paths and the TCP URI follow the value; the defaults are Rewind's")
+    func value() {
+        #expect(LiveHost.system.tcpURI == "qemu+tcp://127.0.0.1/system")
+        #expect(LiveHost.system.stateFile == "/run/rewind/host.json")
+        #expect(LiveHost.system.imageDirectory == RewindPaths.imageDirectory)
+        let other = LiveHost(tcpPort: 16599, stateDirectory: "/tmp/rewind-other")
+        #expect(other.tcpURI == "qemu+tcp://127.0.0.1:16599/system")
+        #expect(other.stateFile == "/tmp/rewind-other/host.json")
+        #expect(other.libvirtdConfPath == "/tmp/rewind-other/libvirtd.conf")
+        #expect(other != LiveHost.system)
+    }
+
+    @Test("the libvirtd configuration carries the value's port and path")
+    func configuration() {
+        let text = LibvirtdConf.render(system: nil, path: "/tmp/rewind-other/libvirtd.conf",
+                                       settings: LibvirtdConf.settings(tcpPort: 16599))
+        #expect(text.contains("tcp_port = \"16599\""))
+        #expect(text.contains("libvirtd --listen -f /tmp/rewind-other/libvirtd.conf"))
+        #expect(LibvirtdConf.render(system: nil).contains("tcp_port = \"16509\""))
     }
 }

@@ -54,7 +54,7 @@ struct AgentGuestLiveTests {
     @Test("The guest boots, its agent answers, a freeze holds the workload's writes until the thaw")
     func freezeThaw() throws {
         let image = try guestImage()
-        let connection = try Connection(uri: LiveHost.uri)
+        let connection = try Connection(uri: LiveHost.system.uri)
         let (accelerator, why) = try AgentGuestDomain.preferredAccelerator(connection: connection)
         let guest = try bootGuest(image, connection, "rewind-guest-freeze", accelerator: accelerator)
         defer { guest.cleanUp() }
@@ -107,7 +107,7 @@ struct AgentGuestLiveTests {
     @Test("Boot time to the first guest-ping under TCG with the default 128 MiB")
     func bootTimeTCG() throws {
         let image = try guestImage()
-        let connection = try Connection(uri: LiveHost.uri)
+        let connection = try Connection(uri: LiveHost.system.uri)
         // 128 MiB is the default. 96 MiB booted in most runs during development but once ran out of memory
         // while the kernel unpacked the initramfs, so it is not asserted here.
         for memory in [128] {
@@ -125,7 +125,7 @@ struct AgentGuestLiveTests {
           .enabled(if: Accelerator.deviceUsable()))
     func bootTimeKVM() throws {
         let image = try guestImage()
-        let connection = try Connection(uri: LiveHost.uri)
+        let connection = try Connection(uri: LiveHost.system.uri)
         try #require(try Capabilities(xml: try connection.capabilitiesXML()).supports(.kvm, arch: "x86_64"),
                      "no usable KVM on this host")
         let guest = try bootGuest(image, connection, "rewind-guest-kvm", accelerator: .kvm)
@@ -147,7 +147,7 @@ struct AgentGuestLiveTests {
     @Test("QUIESCE: a disk-only snapshot taken frozen leaves a clean ext4 and a whole log; one taken live needs journal recovery")
     func quiescedSnapshot() throws {
         let image = try guestImage()
-        let connection = try Connection(uri: LiveHost.uri)
+        let connection = try Connection(uri: LiveHost.system.uri)
         let (accelerator, _) = try AgentGuestDomain.preferredAccelerator(connection: connection)
         let guest = try bootGuest(image, connection, "rewind-guest-quiesce", accelerator: accelerator)
         let dir = guest.diskCopy.deletingLastPathComponent()
@@ -203,7 +203,7 @@ struct AgentGuestLiveTests {
 
     @Test("Without an agent channel a raw agent command fails at once with VIR_ERR_ARGUMENT_UNSUPPORTED")
     func noChannel() throws {
-        let connection = try Connection(uri: LiveHost.uri)
+        let connection = try Connection(uri: LiveHost.system.uri)
         let name = "rewind-guest-nochannel-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
         let domain = try connection.createDomain(xml: DomainDefinition(name: name, type: .qemu, acpi: false).xml())
         defer { try? domain.destroy() }

@@ -190,7 +190,7 @@ struct LabAgentGuestTests {
 struct LabAgentGuestLiveTests {
     @Test("makeAgentDomain boots a tagged, prefixed guest in the lab directory; teardown removes it and its files")
     func bootAndTeardown() async throws {
-        let lab = try LabTestSupport.qemuLab(under: LiveHost.imageDirectory, snippetID: "agent-live")
+        let lab = try LabTestSupport.qemuLab(under: LiveHost.system.imageDirectory, snippetID: "agent-live")
         let guest: AgentGuestDomain
         do {
             guest = try await lab.makeAgentDomain()

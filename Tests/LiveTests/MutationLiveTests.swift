@@ -28,7 +28,7 @@ struct MutationLiveTests {
         try Data(lines.joined(separator: "\n").utf8).write(to: guide)
 
         var hosts = ["test:///default"]
-        if LiveHost.status().running { hosts.append(LiveHost.uri) }
+        if LiveHost.system.status().running { hosts.append(LiveHost.system.uri) }
         hosts += ReleaseHost.running().map(\.tcpURI)
         let json = scratch.appendingPathComponent("results.json")
         var arguments = ["verify", "--root", scratch.path, "--package-path", repo.path,

@@ -49,13 +49,13 @@ struct RemoteVerifyLiveTests {
 
     @Test("each --connect host gets its own results: test:///default and qemu+tcp://127.0.0.1/system")
     func twoHostsOneRemote() async throws {
-        let status = LiveHost.status()
+        let status = LiveHost.system.status()
         guard status.tcpAnswers else {
             let why = status.startedByRewind
-                ? "Rewind's libvirtd does not answer on \(LiveHost.tcpURI) (started with --no-tcp, or the port was "
-                    + "taken; see \(LiveHost.libvirtdLog))"
-                : "the libvirtd serving \(LiveHost.uri) was not started by `rewind host start`, so nothing listens on "
-                    + "\(LiveHost.tcpURI)"
+                ? "Rewind's libvirtd does not answer on \(LiveHost.system.tcpURI) (started with --no-tcp, or the port was "
+                    + "taken; see \(LiveHost.system.libvirtdLog))"
+                : "the libvirtd serving \(LiveHost.system.uri) was not started by `rewind host start`, so nothing listens on "
+                    + "\(LiveHost.system.tcpURI)"
             FileHandle.standardError.write(Data("remote verify test cancelled: \(why)\n".utf8))
             try Test.cancel("TCP loopback unavailable: \(why)")
         }
@@ -66,7 +66,7 @@ struct RemoteVerifyLiveTests {
         let json = scratch.appendingPathComponent("results.json")
 
         var arguments = ["verify", "--root", Self.packageRoot.path, "--work-dir", Self.workDirectory.path,
-                         "--connect", "test:///default", "--connect", LiveHost.tcpURI, "--json", json.path]
+                         "--connect", "test:///default", "--connect", LiveHost.system.tcpURI, "--json", json.path]
         for id in Self.snippetIDs { arguments += ["--filter", id] }
         let (exitStatus, output) = try Self.run(rewind, arguments, log: scratch.appendingPathComponent("output"))
         #expect(exitStatus == 0, "rewind \(arguments.joined(separator: " ")):\n\(output)")
@@ -75,7 +75,7 @@ struct RemoteVerifyLiveTests {
         let hosts = try #require(root["hosts"] as? [[String: Any]])
         try #require(hosts.count == 2, "one result set per --connect host")
         let infos = hosts.map { $0["host"] as? [String: Any] ?? [:] }
-        #expect(infos.map { $0["uri"] as? String } == ["test:///default", LiveHost.tcpURI])
+        #expect(infos.map { $0["uri"] as? String } == ["test:///default", LiveHost.system.tcpURI])
         #expect(infos.map { $0["driver"] as? String } == ["TEST", "QEMU"])
         for info in infos {
             let version = info["libvirtVersion"] as? String ?? ""
