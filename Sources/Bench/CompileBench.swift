@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import GuideModel
 import Runner
 
@@ -154,7 +155,7 @@ struct CompileBench {
     /// `test:///default`. One untimed round first, so every timed round starts from the previous edit.
     private func editToVerdict(_ edit: OneLineEdit, directory: URL, layout: SnippetPackageGenerator.Layout) async throws -> Verdicts {
         var config = Verifier.Configuration(root: edit.root, rewindPackage: options.root, workDirectory: directory)
-        config.uris = ["test:///default"]
+        config.targets = [ConnectionTarget(uri: "test:///default")]
         config.jobs = 1
         config.filters = [edit.snippetID]
         config.layout = layout

@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import GuideModel
 import Runner
 
@@ -68,7 +69,7 @@ struct VerifyBench {
                     // What `rewind verify` runs: the same entry point, on the copy of the guides.
                     var run = Verification.Options(root: root)
                     run.verifier = Verifier.Configuration(root: root, rewindPackage: options.root, workDirectory: workDirectory)
-                    run.verifier.uris = [suites[i].uri] + suites[i].extraURIs
+                    run.verifier.targets = ([suites[i].uri] + suites[i].extraURIs).map { ConnectionTarget(uri: $0) }
                     run.verifier.jobs = suites[i].jobs
                     run.verifier.agentPool = suites[i].agentPool
                     run.verifier.filters = suites[i].filters

@@ -11,7 +11,7 @@ import HostRecords
 /// | URI | access |
 /// |---|---|
 /// | `qemu:///system`, `qemu:///session`, `test:///…`, `qemu+tcp://127.0.0.1/system` | `local`: this machine |
-/// | `qemu+tcp://127.0.0.1:PORT/system` of a release host Rewind started | `namespace`: `nsenter -t PID -m -r` into its root |
+/// | `qemu+tcp://127.0.0.1:PORT/system` of a release host Rewind started | `namespace`: `nsenter -t PID -m -u -r` into its root |
 /// | `qemu+ssh://[user@]host[:port]/system[?keyfile=K]` | `ssh`: the same user, host, port and key the URI names |
 /// | any other remote URI | `unavailable`: a check that needs the host's files is *unsupported* there, with the reason |
 ///
@@ -19,7 +19,7 @@ import HostRecords
 /// let access = HostAccess.resolve(uri: "qemu+ssh://root@10.0.0.5/system?keyfile=/root/.ssh/lab")
 /// print(access)   // ssh root@10.0.0.5 (key /root/.ssh/lab)
 /// ```
-public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
+public enum HostAccess: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The host is this machine.
     case local
     /// A release host on this machine: run inside the mount namespace and root of process `pid` (its libvirtd).
@@ -72,11 +72,11 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
     /// Whether the host's files are this machine's files.
     public var isLocal: Bool { if case .local = self { true } else { false } }
 
-    /// `local`, `release sid (nsenter -t 1234 -m -r)`, `ssh root@h:22 (key K)`, `unavailable: …`.
+    /// `local`, `release sid (nsenter -t 1234 -m -u -r)`, `ssh root@h:22 (key K)`, `unavailable: …`.
     public var description: String {
         switch self {
         case .local: "local"
-        case .namespace(let pid, let release): "release \(release) (nsenter -t \(pid) -m -r)"
+        case .namespace(let pid, let release): "release \(release) (nsenter -t \(pid) -m -u -r)"
         case .ssh(let destination, let port, let keyfile):
             "ssh \(destination)" + (port.map { ":\($0)" } ?? "") + (keyfile.map { " (key \($0))" } ?? "")
         case .unavailable(let reason): "unavailable: \(reason)"
@@ -93,7 +93,7 @@ public enum HostAccess: Sendable, Hashable, CustomStringConvertible {
             if kill(pid, 0) != 0, let now = ReleaseHost.namespaceTarget(release: release) { pid = now }
             // `-w` (no value): the working directory of libvirtd, inside its root; `--wd=/` would name the
             // machine's `/`, outside the root after nsenter's chroot.
-            return ["nsenter", "-t", String(pid), "-m", "-r", "-w", "--"] + argv
+            return ["nsenter", "-t", String(pid), "-m", "-u", "-r", "-w", "--"] + argv
         case .ssh(let destination, let port, let keyfile):
             var ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                        "-o", "LogLevel=ERROR"]

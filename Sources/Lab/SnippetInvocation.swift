@@ -41,6 +41,9 @@ public struct SnippetInvocation: Sendable, Hashable {
     /// The snippet's fence attributes, as GuideModel parsed them (`--attributes JSON`): the child sees every
     /// attribute, so a new one reaches it without touching this type or the runner.
     public var attributes = SnippetAttributes()
+    /// How to reach the host's files and tools, as the runner resolved it (`--host-access JSON`); nil makes
+    /// the child resolve it from the URI.
+    public var hostAccess: HostAccess?
     /// The run's other live QEMU hosts (`--peer URI`, repeated), for `Lab.peer()`.
     public var peers: [String] = []
     /// Capabilities the host probe found missing, with the reason (`--missing CAP=REASON`, repeated).
@@ -63,6 +66,7 @@ public struct SnippetInvocation: Sendable, Hashable {
         }
         if attributes != SnippetAttributes() { out += ["--attributes", Self.encode(attributes)] }
         for peer in peers { out += ["--peer", peer] }
+        if let hostAccess { out += ["--host-access", Self.encode(hostAccess)] }
         for (capability, reason) in missing.sorted(by: { $0.key < $1.key }) { out += ["--missing", "\(capability)=\(reason)"] }
         return out
     }
@@ -104,6 +108,13 @@ public struct SnippetInvocation: Sendable, Hashable {
                     throw BadArguments(description: "--attributes is not a fence's attributes: \(error)")
                 }
             case "--peer": peers.append(try value(arg))
+            case "--host-access":
+                let v = try value(arg)
+                do {
+                    hostAccess = try JSONDecoder().decode(HostAccess.self, from: Data(v.utf8))
+                } catch {
+                    throw BadArguments(description: "--host-access is not a host access: \(error)")
+                }
             case "--missing":
                 let v = try value(arg)
                 guard let eq = v.firstIndex(of: "=") else {
@@ -130,8 +141,8 @@ public struct SnippetInvocation: Sendable, Hashable {
 }
 
 extension SnippetInvocation {
-    /// The attributes as one line of JSON, keys sorted (the same attributes give the same argument).
-    static func encode(_ attributes: SnippetAttributes) -> String {
+    /// A value as one line of JSON, keys sorted (the same value gives the same argument).
+    static func encode<T: Encodable>(_ attributes: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a value of plain strings, numbers and arrays cannot fail.

@@ -14,7 +14,7 @@ import Libvirt
 ///
 /// ```text
 /// RewindSnippets run --id ID --connect URI --lab-dir DIR --run-id R --result FILE
-///                    [--attributes JSON] [--peer URI]... [--missing CAP=REASON]...
+///                    [--attributes JSON] [--peer URI]... [--host-access JSON] [--missing CAP=REASON]...
 /// RewindSnippets cleanup --connect URI --run-id R --lab-dir DIR
 /// RewindSnippets list
 /// ```
@@ -92,7 +92,7 @@ public enum SnippetMain {
         }
         // The lab directory on the host: the local one when the host is this machine, otherwise a directory
         // made on the host through its access (removed by the lab's teardown and by `LabCleanup`).
-        let access = HostAccess.resolve(uri: uri)
+        let access = inv.hostAccess ?? HostAccess.resolve(uri: uri)
         let dir = access.isLocal ? localDir
             : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
         let connectStart = ContinuousClock.now

@@ -219,7 +219,7 @@ extension ReleaseHost {
         for p in processes(of: state) where p.name == "libvirtd" { p.terminate(grace: 30) }
         LiveHost.appendMarker(to: release.logFile)
         let pid = try Spawner.spawnDetached(executable: Command.find("nsenter") ?? "/usr/bin/nsenter",
-                                            arguments: ["-t", String(anchor.pid), "-m", "-r", "-w", "--", "/usr/bin/tini", "-s", "--",
+                                            arguments: ["-t", String(anchor.pid), "-m", "-u", "-r", "-w", "--", "/usr/bin/tini", "-s", "--",
                                                         "/usr/sbin/libvirtd", "--listen", "-f", rewindConfPath],
                                             logFile: release.logFile)
         let supervisor = try LiveHost.identify(pid: pid, expecting: "tini", log: release.logFile)

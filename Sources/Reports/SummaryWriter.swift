@@ -43,7 +43,8 @@ public struct SummaryWriter: Sendable {
             let h = host.host
             lines.append(paint(h.uri, .bold) + " — \(h.driver), libvirt \(h.libvirtVersion)"
                          + (h.hypervisorVersion.isEmpty ? "" : ", hypervisor \(h.hypervisorVersion)")
-                         + ", virt type \(h.virtType)")
+                         + ", virt type \(h.virtType)"
+                         + (h.access.map { $0.isLocal ? "" : ", host access: \($0)" } ?? ""))
             let width = min(40, host.results.map(\.id.count).max() ?? 0)
             for r in host.results where verbose || ![.pass, .skipped].contains(r.verdict) {
                 lines += describe(r, idWidth: width)

@@ -38,6 +38,13 @@ public enum HostProbe {
 
     /// Opens `uri` and answers the questions above. The connection is closed again.
     public static func probe(uri: String) throws(ProbeError) -> HostInfo {
+        try probe(ConnectionTarget(uri: uri))
+    }
+
+    /// Probes a target; the result keeps the target's host access (``HostInfo/access``), which the snippet
+    /// processes then use as they are, instead of working it out again.
+    public static func probe(_ target: ConnectionTarget) throws(ProbeError) -> HostInfo {
+        let uri = target.uri
         let connection: Connection
         do { connection = try Connection(uri: uri) } catch { throw ProbeError(uri: uri, error: error) }
         defer { connection.close() }
@@ -57,7 +64,7 @@ public enum HostProbe {
             // KVM module), and whether backups are supported (the domain capabilities).
             do {
                 let accelerator = Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(),
-                                                        kvm: HostAccess.resolve(uri: uri).kvmModule)
+                                                        kvm: target.access.kvmModule)
                 virtType = accelerator.accelerator.domainType ?? "qemu"
                 let doc = try XMLDocument(parsing: try connection.domainCapabilitiesXML())
                 let supported = try? doc.string(at: "/domainCapabilities/features/backup/@supported")
@@ -93,7 +100,7 @@ public enum HostProbe {
         }
         return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,
                         hypervisorVersion: hypervisorVersion, virtType: virtType, hostname: hostname,
-                        probedAt: Date(), capabilities: caps)
+                        probedAt: Date(), capabilities: caps, access: target.access)
     }
 
     /// The hosts with their `peer-host` answer decided: each live QEMU host's peers are the run's other live

@@ -127,10 +127,14 @@ public struct HostInfo: Sendable, Codable, Hashable {
     public var capabilities: [String: Capability]
     /// The other live QEMU hosts of the run, with host names other than this one's (`peer-host`).
     public var peers: [String] = []
+    /// How the host's files and tools were reached (local, a release root, ssh, none); nil in results
+    /// written before it was recorded.
+    public var access: HostAccess?
 
     /// Creates host information.
     public init(uri: String, driver: String, libvirtVersion: String, hypervisorVersion: String, virtType: String,
-                hostname: String? = nil, probedAt: Date = Date(), capabilities: [String: Capability] = [:]) {
+                hostname: String? = nil, probedAt: Date = Date(), capabilities: [String: Capability] = [:],
+                access: HostAccess? = nil) {
         self.uri = uri
         self.driver = driver
         self.libvirtVersion = libvirtVersion
@@ -139,6 +143,7 @@ public struct HostInfo: Sendable, Codable, Hashable {
         self.hostname = hostname
         self.probedAt = probedAt
         self.capabilities = capabilities
+        self.access = access
     }
 
     /// The reason a capability is known to be missing, or nil when it is available or unknown.

@@ -320,6 +320,7 @@ public struct SnippetRunner: Sendable {
         invocation.resultPath = resultPath
         invocation.attributes = snippet.attributes
         invocation.peers = host.peers
+        invocation.hostAccess = host.access
         for need in snippet.needs {
             if let reason = host.capabilities[need.rawValue], reason.available == false { invocation.missing[need.rawValue] = reason.reason }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 
 /// The whole `rewind verify` pipeline after discovery: probe the hosts, generate the snippet package,
 /// compile it once, run the snippets on every host, and (with `update`) rewrite expected-output blocks.
@@ -17,8 +18,10 @@ public struct Verifier: Sendable {
         public var rewindPackage: URL
         /// Where the generated package, its build and per-run files go (default `<root>/.rewind/snippets`).
         public var workDirectory: URL
-        /// The hosts (`--connect`), each with its own results.
-        public var uris: [String] = ["test:///default"]
+        /// The hosts (`--connect`), each with its own results: the URI and the host access, one value.
+        public var targets: [ConnectionTarget] = [ConnectionTarget(uri: "test:///default")]
+        /// The hosts' URIs.
+        public var uris: [String] { targets.map(\.uri) }
         /// Snippet processes at once per host.
         public var jobs: Int = 2
         /// Timeout of a snippet without `timeout=`, in seconds.
@@ -112,9 +115,9 @@ public struct Verifier: Sendable {
                        events: @escaping @Sendable (Event) -> Void = { _ in }) async throws(VerifyError) -> Outcome {
         let c = configuration
         var hosts: [HostInfo] = []
-        for uri in c.uris {
+        for target in c.targets {
             do {
-                hosts.append(try HostProbe.probe(uri: uri))
+                hosts.append(try HostProbe.probe(target))
             } catch {
                 throw .probe(error)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Lab
 
 /// `--connect URI` (or `-c`), the one way every command is told which libvirt hosts to reach.
 ///
@@ -15,6 +16,9 @@ struct ConnectOptions: ParsableArguments {
 
     /// The URIs given, or the default.
     var uris: [String] { connect.isEmpty ? [Self.defaultURI] : connect }
+
+    /// The hosts as targets: each URI with its host access, resolved here, once.
+    var targets: [ConnectionTarget] { uris.map { ConnectionTarget(uri: $0) } }
 
     /// The one URI of a single-host command.
     var uri: String { uris[0] }

@@ -103,7 +103,7 @@ struct VerifyCommand: AsyncParsableCommand {
         options.claims = claims.map { URL(fileURLWithPath: $0) }
         options.verifier = Verifier.Configuration(root: options.root, rewindPackage: packagePath.map { URL(fileURLWithPath: $0) },
                                                   workDirectory: workDir.map { URL(fileURLWithPath: $0) })
-        options.verifier.uris = hosts.uris
+        options.verifier.targets = hosts.targets
         options.verifier.jobs = jobs
         options.verifier.defaultTimeout = timeout
         options.verifier.filters = filters

@@ -79,6 +79,7 @@ struct ReleaseHostFaultTests {
 
             let fresh = try Connection(uri: release.tcpURI)
             defer { fresh.close() }
+            #expect(try fresh.hostname == release.hostName, "the restarted libvirtd keeps the release's host name")
             let again = try fresh.lookupDomain(name: dom.name)
             #expect(try again.isActive(), "the domain survived the restart of \(restarted)")
             #expect(try again.listCheckpoints().map(\.name) == ["c1"], "checkpoint metadata survived")

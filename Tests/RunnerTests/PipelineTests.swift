@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import GuideModel
 import Testing
 @testable import Runner
@@ -244,7 +245,7 @@ struct VerificationEntryTests {
         let ok = try Self.root(["a.md": "# A\n\n```swift id=a\nprint(1)\n```\n"])
         defer { try? FileManager.default.removeItem(at: ok) }
         var options = Verification.Options(root: ok)
-        options.verifier.uris = ["qemu+tcp://127.0.0.1:1/system"]
+        options.verifier.targets = [ConnectionTarget(uri: "qemu+tcp://127.0.0.1:1/system")]
         options.verifier.workDirectory = ok.appendingPathComponent(".rewind/snippets")
         do {
             _ = try await Verification.run(options)

@@ -19,6 +19,8 @@ struct SnippetInvocationTests {
                                            timeout: .milliseconds(2500), finding: "backup.push", claims: ["a.b", "c.d"],
                                            tier: .qemu, since: "9.0.0", fixedIn: "12.1.0")
         run.missing = ["backup": "domain capabilities: backup supported='no'", "agent": "a=b, with = signs"]
+        run.peers = ["qemu+tcp://127.0.0.1:16612/system", "qemu:///system"]
+        run.hostAccess = .ssh(destination: "root@h", port: "2222", keyfile: "/k/id key")
         run.agentPool = "/tmp/pool.json"
         run.guestCache = "/tmp/guest"
         let back = try SnippetInvocation(parsing: run.arguments, environment: run.environment)
@@ -54,13 +56,15 @@ struct SnippetInvocationTests {
         let runnable = RunnableSnippet(parsed, in: set)
         #expect(runnable.attributes == parsed.attributes)
         let host = HostInfo(uri: "qemu:///system", driver: "QEMU", libvirtVersion: "9.0.0", hypervisorVersion: "7.2.0",
-                            virtType: "kvm", capabilities: ["backup": .init(available: false, reason: "no backup")])
+                            virtType: "kvm", capabilities: ["backup": .init(available: false, reason: "no backup")],
+                            access: .namespace(pid: 4242, release: "sid"))
         let invocation = SnippetRunner.invocation(for: runnable, host: host, runID: "r-1", labDir: "/tmp/l", resultPath: "/tmp/r.json")
         let child = try SnippetInvocation(parsing: invocation.arguments, environment: invocation.environment)
         #expect(child.attributes == parsed.attributes)
         #expect(child.attributes.timeout == .milliseconds(7500))
         #expect(child.attributes.continues == "first" && child.attributes.isStandalone && child.attributes.fixedIn == "11.0.0")
         #expect(child.missing == ["backup": "no backup"])
+        #expect(child.hostAccess == .namespace(pid: 4242, release: "sid"), "the child uses the access the runner resolved")
     }
 
     @Test("missing, unknown and malformed arguments are refused with what is wrong")
