@@ -92,6 +92,14 @@ public struct SnippetInvocation: Sendable, Hashable {
             guard i < args.count else { throw BadArguments(description: "\(name) needs a value") }
             return args[i]
         }
+        func decoded<T: Decodable>(_ type: T.Type, _ name: String, what: String) throws(BadArguments) -> T {
+            let v = try value(name)
+            do {
+                return try JSONDecoder().decode(type, from: Data(v.utf8))
+            } catch {
+                throw BadArguments(description: "\(name) is not \(what): \(error)")
+            }
+        }
         while i < args.count {
             let arg = args[i]
             switch arg {
@@ -100,21 +108,9 @@ public struct SnippetInvocation: Sendable, Hashable {
             case "--lab-dir": labDir = try value(arg)
             case "--run-id": runID = try value(arg)
             case "--result": resultPath = try value(arg)
-            case "--attributes":
-                let v = try value(arg)
-                do {
-                    attributes = try JSONDecoder().decode(SnippetAttributes.self, from: Data(v.utf8))
-                } catch {
-                    throw BadArguments(description: "--attributes is not a fence's attributes: \(error)")
-                }
+            case "--attributes": attributes = try decoded(SnippetAttributes.self, arg, what: "a fence's attributes")
             case "--peer": peers.append(try value(arg))
-            case "--host-access":
-                let v = try value(arg)
-                do {
-                    hostAccess = try JSONDecoder().decode(HostAccess.self, from: Data(v.utf8))
-                } catch {
-                    throw BadArguments(description: "--host-access is not a host access: \(error)")
-                }
+            case "--host-access": hostAccess = try decoded(HostAccess.self, arg, what: "a host access")
             case "--missing":
                 let v = try value(arg)
                 guard let eq = v.firstIndex(of: "=") else {
