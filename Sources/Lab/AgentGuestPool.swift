@@ -88,6 +88,9 @@ public final class AgentGuestPool: Sendable {
         self.reused = reused
     }
 
+    /// The run id prefix of saved agent guests kept between runs (`agentpool-<key hash>`).
+    public static let keptRunPrefix = "agentpool-"
+
     /// Boots `slots` agent guests on `uri` at once, saves them, and writes the manifest; or, with a
     /// `stateCache` on a host Rewind owns, reuses the states saved there by an earlier run for the same host,
     /// guest image, libvirt, QEMU, accelerator and slot count.
@@ -123,7 +126,7 @@ public final class AgentGuestPool: Sendable {
                 + "\(memoryMiB) MiB \(max(1, slots)) slots"
             let hash = fnv1a(k)
             key = k
-            runID = "agentpool-\(hash)"
+            runID = keptRunPrefix + hash
             localDirectory = stateCache.appendingPathComponent(hash)
             hostDirectory = access.isLocal ? localDirectory
                 : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)

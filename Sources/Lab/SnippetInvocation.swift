@@ -44,6 +44,8 @@ public struct SnippetInvocation: Sendable, Hashable {
     /// How to reach the host's files and tools, as the runner resolved it (`--host-access JSON`); nil makes
     /// the child resolve it from the URI.
     public var hostAccess: HostAccess?
+    /// The FIFO to signal when the body has ended, before the teardown (`--body-done PATH`, ``BodyDoneSignal``).
+    public var bodyDone: String?
     /// The run's other live QEMU hosts (`--peer URI`, repeated), for `Lab.peer()`.
     public var peers: [String] = []
     /// Capabilities the host probe found missing, with the reason (`--missing CAP=REASON`, repeated).
@@ -67,6 +69,7 @@ public struct SnippetInvocation: Sendable, Hashable {
         if attributes != SnippetAttributes() { out += ["--attributes", Self.encode(attributes)] }
         for peer in peers { out += ["--peer", peer] }
         if let hostAccess { out += ["--host-access", Self.encode(hostAccess)] }
+        if let bodyDone { out += ["--body-done", bodyDone] }
         for (capability, reason) in missing.sorted(by: { $0.key < $1.key }) { out += ["--missing", "\(capability)=\(reason)"] }
         return out
     }
@@ -110,6 +113,7 @@ public struct SnippetInvocation: Sendable, Hashable {
             case "--result": resultPath = try value(arg)
             case "--attributes": attributes = try decoded(SnippetAttributes.self, arg, what: "a fence's attributes")
             case "--peer": peers.append(try value(arg))
+            case "--body-done": bodyDone = try value(arg)
             case "--host-access": hostAccess = try decoded(HostAccess.self, arg, what: "a host access")
             case "--missing":
                 let v = try value(arg)

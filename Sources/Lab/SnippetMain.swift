@@ -14,7 +14,7 @@ import Libvirt
 ///
 /// ```text
 /// RewindSnippets run --id ID --connect URI --lab-dir DIR --run-id R --result FILE
-///                    [--attributes JSON] [--peer URI]... [--host-access JSON] [--missing CAP=REASON]...
+///                    [--attributes JSON] [--peer URI]... [--host-access JSON] [--body-done FIFO] [--missing CAP=REASON]...
 /// RewindSnippets cleanup --connect URI --run-id R --lab-dir DIR
 /// RewindSnippets list
 /// ```
@@ -143,6 +143,8 @@ public enum SnippetMain {
                             errorType: String(reflecting: type(of: error)))
         }
         timings.body = seconds(since: bodyStart)
+        // Only the teardown is left: the runner may start the next snippet meanwhile.
+        if let path = inv.bodyDone { BodyDoneSignal.signal(path) }
 
         let teardownStart = ContinuousClock.now
         let teardownErrors = await lab.runTeardown()

@@ -16,8 +16,12 @@ public struct SnippetRunner: Sendable {
     public struct Options: Sendable {
         /// The work directory (lab directories and per-run files go under it).
         public var workDirectory: URL
-        /// How many snippet processes run at once.
+        /// How many snippets run their bodies at once. A snippet whose body has ended tears down (destroys its
+        /// guests, removes its files) while the next one starts, unless `overlapTeardown` is off or it holds an
+        /// agent pool slot.
         public var jobs: Int = 2
+        /// Whether the next snippet starts when a snippet's body ends rather than when its process does.
+        public var overlapTeardown = true
         /// The timeout of a snippet without `timeout=`, in seconds.
         public var defaultTimeout: Double = 60
         /// Seconds between SIGTERM and SIGKILL for a snippet that timed out.
@@ -159,6 +163,8 @@ public struct SnippetRunner: Sendable {
 
         enum Finished: Sendable {
             case snippet(Int, SnippetResult)
+            /// The snippet's body ended; only its teardown runs (its job slot is free).
+            case bodyDone(Int)
             case pool(Result<AgentGuestPool, any Error>, Double)
         }
         let jobs = max(1, options.jobs)
@@ -185,19 +191,37 @@ public struct SnippetRunner: Sendable {
                 running += 1
                 let runID = "\(options.sessionID)-\(hostIndex)-\(item.index)"
                 let poolManifest = needsAgent(item.snippet) ? pool?.manifestPath : nil
-                group.addTask {
+                // A snippet's teardown overlaps the next snippet, except an agent snippet's: the pool slot it
+                // holds is free only when its process has ended.
+                var bodyDone: String?
+                if options.overlapTeardown, !needsAgent(item.snippet) {
+                    let fifo = runs.appendingPathComponent("\(runID).body-done").path
+                    if BodyDoneSignal.make(fifo) {
+                        bodyDone = fifo
+                        group.addTask {
+                            _ = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+                                Thread.detachNewThread { c.resume(returning: BodyDoneSignal.waitBlocking(fifo)) }
+                            }
+                            return .bodyDone(item.index)
+                        }
+                    }
+                }
+                group.addTask { [bodyDone] in
                     let r = await runOne(item.snippet, executable: item.executable, runID: runID, host: host,
                                          cleanupExecutable: item.snippet.standalone ? cleanupExecutable : item.executable,
-                                         agentPool: poolManifest)
+                                         agentPool: poolManifest, bodyDone: bodyDone)
                     return .snippet(item.index, r)
                 }
                 return true
             }
             while running < jobs, launch() {}
+            var slotFreed: Set<Int> = []
             while let finished = await group.next() {
                 switch finished {
+                case .bodyDone(let index):
+                    if slotFreed.insert(index).inserted { running -= 1 }
                 case .snippet(let index, let r):
-                    running -= 1
+                    if slotFreed.insert(index).inserted { running -= 1 }
                     results[index] = r
                     report(r)
                 case .pool(let outcome, let seconds):
@@ -329,7 +353,9 @@ public struct SnippetRunner: Sendable {
 
     /// Runs one snippet process and judges it.
     func runOne(_ snippet: RunnableSnippet, executable: String, runID: String, host: HostInfo,
-                cleanupExecutable: String?, agentPool: String? = nil) async -> SnippetResult {
+                cleanupExecutable: String?, agentPool: String? = nil, bodyDone: String? = nil) async -> SnippetResult {
+        // Whatever happens, a reader still waiting for the body-done signal is woken when this returns.
+        defer { if let bodyDone { BodyDoneSignal.release(bodyDone) } }
         let runDir = options.workDirectory.appendingPathComponent("runs").appendingPathComponent(runID)
         let labDir = options.workDirectory.appendingPathComponent("labs").appendingPathComponent(runID)
         let fm = FileManager.default
@@ -346,6 +372,7 @@ public struct SnippetRunner: Sendable {
             invocation.guestCache = cache.path
         }
         invocation.agentPool = agentPool
+        invocation.bodyDone = bodyDone
         environment.merge(invocation.environment) { $1 }
         let arguments = invocation.arguments
         if environment["SWIFT_BACKTRACE"] == nil {

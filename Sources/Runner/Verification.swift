@@ -156,14 +156,18 @@ public enum Verification {
     /// What earlier runs left behind on `uri`, as a warning; nil when nothing (or when the URI cannot be
     /// reached: the host probe reports that).
     public static func leftovers(uri: String) -> String? {
-        guard let inventory = try? LabInventory.scan(uri: uri), !inventory.isEmpty else { return nil }
-        let domains = inventory.runs.flatMap(\.domains).map(\.name)
-        let files = inventory.runs.flatMap { $0.files + $0.hostFiles }.count
+        guard let inventory = try? LabInventory.scan(uri: uri) else { return nil }
+        // Saved agent guests kept between runs (`agentpool-<key>`, see `AgentGuestPool.prepare`) are a cache,
+        // not something a run left behind; a domain of theirs still running is.
+        let runs = inventory.runs.filter { !($0.runID.hasPrefix(AgentGuestPool.keptRunPrefix) && $0.domains.isEmpty) }
+        guard !runs.isEmpty else { return nil }
+        let domains = runs.flatMap(\.domains).map(\.name)
+        let files = runs.flatMap { $0.files + $0.hostFiles }.count
         var what: [String] = []
         if !domains.isEmpty { what.append("\(domains.count) domain\(domains.count == 1 ? "" : "s") (\(domains.joined(separator: ", ")))") }
         if files > 0 { what.append("\(files) file\(files == 1 ? "" : "s")") }
         if what.isEmpty {
-            what.append("the run record\(inventory.runs.count == 1 ? "" : "s") of \(inventory.runs.map(\.runID).joined(separator: ", "))")
+            what.append("the run record\(runs.count == 1 ? "" : "s") of \(runs.map(\.runID).joined(separator: ", "))")
         }
         return "earlier lab runs left \(what.joined(separator: " and ")) behind on \(uri); "
             + "remove them with `rewind lab clean --connect \(uri)`"

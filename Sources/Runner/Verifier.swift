@@ -22,8 +22,10 @@ public struct Verifier: Sendable {
         public var targets: [ConnectionTarget] = [ConnectionTarget(uri: "test:///default")]
         /// The hosts' URIs.
         public var uris: [String] { targets.map(\.uri) }
-        /// Snippet processes at once per host.
+        /// Snippet bodies at once per host (teardowns overlap the next snippet; see `overlapTeardown`).
         public var jobs: Int = 2
+        /// Whether a snippet's teardown overlaps the next snippet (`SnippetRunner.Options.overlapTeardown`).
+        public var overlapTeardown = true
         /// Timeout of a snippet without `timeout=`, in seconds.
         public var defaultTimeout: Double = 60
         /// Seconds between SIGTERM and SIGKILL after a timeout.
@@ -133,6 +135,7 @@ public struct Verifier: Sendable {
         options.sessionID = c.sessionID
         options.guestCacheDirectory = c.guestCacheDirectory
         options.agentPool = c.agentPool
+        options.overlapTeardown = c.overlapTeardown
         let runner = SnippetRunner(options: options)
 
         // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that

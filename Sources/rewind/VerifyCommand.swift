@@ -24,8 +24,11 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var hosts: ConnectOptions
 
-    @Option(name: .shortAndLong, help: "Snippet processes at once per host.")
+    @Option(name: .shortAndLong, help: "Snippets running their bodies at once per host (a snippet's teardown overlaps the next one).")
     var jobs: Int = 2
+
+    @Flag(name: .customLong("no-overlap-teardown"), help: "Start the next snippet only when a snippet's process has ended, teardown included.")
+    var noOverlapTeardown = false
 
     @Option(name: .customLong("filter"), help: ArgumentHelp("Run only these snippets: an id, a guide path, or a pattern with * (repeatable).", valueName: "id"))
     var filters: [String] = []
@@ -105,6 +108,7 @@ struct VerifyCommand: AsyncParsableCommand {
                                                   workDirectory: workDir.map { URL(fileURLWithPath: $0) })
         options.verifier.targets = hosts.targets
         options.verifier.jobs = jobs
+        options.verifier.overlapTeardown = !noOverlapTeardown
         options.verifier.defaultTimeout = timeout
         options.verifier.filters = filters
         options.verifier.layout = perSnippet ? .perSnippet : .merged
