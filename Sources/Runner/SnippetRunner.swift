@@ -196,11 +196,11 @@ public struct SnippetRunner: Sendable {
                 var bodyDone: String?
                 if options.overlapTeardown, !needsAgent(item.snippet) {
                     let fifo = runs.appendingPathComponent("\(runID).body-done").path
-                    if BodyDoneSignal.make(fifo) {
+                    if let reader = BodyDoneSignal.make(fifo) {
                         bodyDone = fifo
                         group.addTask {
                             _ = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-                                Thread.detachNewThread { c.resume(returning: BodyDoneSignal.waitBlocking(fifo)) }
+                                Thread.detachNewThread { c.resume(returning: reader.wait()) }
                             }
                             return .bodyDone(item.index)
                         }
