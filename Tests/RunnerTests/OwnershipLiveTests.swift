@@ -104,9 +104,9 @@ extension SafetyTests {
             let oldDomain = try await Self.makeDomain(connection, name: oldDomainName, disk: oldImages + "/vm-vda.qcow2",
                                                       metadata: [.rewindLab(run: oldRun)])
             try fm.createDirectory(atPath: "/run/rewind", withIntermediateDirectories: true)
-            fm.createFile(atPath: oldSocket, contents: nil)
+            _ = fm.createFile(atPath: oldSocket, contents: nil)
             try fm.createDirectory(atPath: RunLock.defaultDirectory, withIntermediateDirectories: true)
-            fm.createFile(atPath: oldLock, contents: nil)
+            _ = fm.createFile(atPath: oldLock, contents: nil)
 
             let before1 = try await Self.snapshot(prefixDecoy, disk: prefixDecoyDisk)
             let before2 = try await Self.snapshot(ordinaryDecoy, disk: ordinaryDecoyDisk)

@@ -137,7 +137,7 @@ struct OwnershipTests {
         #expect(!RunLock.isHeld(runID: "a-0-1", directory: dir))
 
         // A crashed run's lock file: present, held by nobody.
-        FileManager.default.createFile(atPath: RunLock.path(runID: "b-0-2", directory: dir), contents: nil)
+        _ = FileManager.default.createFile(atPath: RunLock.path(runID: "b-0-2", directory: dir), contents: nil)
         #expect(RunLock.recordedRuns(directory: dir) == ["b-0-2"])
         #expect(!RunLock.isHeld(runID: "b-0-2", directory: dir))
         #expect(RunLock.removeIfStale(runID: "b-0-2", directory: dir))
@@ -165,12 +165,12 @@ struct OwnershipTests {
                     locations.imageRoot + "/live-0-1", locations.imageRoot + "/gone-0-3",
                     locations.labRoots[0] + "/crashed-0-1", locations.socketDirectory, locations.imageRoot + "/someone-else"] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            fm.createFile(atPath: dir + "/disk.qcow2", contents: Data("image".utf8))
+            _ = fm.createFile(atPath: dir + "/disk.qcow2", contents: Data("image".utf8))
         }
         try bindSocket(locations.socketDirectory + "/crashed-0-1-backup.sock")
         try bindSocket(locations.socketDirectory + "/crashed-0-10-backup.sock")   // another run's
         try bindSocket(locations.socketDirectory + "/live-0-1-backup.sock")
-        fm.createFile(atPath: locations.socketDirectory + "/unrelated.sock", contents: nil)
+        _ = fm.createFile(atPath: locations.socketDirectory + "/unrelated.sock", contents: nil)
 
         let connection = try Connection(uri: node.uri)
         func define(_ name: String, tag: MetadataItem?) throws -> Domain {
@@ -187,7 +187,7 @@ struct OwnershipTests {
         let live = try #require(RunLock(runID: "live-0-1", directory: locations.lockDirectory))
         defer { live.release() }
         // A run that crashed after its domains were gone: only its lock file and image directory remain.
-        fm.createFile(atPath: RunLock.path(runID: "gone-0-3", directory: locations.lockDirectory), contents: nil)
+        _ = fm.createFile(atPath: RunLock.path(runID: "gone-0-3", directory: locations.lockDirectory), contents: nil)
 
         let inventory = try LabInventory.scan(connection: connection, locations: locations)
         #expect(inventory.runs.map(\.runID) == ["crashed-0-1", "gone-0-3"])
