@@ -31,7 +31,8 @@ extension Lab {
         try? FileManager.default.createDirectory(at: localDir, withIntermediateDirectories: true)
         let dir = access.isLocal ? localDir : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
         let peer = Lab(connection: connection, directory: dir, localDirectory: localDir, host: access, runID: runID,
-                       snippetID: snippetID, declaredNeeds: declaredNeeds, missingCapabilities: missingCapabilities)
+                       snippetID: snippetID, declaredNeeds: declaredNeeds, missingCapabilities: missingCapabilities,
+                       attributes: attributes)
         if !access.isLocal {
             try peer.makeHostDirectory(dir.path, file: file, line: line)
             peer.onTeardown { try peer.removeFile(dir.path) }

@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 import Support
 import Libvirt
 import HostRecords
@@ -45,6 +46,9 @@ public final class Lab: Sendable {
     public let declaredNeeds: Set<String>
     /// The run's other live QEMU hosts (the runner's `peer-host` answer), for ``peer(file:line:)``.
     public let peers: [String]
+    /// The snippet's fence attributes as GuideModel parsed them (empty for a lab not started by a snippet):
+    /// a lab helper reads any of them here, so a new attribute reaches the lab without new plumbing.
+    public let attributes: SnippetAttributes
     /// Capabilities the host probe found missing, with the reason (e.g. `qemu`: `connection driver is TEST`).
     public let missingCapabilities: [String: String]
 
@@ -77,7 +81,8 @@ public final class Lab: Sendable {
     ///   - host: the host access; resolved from the connection's URI when nil.
     public init(connection: Connection, directory: URL, localDirectory: URL? = nil, host: HostAccess? = nil,
                 runID: String, snippetID: String,
-                declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:], peers: [String] = []) {
+                declaredNeeds: Set<String> = [], missingCapabilities: [String: String] = [:], peers: [String] = [],
+                attributes: SnippetAttributes = SnippetAttributes()) {
         self.connection = connection
         self.uri = connection.uri
         self.directory = directory
@@ -88,6 +93,7 @@ public final class Lab: Sendable {
         self.declaredNeeds = declaredNeeds
         self.missingCapabilities = missingCapabilities
         self.peers = peers
+        self.attributes = attributes
         self.runLock = RunLock(runID: runID)
     }
 

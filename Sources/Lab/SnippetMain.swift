@@ -107,7 +107,7 @@ public enum SnippetMain {
         timings.connect = seconds(since: connectStart)
         let lab = Lab(connection: connection, directory: dir, localDirectory: localDir, host: access,
                       runID: runID, snippetID: id, declaredNeeds: Set(inv.attributes.needs.map(\.rawValue)), missingCapabilities: inv.missing,
-                      peers: inv.peers)
+                      peers: inv.peers, attributes: inv.attributes)
         if !access.isLocal {
             if case .unavailable = access {
                 // Nothing to create; a helper that needs the host's files reports the snippet unsupported.
