@@ -32,7 +32,7 @@ extension Lab {
         get throws(LibvirtError) {
             try cachedAccelerator { () throws(LibvirtError) in
                 guard try connection.hypervisorType == "QEMU" else { return (.none, "the \(uri) driver runs no guests") }
-                return Self.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: hostKVMModule)
+                return Self.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: host.kvmModule)
             }
         }
     }
@@ -43,10 +43,6 @@ extension Lab {
         return Accelerator.choose(offersKVM: capabilities.supports(.kvm, arch: "x86_64"),
                                   offersQEMU: capabilities.supports(.qemu, arch: "x86_64"), kvm: kvm)
     }
-
-    /// The host's KVM module, looked at through the host access; `.unknown` when the host's files cannot be
-    /// reached.
-    var hostKVMModule: Accelerator.KVMModule { host.kvmModule }
 
     /// Stops the snippet as *unsupported* unless the connection goes to the QEMU driver.
     ///

@@ -28,7 +28,11 @@ extension Lab {
         }
         let connection = try Connection(uri: uri)
         let localDir = localDirectory.appendingPathComponent("peer", isDirectory: true)
-        try? FileManager.default.createDirectory(at: localDir, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: localDir, withIntermediateDirectories: true)
+        } catch {
+            throw LabFailure("cannot create the peer's local lab directory \(localDir.path): \(error)", file: file, line: line)
+        }
         let dir = access.isLocal ? localDir : URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: runID), isDirectory: true)
         let peer = Lab(connection: connection, directory: dir, localDirectory: localDir, host: access, runID: runID,
                        snippetID: snippetID, declaredNeeds: declaredNeeds, missingCapabilities: missingCapabilities,
