@@ -18,10 +18,14 @@ extension Lab {
     /// ```
     ///
     /// Subscribe *before* the call whose events you want: libvirt does not replay past events.
+    ///
+    /// `qemuMonitor` adds QEMU's own monitor events of those names (`Domain.events(_:qemuMonitor:)`), each
+    /// stamped by QEMU: `["STOP", "RESUME"]` lets `qemuPauseWindow(in:)` measure how long QEMU held the
+    /// vCPUs stopped, free of libvirt's event dispatch delays.
     public func events(_ domain: Domain,
-                       _ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold])
-        throws(LibvirtError) -> RecordedEvents {
-        let stream = try domain.events(ids)
+                       _ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold],
+                       qemuMonitor: Set<String> = []) throws(LibvirtError) -> RecordedEvents {
+        let stream = try domain.events(ids, qemuMonitor: qemuMonitor)
         let recorded = RecordedEvents(domain: domain)
         let pump = Task { [self] in
             for await event in stream {
@@ -57,7 +61,7 @@ extension Lab {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
-            let (match, unmatched, ended) = events.take(where: predicate)
+            let (match, unmatched, ended, count) = events.take(where: predicate)
             if let match { return match }
             if ended || clock.now >= deadline {
                 let seen = unmatched.isEmpty ? "none" : unmatched.map(\.kind.description).joined(separator: ", ")
@@ -65,7 +69,8 @@ extension Lab {
                                  + (ended ? "before the subscription ended" : "within \(timeout)")
                                  + "; events since the last match: \(seen)", file: file, line: line)
             }
-            try await Task.sleep(for: .milliseconds(5))
+            await events.waitForChange(beyond: count, until: deadline)
+            try Task.checkCancellation()
         }
     }
 
@@ -98,6 +103,41 @@ extension Lab {
             }
         }
         if let window { record("pause window", Self.milliseconds(window), unit: "ms") }
+        return window
+    }
+
+    /// How long QEMU held the guest's vCPUs stopped: the time between the last QEMU `STOP` monitor event of
+    /// `events` that is followed by a `RESUME`, and that `RESUME`, from the timestamps QEMU put on them.
+    /// Subscribe with `lab.events(dom, qemuMonitor: ["STOP", "RESUME"])`. Recorded in the evidence as
+    /// `pause window (QEMU)` (ms). Nil when there is no such pair yet or QEMU gave no timestamps.
+    ///
+    /// QEMU stamps `STOP` after it stopped the vCPUs and the guest's virtual clock, and `RESUME` before it
+    /// starts them again, so the guest stood still for at least this long. Unlike `pauseWindow(in:)`, which
+    /// stamps libvirt's events when this process receives them, no dispatch or delivery delay enters it.
+    ///
+    /// ```swift
+    /// let events = try lab.events(dom, qemuMonitor: ["STOP", "RESUME"])
+    /// _ = try dom.createSnapshot()
+    /// _ = try await lab.waitFor(events) { $0.kind.qemuMonitor?.name == "RESUME" }
+    /// if let window = lab.qemuPauseWindow(in: events) { lab.note("QEMU stopped the vCPUs for \(window)") }
+    /// ```
+    @discardableResult
+    public func qemuPauseWindow(in events: RecordedEvents) -> Duration? {
+        var stoppedAt: Duration?
+        var window: Duration?
+        for event in events.all {
+            guard let qemu = event.kind.qemuMonitor else { continue }
+            switch qemu.name {
+            case "STOP":
+                stoppedAt = qemu.emittedAt
+            case "RESUME":
+                if let start = stoppedAt, let end = qemu.emittedAt { window = end - start }
+                stoppedAt = nil
+            default:
+                break
+            }
+        }
+        if let window { record("pause window (QEMU)", Self.milliseconds(window), unit: "ms") }
         return window
     }
 }

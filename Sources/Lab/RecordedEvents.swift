@@ -23,6 +23,11 @@ public final class RecordedEvents: Sendable {
         /// How many events `waitFor` has walked past.
         var cursor = 0
         var ended = false
+        /// Tasks waiting for the next event (or the end), by waiter number.
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+        /// Waiters whose wait is over before they registered (their deadline came first).
+        var withdrawn: Set<UInt64> = []
     }
     private let state = Mutex(State())
 
@@ -34,19 +39,68 @@ public final class RecordedEvents: Sendable {
     /// Whether the subscription ended (after the snippet, in teardown).
     public var hasEnded: Bool { state.withLock { $0.ended } }
 
-    func append(_ event: DomainEvent) { state.withLock { $0.events.append(event) } }
+    func append(_ event: DomainEvent) {
+        wake { $0.events.append(event) }
+    }
 
-    func end() { state.withLock { $0.ended = true } }
+    func end() {
+        wake { $0.ended = true }
+    }
+
+    /// Applies `change` and resumes every waiter.
+    private func wake(_ change: (inout State) -> Void) {
+        let waiters = state.withLock { s in
+            change(&s)
+            defer { s.waiters.removeAll() }
+            return Array(s.waiters.values)
+        }
+        for w in waiters { w.resume() }
+    }
+
+    /// Returns once the record holds more than `count` events or has ended, or at `deadline`, whichever
+    /// comes first. Event-driven: `append` and `end` resume the waiter; the deadline is only a bound.
+    func waitForChange(beyond count: Int, until deadline: ContinuousClock.Instant) async {
+        let id = state.withLock { s in
+            defer { s.nextWaiter += 1 }
+            return s.nextWaiter
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let now = self.state.withLock { s -> Bool in
+                        if s.events.count > count || s.ended || s.withdrawn.contains(id) { return true }
+                        s.waiters[id] = c
+                        return false
+                    }
+                    if now { c.resume() }
+                }
+            }
+            group.addTask {
+                try? await ContinuousClock().sleep(until: deadline, tolerance: nil)
+            }
+            await group.next()
+            // Whichever finished first, the other must end too: the sleep is cancelled, the waiter withdrawn
+            // (also if it has not registered yet: it sees `withdrawn` and returns at once).
+            group.cancelAll()
+            let waiter = state.withLock { s in
+                s.withdrawn.insert(id)
+                return s.waiters.removeValue(forKey: id)
+            }
+            waiter?.resume()
+        }
+        state.withLock { _ = $0.withdrawn.remove(id) }
+    }
 
     /// The first event at or after the cursor that satisfies `predicate`: moves the cursor past it and
     /// returns it. Otherwise returns nil and the events after the cursor (for a timeout message).
-    func take(where predicate: (DomainEvent) -> Bool) -> (match: DomainEvent?, unmatched: [DomainEvent], ended: Bool) {
+    func take(where predicate: (DomainEvent) -> Bool)
+        -> (match: DomainEvent?, unmatched: [DomainEvent], ended: Bool, count: Int) {
         state.withLock { s in
             for i in s.cursor..<s.events.count where predicate(s.events[i]) {
                 s.cursor = i + 1
-                return (s.events[i], [], s.ended)
+                return (s.events[i], [], s.ended, s.events.count)
             }
-            return (nil, Array(s.events[s.cursor...]), s.ended)
+            return (nil, Array(s.events[s.cursor...]), s.ended, s.events.count)
         }
     }
 }

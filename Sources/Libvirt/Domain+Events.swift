@@ -24,16 +24,23 @@ extension Domain {
     ///
     /// Events are dispatched by libvirt's event loop, which `Libvirt.initialize()` (called by
     /// `Connection.init`) registers and runs on its own thread.
-    public func events(_ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold])
-        throws(LibvirtError) -> DomainEventStream {
+    ///
+    /// `qemuMonitor` adds the QEMU monitor events of those names (`STOP`, `RESUME`, …), delivered as
+    /// `DomainEvent.Kind.qemuMonitor` in the same stream, each with the instant QEMU emitted it (the
+    /// corresponding C function is `virConnectDomainQemuMonitorEventRegister`, from libvirt-qemu; only the
+    /// QEMU driver supports it).
+    public func events(_ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold],
+                       qemuMonitor names: Set<String> = []) throws(LibvirtError) -> DomainEventStream {
         let queue = EventQueue()
         let token = EventRegistry.makeToken()
         var keys: [EventRegistry.Key] = []
         var signals: [ReleaseSignal] = []
         // A stable order, so that a failure is reproducible.
-        for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
+        let sources = ids.sorted(by: { $0.rawValue < $1.rawValue }).map(EventRegistry.Source.domainEvent)
+            + names.sorted().map(EventRegistry.Source.qemuMonitor)
+        for source in sources {
             do {
-                let (key, signal) = try EventRegistry.subscribe(domain: self, id: id, queue: queue, token: token)
+                let (key, signal) = try EventRegistry.subscribe(domain: self, source: source, queue: queue, token: token)
                 keys.append(key)
                 signals.append(signal)
             } catch {
@@ -42,7 +49,7 @@ extension Domain {
                 throw error
             }
         }
-        return DomainEventStream(domain: self, ids: ids, token: token, keys: keys, releaseSignals: signals,
-                                 queue: queue)
+        return DomainEventStream(domain: self, ids: ids, qemuMonitorEvents: names, token: token, keys: keys,
+                                 releaseSignals: signals, queue: queue)
     }
 }

@@ -151,16 +151,27 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// A write went beyond a block threshold (`VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`): `dev` is the disk target
         /// (possibly with a `[index]` suffix for a backing layer), `path` the host file (may be empty).
         case blockThreshold(dev: String, path: String, threshold: UInt64, excess: UInt64)
+        /// An event QEMU itself sent on its monitor (QMP), passed through by libvirt-qemu
+        /// (`virConnectDomainQemuMonitorEventRegister`), with the timestamp QEMU gave it.
+        case qemuMonitor(QemuMonitorEvent)
 
-        /// The subscription this kind of event belongs to.
-        public var id: ID {
+        /// The libvirt event subscription this kind of event belongs to; nil for a QEMU monitor event,
+        /// which is subscribed to by name (`Domain.events(_:qemuMonitor:)`).
+        public var id: ID? {
             switch self {
             case .lifecycle: .lifecycle
             case .blockJob: .blockJob2
             case .blockJobPath: .blockJob
             case .jobCompleted: .jobCompleted
             case .blockThreshold: .blockThreshold
+            case .qemuMonitor: nil
             }
+        }
+
+        /// The QEMU monitor event, or nil for other kinds.
+        public var qemuMonitor: QemuMonitorEvent? {
+            if case let .qemuMonitor(event) = self { return event }
+            return nil
         }
 
         /// The lifecycle event and its detail, or nil for other kinds.
@@ -210,6 +221,8 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
                 return "job completed: \(op), \(outcome)"
             case let .blockThreshold(dev, path, threshold, excess):
                 return "block threshold \(threshold) crossed on \(dev) (\(path)) by \(excess) bytes"
+            case let .qemuMonitor(event):
+                return event.description
             }
         }
     }

@@ -23,6 +23,8 @@ public final class DomainEventStream: AsyncSequence, Sendable {
     public let domain: Domain
     /// The event types subscribed to.
     public let ids: Set<DomainEvent.ID>
+    /// The QEMU monitor event names subscribed to.
+    public let qemuMonitorEvents: Set<String>
 
     let queue: EventQueue
     /// This stream's subscriber token in the registry.
@@ -32,10 +34,11 @@ public final class DomainEventStream: AsyncSequence, Sendable {
     /// Fired when libvirt released the callback contexts this stream was delivered from.
     let releaseSignals: [ReleaseSignal]
 
-    init(domain: Domain, ids: Set<DomainEvent.ID>, token: UInt64, keys: [EventRegistry.Key],
-         releaseSignals: [ReleaseSignal], queue: EventQueue) {
+    init(domain: Domain, ids: Set<DomainEvent.ID>, qemuMonitorEvents: Set<String>, token: UInt64,
+         keys: [EventRegistry.Key], releaseSignals: [ReleaseSignal], queue: EventQueue) {
         self.domain = domain
         self.ids = ids
+        self.qemuMonitorEvents = qemuMonitorEvents
         self.token = token
         self.keys = Mutex(keys)
         self.releaseSignals = releaseSignals

@@ -224,6 +224,35 @@ struct EventTests {
         #expect(resumed.kind.lifecycle?.event == .resumed)
     }
 
+    @Test("QEMU monitor events: the test driver refuses them with VIR_ERR_NO_SUPPORT and nothing stays registered")
+    func qemuMonitorEventsRefused() async throws {
+        let host = try PrivateTestHost()
+        let dom = try host.domain(0)
+        var refused: LibvirtError?
+        do { _ = try dom.events([.lifecycle], qemuMonitor: ["STOP"]) } catch { refused = error }
+        #expect(refused?.code == .noSupport)
+        // The lifecycle registration made before the refusal was rolled back: a new one works and
+        // receives each event once.
+        let events = try dom.events([.lifecycle])
+        defer { events.cancel() }
+        try dom.suspend()
+        #expect(try await events.next(timeout: .seconds(10)).kind.lifecycle?.event == .suspended)
+        try dom.resume()
+        #expect(try await events.next(timeout: .seconds(10)).kind.lifecycle?.event == .resumed)
+    }
+
+    @Test("a QEMU monitor event's timestamp: seconds and microseconds since the epoch, nil when QEMU gave none")
+    func qemuMonitorEventValue() {
+        let stop = QemuMonitorEvent(name: "STOP", seconds: 1_700_000_000, micros: 250_000, details: nil)
+        #expect(stop.emittedAt == .seconds(1_700_000_000) + .milliseconds(250))
+        #expect(stop.description == "QEMU STOP")
+        let unknown = QemuMonitorEvent(name: "RESUME", seconds: -1, micros: 0, details: #"{"a":1}"#)
+        #expect(unknown.emittedAt == nil)
+        #expect(unknown.description == #"QEMU RESUME {"a":1}"#)
+        #expect(DomainEvent.Kind.qemuMonitor(stop).id == nil)
+        #expect(DomainEvent.Kind.qemuMonitor(stop).qemuMonitor == stop)
+    }
+
     @Test("a cancelled wait throws CancellationError and does not end the stream")
     func cancelledWait() async throws {
         let host = try PrivateTestHost()
@@ -279,7 +308,7 @@ struct EventTests {
         #expect("\(future)" == "block job type 42 on vdb: status 7")
         // The original BLOCK_JOB event names the image path and belongs to its own subscription.
         let legacy = DomainEvent.Kind.blockJobPath(path: "/img/vm.qcow2", type: .copy, status: .ready, rawType: 2, rawStatus: 3)
-        #expect(legacy.id == .blockJob && legacy.id.name == "VIR_DOMAIN_EVENT_ID_BLOCK_JOB")
+        #expect(legacy.id == .blockJob && legacy.id?.name == "VIR_DOMAIN_EVENT_ID_BLOCK_JOB")
         #expect(legacy.blockJob == nil && legacy.blockJobPath?.path == "/img/vm.qcow2")
         #expect("\(legacy)" == "block job copy on /img/vm.qcow2: READY")
     }

@@ -79,6 +79,26 @@ struct LabLiveTests {
         }
     }
 
+    @Test("QEMU's own STOP/RESUME stamps bracket the vCPU stop of an internal snapshot, inside the API call")
+    func qemuPauseWindowOfInternalSnapshot() async throws {
+        try await LabTestSupport.withQemuLab("lab-test", scratchFiles: false) { lab in
+            let vm = try lab.makeDomain()
+            let events = try lab.events(vm, [.lifecycle], qemuMonitor: ["STOP", "RESUME"])
+            let start = ContinuousClock.now
+            _ = try vm.createSnapshot(xml: SnapshotDefinition(name: "s1").xml())
+            let call = ContinuousClock.now - start
+            let stop = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.qemuMonitor?.name == "STOP" }
+            let resume = try await lab.waitFor(events, timeout: .seconds(30)) { $0.kind.qemuMonitor?.name == "RESUME" }
+            let stopped = try #require(stop.kind.qemuMonitor?.emittedAt)
+            let resumed = try #require(resume.kind.qemuMonitor?.emittedAt)
+            let window = try #require(lab.qemuPauseWindow(in: events))
+            #expect(window == resumed - stopped)
+            #expect(window > .zero && window < call)
+            #expect(lab.evidence.measurements.contains { $0.name == "pause window (QEMU)" })
+            #expect(lab.evidence.events.contains { $0.name == "QEMU STOP" })
+        }
+    }
+
     @Test("Pull backups over NBD: the export is the disk at backup start; the incremental one's bitmap has the new writes")
     func pullBackupExports() async throws {
         try await LabTestSupport.withQemuLab("lab-test", scratchFiles: false) { lab in

@@ -101,6 +101,27 @@ struct LabTestDriverTests {
         #expect(!events.all.contains { $0.kind.lifecycle?.event == .stopped })
     }
 
+    @Test("waitFor wakes on the event, not on a poll: an event from another task ends the wait at once")
+    func waitForIsEventDriven() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        let vm = try lab.makeDomain()
+        let events = try lab.events(vm, [.lifecycle])
+        // The wait starts before the event exists; a second task causes it.
+        async let waited = lab.waitFor(events, timeout: .seconds(20)) { $0.kind.lifecycle?.event == .suspended }
+        let trigger = Task { try vm.suspend() }
+        let event = try await waited
+        try await trigger.value
+        #expect(event.kind.lifecycle?.detailName == "PAUSED")
+        // A wait that cannot be satisfied ends at its deadline, not before.
+        let start = ContinuousClock.now
+        await #expect(throws: LabFailure.self) {
+            try await lab.waitFor(events, timeout: .milliseconds(150)) { $0.kind.lifecycle?.event == .crashed }
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(150))
+        let (errors, leftovers, empty) = await LabTestSupport.finish(lab)
+        #expect(errors == [] && leftovers == [] && empty)
+    }
+
     @Test("makeDomain refuses impossible shapes")
     func makeDomainRefuses() async throws {
         let lab = try LabTestSupport.testDriverLab()

@@ -1,4 +1,5 @@
 internal import CLibvirt
+internal import CLibvirtQemu
 import Synchronization
 
 // C callback trampolines for domain events.
@@ -177,6 +178,34 @@ func registerDomainEvent(connection conn: OpaquePointer, domain dom: OpaquePoint
     let opaque = Unmanaged.passRetained(context).toOpaque()
     let callbackID = virConnectDomainEventRegisterAny(conn, dom, id.rawValue, id.genericCallback, opaque,
                                                       releaseEventContext)
+    if callbackID < 0 {
+        let error = LibvirtError.last()
+        Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
+        throw error
+    }
+    return callbackID
+}
+
+/// `virConnectDomainQemuMonitorEventCallback`: an event QEMU sent on its monitor, with QEMU's own timestamp.
+private func qemuMonitorTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ event: UnsafePointer<CChar>?,
+                                   _ seconds: Int64, _ micros: UInt32, _ details: UnsafePointer<CChar>?,
+                                   _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    deliver(opaque, now, dom, .qemuMonitor(QemuMonitorEvent(name: string(event), seconds: seconds, micros: micros,
+                                                            details: details.map { String(cString: $0) })))
+}
+
+/// Registers one callback for the QEMU monitor events named `name` (matched literally), limited to
+/// `domain`, delivering into `context` (the corresponding C function is
+/// `virConnectDomainQemuMonitorEventRegister`, from libvirt-qemu). Returns the callback ID.
+///
+/// Receiving monitor events does not taint the domain (only sending monitor commands does). Drivers other
+/// than QEMU refuse with `VIR_ERR_NO_SUPPORT`. Ownership of `context` as in `registerDomainEvent`.
+func registerQemuMonitorEvent(connection conn: OpaquePointer, domain dom: OpaquePointer, name: String,
+                              context: EventCallbackContext) throws(LibvirtError) -> Int32 {
+    let opaque = Unmanaged.passRetained(context).toOpaque()
+    let callbackID = virConnectDomainQemuMonitorEventRegister(conn, dom, name, qemuMonitorTrampoline, opaque,
+                                                              releaseEventContext, 0)
     if callbackID < 0 {
         let error = LibvirtError.last()
         Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
