@@ -26,7 +26,7 @@ extension Lab {
                        _ ids: Set<DomainEvent.ID> = [.lifecycle, .blockJob2, .jobCompleted, .blockThreshold],
                        qemuMonitor: Set<String> = []) throws(LibvirtError) -> RecordedEvents {
         let stream = try domain.events(ids, qemuMonitor: qemuMonitor)
-        let recorded = RecordedEvents(domain: domain)
+        let recorded = RecordedEvents(domain: domain, qemuMonitorEvents: qemuMonitor)
         let pump = Task { [self] in
             for await event in stream {
                 // Evidence first: once `waitFor` can see an event, the evidence holds it.
@@ -139,5 +139,32 @@ extension Lab {
         }
         if let window { record("pause window (QEMU)", Self.milliseconds(window), unit: "ms") }
         return window
+    }
+
+    /// Waits until the guest's resume has been reported: libvirt's lifecycle `Resumed` event and, when
+    /// `events` subscribed to it, QEMU's own `RESUME` monitor event, in whichever order they arrive (libvirt
+    /// queues the QEMU event when QEMU sends it, its own event when it handles the resume). Returns libvirt's
+    /// event. After it, `pauseWindow(in:)` and `qemuPauseWindow(in:)` both see the completed window.
+    ///
+    /// ```swift
+    /// let events = try lab.events(dom, qemuMonitor: ["STOP", "RESUME"])
+    /// _ = try dom.createSnapshot()
+    /// try await lab.waitForResume(events)
+    /// let pause = lab.qemuPauseWindow(in: events)
+    /// ```
+    @discardableResult
+    public func waitForResume(_ events: RecordedEvents, timeout: Duration = .seconds(30),
+                              file: String = #filePath, line: Int = #line) async throws -> DomainEvent {
+        let wantQEMU = events.qemuMonitorEvents.contains("RESUME")
+        var libvirtResumed: DomainEvent?
+        var qemuResumed = !wantQEMU
+        while libvirtResumed == nil || !qemuResumed {
+            let e = try await waitFor(events, timeout: timeout, where: {
+                (libvirtResumed == nil && $0.kind.lifecycle?.event == .resumed)
+                    || (!qemuResumed && $0.kind.qemuMonitor?.name == "RESUME")
+            }, file: file, line: line)
+            if e.kind.lifecycle?.event == .resumed { libvirtResumed = e } else { qemuResumed = true }
+        }
+        return libvirtResumed!
     }
 }

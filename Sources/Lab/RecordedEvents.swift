@@ -31,7 +31,13 @@ public final class RecordedEvents: Sendable {
     }
     private let state = Mutex(State())
 
-    init(domain: Domain) { self.domain = domain }
+    /// The QEMU monitor event names subscribed to (`lab.events(_:_:qemuMonitor:)`).
+    public let qemuMonitorEvents: Set<String>
+
+    init(domain: Domain, qemuMonitorEvents: Set<String> = []) {
+        self.domain = domain
+        self.qemuMonitorEvents = qemuMonitorEvents
+    }
 
     /// Every event so far, oldest first.
     public var all: [DomainEvent] { state.withLock { $0.events } }
