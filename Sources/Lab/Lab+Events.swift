@@ -89,21 +89,28 @@ extension Lab {
     /// caused them has returned.
     @discardableResult
     public func pauseWindow(in events: RecordedEvents) -> Duration? {
-        var suspendedAt: ContinuousClock.Instant?
-        var window: Duration?
-        for event in events.all {
-            switch event.kind.lifecycle?.event {
-            case .suspended?:
-                suspendedAt = event.timestamp
-            case .resumed?:
-                if let start = suspendedAt { window = event.timestamp - start }
-                suspendedAt = nil
-            default:
-                break
-            }
-        }
+        let pair = Self.lastPair(in: events.all, start: { $0.kind.lifecycle?.event == .suspended },
+                                 end: { $0.kind.lifecycle?.event == .resumed })
+        let window = pair.map { $0.end.timestamp - $0.start.timestamp }
         if let window { record("pause window", Self.milliseconds(window), unit: "ms") }
         return window
+    }
+
+    /// The last event satisfying `start` that is followed by one satisfying `end`, and that end event
+    /// (an end without a start before it opens no pair).
+    static func lastPair(in events: [DomainEvent], start: (DomainEvent) -> Bool,
+                         end: (DomainEvent) -> Bool) -> (start: DomainEvent, end: DomainEvent)? {
+        var opened: DomainEvent?
+        var pair: (start: DomainEvent, end: DomainEvent)?
+        for event in events {
+            if start(event) {
+                opened = event
+            } else if end(event) {
+                if let opened { pair = (opened, event) }
+                opened = nil
+            }
+        }
+        return pair
     }
 
     /// How long QEMU held the guest's vCPUs stopped: the time between the last QEMU `STOP` monitor event of
@@ -123,21 +130,12 @@ extension Lab {
     /// ```
     @discardableResult
     public func qemuPauseWindow(in events: RecordedEvents) -> Duration? {
-        var stoppedAt: Duration?
-        var window: Duration?
-        for event in events.all {
-            guard let qemu = event.kind.qemuMonitor else { continue }
-            switch qemu.name {
-            case "STOP":
-                stoppedAt = qemu.emittedAt
-            case "RESUME":
-                if let start = stoppedAt, let end = qemu.emittedAt { window = end - start }
-                stoppedAt = nil
-            default:
-                break
-            }
-        }
-        if let window { record("pause window (QEMU)", Self.milliseconds(window), unit: "ms") }
+        let pair = Self.lastPair(in: events.all, start: { $0.kind.qemuMonitor?.name == "STOP" },
+                                 end: { $0.kind.qemuMonitor?.name == "RESUME" })
+        guard let stopped = pair?.start.kind.qemuMonitor?.emittedAt,
+              let resumed = pair?.end.kind.qemuMonitor?.emittedAt else { return nil }
+        let window = resumed - stopped
+        record("pause window (QEMU)", Self.milliseconds(window), unit: "ms")
         return window
     }
 
