@@ -14,15 +14,23 @@ public enum AgentGuestError: Error, CustomStringConvertible {
     /// The workload log did not reach the expected number of records in time.
     case workloadStalled(domain: String, records: Int, console: String)
 
+    /// What went wrong, without the console.
+    public var reason: String {
+        switch self {
+        case .stopped(let d, _):
+            "\(d) stopped before its guest agent answered"
+        case .agentTimeout(let d, let s, let e, _):
+            "\(d): no answer from the guest agent after \(String(format: "%.1f", s)) s (\(e))"
+        case .workloadStalled(let d, let n, _):
+            "\(d): the workload log has only \(n) records"
+        }
+    }
+
     /// What went wrong, with the tail of the serial console.
     public var description: String {
         switch self {
-        case .stopped(let d, let c):
-            "\(d) stopped before its guest agent answered; console tail:\n\(c)"
-        case .agentTimeout(let d, let s, let e, let c):
-            "\(d): no answer from the guest agent after \(String(format: "%.1f", s)) s (last error: \(e)); console tail:\n\(c)"
-        case .workloadStalled(let d, let n, let c):
-            "\(d): the workload log has only \(n) records; console tail:\n\(c)"
+        case .stopped(_, let c), .agentTimeout(_, _, _, let c), .workloadStalled(_, _, let c):
+            "\(reason); console tail:\n\(c)"
         }
     }
 }
@@ -194,25 +202,40 @@ public final class AgentGuestDomain: @unchecked Sendable {
         Lab.chooseAccelerator(capabilitiesXML: try connection.capabilitiesXML(), kvm: .local)
     }
 
-    /// Polls `guest-ping` until the agent answers and returns the time since the domain was created.
-    /// Fails early, with the console's tail, if the domain stops.
-    public func waitForAgent(timeout: Duration = .seconds(90), poll: Duration = .milliseconds(50)) throws -> Duration {
+    /// Waits until the guest agent answers and returns the time since the domain was created.
+    ///
+    /// Event-driven: libvirt's `AGENT_LIFECYCLE` event says when the guest opened the agent's channel (or the
+    /// live XML already says `state='connected'`, e.g. after a restore); one `guest-ping` then confirms that
+    /// the agent answers. Fails early, with the console's tail, if the domain stops (a `Stopped` or `Crashed`
+    /// lifecycle event).
+    public func waitForAgent(timeout: Duration = .seconds(90)) async throws -> Duration {
         let deadline = ContinuousClock.now + timeout
-        var lastError = ""
-        while true {
+        // Subscribe first, then read the state: a connection between the two is seen by one or the other.
+        let events = try domain.events([.lifecycle, .agentLifecycle])
+        defer { events.cancel() }
+        let state = try DomainDefinition(xml: domain.xmlDescription()).guestAgentState
+        if state != "connected" {
             do {
-                try agent.ping(timeoutSeconds: 1)
-                return .now - startedAt
-            } catch {
-                lastError = "\(error)"
-            }
-            if (try? domain.isActive()) != true { throw AgentGuestError.stopped(domain: name, console: consoleTail()) }
-            if ContinuousClock.now >= deadline {
+                let event = try await events.next(matching: {
+                    $0.kind.agentConnected == true || $0.kind.lifecycle?.event == .stopped
+                        || $0.kind.lifecycle?.event == .crashed
+                }, timeout: deadline - .now)
+                if event.kind.agentConnected != true { throw AgentGuestError.stopped(domain: name, console: consoleTail()) }
+            } catch is EventTimeout {
                 throw AgentGuestError.agentTimeout(domain: name, seconds: AgentGuest.seconds(timeout),
-                                                   lastError: lastError, console: consoleTail())
+                                                   lastError: "the agent's channel is \(state ?? "absent")",
+                                                   console: consoleTail())
             }
-            Thread.sleep(forTimeInterval: AgentGuest.seconds(poll))
         }
+        do {
+            // The channel is open: the agent answers as soon as it reads it (a bounded blocking call).
+            try agent.ping(timeoutSeconds: Int32(max(1, (deadline - .now).components.seconds)))
+        } catch {
+            throw AgentGuestError.agentTimeout(domain: name, seconds: AgentGuest.seconds(timeout),
+                                               lastError: "channel connected, guest-ping failed: \(error)",
+                                               console: consoleTail())
+        }
+        return .now - startedAt
     }
 
     /// Reads the workload's log through the agent (`guest-file-open`/`read`/`close`; not while frozen).

@@ -149,8 +149,10 @@ extension Lab {
             read: { path in (try? lab.readHostFile(path, from: 0, file: file, line: line)) ?? "" })
     }
 
-    /// Waits for the guest's first answered `guest-ping` (and, with `workload`, for 10 workload records),
-    /// polling with a bound; returns the time from the guest's start to the agent's answer.
+    /// Waits until the guest's agent is up (`AgentGuestDomain.waitForAgent`, event-driven) and, with
+    /// `workload`, for 10 workload records (read through the agent: a file inside the guest has no event, so
+    /// that part polls). Returns the time from the guest's start to the agent's answer. A guest that does not
+    /// come up makes the snippet unsupported (capability `agent`), naming the console's tail.
     func waitUntilUp(_ guest: AgentGuestDomain, workload: Bool, timeout: Duration) async throws -> Duration {
         let deadline = ContinuousClock.now + timeout
         func notUp(_ why: String) -> Unsupported {
@@ -158,21 +160,12 @@ extension Lab {
             return Unsupported(capability: "agent", reason: "needs agent; the agent guest \(guest.name) did not come up "
                                    + "(\(guest.accelerator)): \(why); console tail:\n\(console)")
         }
-        var lastError = "no answer yet"
-        while true {
-            do {
-                try guest.agent.ping(timeoutSeconds: 1)
-                break
-            } catch {
-                lastError = "\(error)"
-            }
-            if (try? guest.domain.isActive()) != true { throw notUp("the domain stopped") }
-            if ContinuousClock.now >= deadline {
-                throw notUp("no guest-ping answer within \(timeout) (last error: \(lastError))")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        let answered: Duration
+        do {
+            answered = try await guest.waitForAgent(timeout: timeout)
+        } catch let error as AgentGuestError {
+            throw notUp(error.reason)
         }
-        let answered = ContinuousClock.now - guest.startedAt
         while workload {
             if let log = try? guest.readWorkloadLog(), log.records.count >= 10 { break }
             if ContinuousClock.now >= deadline { throw notUp("the workload log did not reach 10 records") }

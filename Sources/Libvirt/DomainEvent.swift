@@ -39,6 +39,10 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// `VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`: a block job (pull, copy, commit, backup) changed status;
         /// the disk is named by its target (`vda`).
         case blockJob2 = 16
+        /// `VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE`: the guest agent connected to or disconnected from its
+        /// channel (the guest opened or closed the `org.qemu.guest_agent.0` port). Not in the default
+        /// subscriptions: ask for it by name.
+        case agentLifecycle = 18
         /// `VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`: a domain job (save, migration, backup, …) finished,
         /// with its final statistics.
         case jobCompleted = 21
@@ -52,6 +56,7 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             case .lifecycle: "VIR_DOMAIN_EVENT_ID_LIFECYCLE"
             case .blockJob: "VIR_DOMAIN_EVENT_ID_BLOCK_JOB"
             case .blockJob2: "VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2"
+            case .agentLifecycle: "VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE"
             case .jobCompleted: "VIR_DOMAIN_EVENT_ID_JOB_COMPLETED"
             case .blockThreshold: "VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD"
             }
@@ -151,6 +156,10 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
         /// A write went beyond a block threshold (`VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD`): `dev` is the disk target
         /// (possibly with a `[index]` suffix for a backing layer), `path` the host file (may be empty).
         case blockThreshold(dev: String, path: String, threshold: UInt64, excess: UInt64)
+        /// The guest agent's channel changed state (`VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE`): `connected` is true
+        /// for `…_STATE_CONNECTED`, false for `…_STATE_DISCONNECTED`; `reason` is the raw
+        /// `virConnectDomainEventAgentLifecycleReason` (1 domain started, 2 channel state changed).
+        case agentLifecycle(connected: Bool, reason: Int32)
         /// An event QEMU itself sent on its monitor (QMP), passed through by libvirt-qemu
         /// (`virConnectDomainQemuMonitorEventRegister`), with the timestamp QEMU gave it.
         case qemuMonitor(QemuMonitorEvent)
@@ -164,8 +173,15 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
             case .blockJobPath: .blockJob
             case .jobCompleted: .jobCompleted
             case .blockThreshold: .blockThreshold
+            case .agentLifecycle: .agentLifecycle
             case .qemuMonitor: nil
             }
+        }
+
+        /// Whether the guest agent connected (true) or disconnected (false), or nil for other kinds.
+        public var agentConnected: Bool? {
+            if case let .agentLifecycle(connected, _) = self { return connected }
+            return nil
         }
 
         /// The QEMU monitor event, or nil for other kinds.
@@ -221,6 +237,9 @@ public struct DomainEvent: Sendable, CustomStringConvertible {
                 return "job completed: \(op), \(outcome)"
             case let .blockThreshold(dev, path, threshold, excess):
                 return "block threshold \(threshold) crossed on \(dev) (\(path)) by \(excess) bytes"
+            case let .agentLifecycle(connected, reason):
+                return "guest agent \(connected ? "connected" : "disconnected")"
+                    + (reason == 1 ? " (domain started)" : reason == 2 ? " (channel)" : "")
             case let .qemuMonitor(event):
                 return event.description
             }

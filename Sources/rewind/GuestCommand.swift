@@ -77,7 +77,7 @@ extension GuestCommand {
     }
 
     /// `rewind guest boot-check`.
-    struct BootCheck: ParsableCommand {
+    struct BootCheck: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "boot-check",
             abstract: "Boots the agent guest once and checks its agent, freeze/thaw and workload.",
@@ -108,7 +108,7 @@ extension GuestCommand {
 
         func validate() throws { try hosts.requireOne("guest boot-check") }
 
-        func run() throws {
+        func run() async throws {
             let uri = hosts.uri
             let image: GuideImage
             do {
@@ -151,7 +151,7 @@ extension GuestCommand {
 
             let ready: Duration
             do {
-                ready = try guest.waitForAgent(timeout: .milliseconds(Int64(timeout * 1000)))
+                ready = try await guest.waitForAgent(timeout: .milliseconds(Int64(timeout * 1000)))
             } catch let error as AgentGuestError {
                 if case .stopped = error { throw unsupported("\(error)") }
                 throw failure("\(error)")

@@ -253,6 +253,16 @@ struct EventTests {
         #expect(DomainEvent.Kind.qemuMonitor(stop).qemuMonitor == stop)
     }
 
+    @Test("agent lifecycle kinds: connected/disconnected with the reason, in their own subscription")
+    func agentLifecycleKinds() {
+        let up = DomainEvent.Kind.agentLifecycle(connected: true, reason: 2)
+        #expect(up.id == .agentLifecycle && up.id?.name == "VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE")
+        #expect(up.agentConnected == true && "\(up)" == "guest agent connected (channel)")
+        let down = DomainEvent.Kind.agentLifecycle(connected: false, reason: 1)
+        #expect(down.agentConnected == false && "\(down)" == "guest agent disconnected (domain started)")
+        #expect(DomainEvent.Kind.lifecycle(.started, detail: 0, detailName: "BOOTED").agentConnected == nil)
+    }
+
     @Test("a cancelled wait throws CancellationError and does not end the stream")
     func cancelledWait() async throws {
         let host = try PrivateTestHost()

@@ -52,7 +52,7 @@ private func formatted(_ d: Duration) -> String { String(format: "%.2f s", Agent
 @Suite("Agent guest (live QEMU)", .serialized, .enabled(if: liveTestsEnabled))
 struct AgentGuestLiveTests {
     @Test("The guest boots, its agent answers, a freeze holds the workload's writes until the thaw")
-    func freezeThaw() throws {
+    func freezeThaw() async throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.system.uri)
         let (accelerator, why) = try AgentGuestDomain.preferredAccelerator(connection: connection)
@@ -64,7 +64,7 @@ struct AgentGuestLiveTests {
             try guest.domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#, timeout: .seconds(1))
         } throws: { ($0 as? LibvirtError)?.code == .agentUnresponsive }
 
-        let ready = try guest.waitForAgent()
+        let ready = try await guest.waitForAgent()
         print("agent guest \(guest.name): \(accelerator) (\(why)); created in \(formatted(guest.createDuration)), agent ready \(formatted(ready)) after create")
         #expect(try guest.domain.qemuAgentCommand(#"{"execute":"guest-ping"}"#) == #"{"return":{}}"#)
         #expect(try guest.agent.version().hasPrefix("7."))
@@ -105,7 +105,7 @@ struct AgentGuestLiveTests {
     }
 
     @Test("Boot time to the first guest-ping under TCG with the default 128 MiB")
-    func bootTimeTCG() throws {
+    func bootTimeTCG() async throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.system.uri)
         // 128 MiB is the default. 96 MiB booted in most runs during development but once ran out of memory
@@ -113,7 +113,7 @@ struct AgentGuestLiveTests {
         for memory in [128] {
             let guest = try bootGuest(image, connection, "rewind-guest-tcg", accelerator: .tcg, memoryMiB: memory)
             defer { guest.cleanUp() }
-            let ready = try guest.waitForAgent(timeout: .seconds(120))
+            let ready = try await guest.waitForAgent(timeout: .seconds(120))
             let log = try guest.waitForWorkload(records: 5)
             print("TCG, \(memory) MiB: agent ready \(formatted(ready)) after create (create \(formatted(guest.createDuration))); workload \(log.records.count) records")
             #expect(ready < .seconds(60))
@@ -121,9 +121,9 @@ struct AgentGuestLiveTests {
         }
     }
 
-    @Test("Boot under KVM: the agent answers, unless KVM is kvm_pvm, where the kernel does not even reach /init in 30 s",
+    @Test("Boot under KVM: the agent answers, unless KVM is kvm_pvm, where the kernel does not even reach /init in 15 s (TCG: ~5 s)",
           .enabled(if: Accelerator.deviceUsable()))
-    func bootTimeKVM() throws {
+    func bootTimeKVM() async throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.system.uri)
         try #require(try Capabilities(xml: try connection.capabilitiesXML()).supports(.kvm, arch: "x86_64"),
@@ -132,12 +132,12 @@ struct AgentGuestLiveTests {
         defer { guest.cleanUp() }
         if Accelerator.KVMModule.local == .pvm {
             // The reason preferredAccelerator picks TCG here: check it still holds.
-            #expect(throws: AgentGuestError.self) { try guest.waitForAgent(timeout: .seconds(30)) }
+            await #expect(throws: AgentGuestError.self) { try await guest.waitForAgent(timeout: .seconds(15)) }
             #expect(!guest.consoleText().contains("rewind-guest: init"))
-            print("KVM (kvm_pvm): after 30 s the guest has printed \(guest.consoleText().utf8.count) console bytes and has not reached /init")
+            print("KVM (kvm_pvm): after 15 s the guest has printed \(guest.consoleText().utf8.count) console bytes and has not reached /init")
             #expect(try AgentGuestDomain.preferredAccelerator(connection: connection).accelerator == .tcg)
         } else {
-            let ready = try guest.waitForAgent(timeout: .seconds(60))
+            let ready = try await guest.waitForAgent(timeout: .seconds(60))
             print("KVM: agent ready \(formatted(ready)) after create (create \(formatted(guest.createDuration)))")
             #expect(ready < .seconds(30))
             #expect(try guest.waitForWorkload(records: 5).isConsistent)
@@ -145,7 +145,7 @@ struct AgentGuestLiveTests {
     }
 
     @Test("QUIESCE: a disk-only snapshot taken frozen leaves a clean ext4 and a whole log; one taken live needs journal recovery")
-    func quiescedSnapshot() throws {
+    func quiescedSnapshot() async throws {
         let image = try guestImage()
         let connection = try Connection(uri: LiveHost.system.uri)
         let (accelerator, _) = try AgentGuestDomain.preferredAccelerator(connection: connection)
@@ -157,7 +157,7 @@ struct AgentGuestLiveTests {
             guest.cleanUp()
             for f in files { try? FileManager.default.removeItem(at: f) }
         }
-        _ = try guest.waitForAgent()
+        _ = try await guest.waitForAgent()
         let before = try guest.waitForWorkload(records: 20)
 
         func snapshot(_ name: String, into overlay: URL, flags: Snapshot.CreateFlags) throws -> Duration {
@@ -188,7 +188,7 @@ struct AgentGuestLiveTests {
                                               accelerator: accelerator, kernelArguments: ["rewind.workload=0"],
                                               dataDisk: base)
             defer { viewer.cleanUp() }
-            _ = try viewer.waitForAgent()
+            _ = try await viewer.waitForAgent()
             let dmesg = try viewer.agent.exec("/bin/dmesg").output
             let ext4 = dmesg.split(separator: "\n").filter { $0.contains("EXT4-fs (vda)") }
             let log = try viewer.readWorkloadLog()

@@ -136,6 +136,14 @@ private func blockThresholdTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePoint
     deliver(opaque, now, dom, .blockThreshold(dev: string(dev), path: string(path), threshold: threshold, excess: excess))
 }
 
+/// `virConnectDomainEventAgentLifecycleCallback` for `VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE`.
+private func agentLifecycleTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?, _ state: Int32, _ reason: Int32,
+                                      _ opaque: UnsafeMutableRawPointer?) {
+    let now = ContinuousClock.now
+    let connected = state == Int32(VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED.rawValue)
+    deliver(opaque, now, dom, .agentLifecycle(connected: connected, reason: reason))
+}
+
 /// The kind of a `JOB_COMPLETED` event: the parameters are copied (libvirt frees them after the callback)
 /// and decoded as completed-job statistics.
 func jobCompletedKind(_ params: UnsafeMutablePointer<virTypedParameter>?, count: Int32) -> DomainEvent.Kind {
@@ -163,6 +171,9 @@ extension DomainEvent.ID {
             return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
         case .blockThreshold:
             let cb: virConnectDomainEventBlockThresholdCallback = blockThresholdTrampoline
+            return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
+        case .agentLifecycle:
+            let cb: virConnectDomainEventAgentLifecycleCallback = agentLifecycleTrampoline
             return unsafeBitCast(cb, to: virConnectDomainEventGenericCallback.self)
         }
     }
