@@ -40,8 +40,10 @@ extension Domain {
     /// a second read then reports `type == .none`.
     ///
     /// ```swift
+    /// let events = try dom.events([.jobCompleted])
     /// try dom.beginBackup(xml: pushXML)
-    /// while try dom.jobStats().type != .none { try await Task.sleep(for: .milliseconds(20)) }
+    /// print(try dom.jobStats().type)                   // unbounded: the backup runs
+    /// _ = try await events.next(matching: { $0.kind.jobCompleted != nil }, timeout: .seconds(60))
     /// let done = try dom.jobStats(flags: .completed)   // operation == .backup, success == true
     /// ```
     public func jobStats(flags: JobStatsFlags = []) throws(LibvirtError) -> JobStats {
