@@ -186,9 +186,18 @@ extension DomainEvent.ID {
 /// on failure libvirt does not call the free callback, so the retain is dropped here.
 func registerDomainEvent(connection conn: OpaquePointer, domain dom: OpaquePointer, id: DomainEvent.ID,
                          context: EventCallbackContext) throws(LibvirtError) -> Int32 {
+    try registerRetaining(context) { opaque in
+        virConnectDomainEventRegisterAny(conn, dom, id.rawValue, id.genericCallback, opaque, releaseEventContext)
+    }
+}
+
+/// Calls `register` with `context` retained as libvirt's opaque pointer and returns the callback ID it
+/// gave. On success libvirt owns that retain (released by `releaseEventContext`); on failure libvirt does
+/// not call the free callback, so the retain is dropped here and the error read in this frame.
+private func registerRetaining(_ context: EventCallbackContext,
+                               _ register: (UnsafeMutableRawPointer) -> Int32) throws(LibvirtError) -> Int32 {
     let opaque = Unmanaged.passRetained(context).toOpaque()
-    let callbackID = virConnectDomainEventRegisterAny(conn, dom, id.rawValue, id.genericCallback, opaque,
-                                                      releaseEventContext)
+    let callbackID = register(opaque)
     if callbackID < 0 {
         let error = LibvirtError.last()
         Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
@@ -214,13 +223,7 @@ private func qemuMonitorTrampoline(_ conn: OpaquePointer?, _ dom: OpaquePointer?
 /// than QEMU refuse with `VIR_ERR_NO_SUPPORT`. Ownership of `context` as in `registerDomainEvent`.
 func registerQemuMonitorEvent(connection conn: OpaquePointer, domain dom: OpaquePointer, name: String,
                               context: EventCallbackContext) throws(LibvirtError) -> Int32 {
-    let opaque = Unmanaged.passRetained(context).toOpaque()
-    let callbackID = virConnectDomainQemuMonitorEventRegister(conn, dom, name, qemuMonitorTrampoline, opaque,
-                                                              releaseEventContext, 0)
-    if callbackID < 0 {
-        let error = LibvirtError.last()
-        Unmanaged<EventCallbackContext>.fromOpaque(opaque).release()
-        throw error
+    try registerRetaining(context) { opaque in
+        virConnectDomainQemuMonitorEventRegister(conn, dom, name, qemuMonitorTrampoline, opaque, releaseEventContext, 0)
     }
-    return callbackID
 }
