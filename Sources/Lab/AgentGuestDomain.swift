@@ -213,7 +213,11 @@ public final class AgentGuestDomain: @unchecked Sendable {
         // Subscribe first, then read the state: a connection between the two is seen by one or the other.
         let events = try domain.events([.lifecycle, .agentLifecycle])
         defer { events.cancel() }
-        let state = try DomainDefinition(xml: domain.xmlDescription()).guestAgentState
+        // A transient guest that already stopped is gone: its XML cannot be read any more.
+        guard (try? domain.isActive()) == true, let xml = try? domain.xmlDescription() else {
+            throw AgentGuestError.stopped(domain: name, console: consoleTail())
+        }
+        let state = try DomainDefinition(xml: xml).guestAgentState
         if state != "connected" {
             do {
                 let event = try await events.next(matching: {

@@ -104,6 +104,33 @@ struct AgentGuestLiveTests {
         #expect(throws: LibvirtError.self) { try connection.lookupDomain(name: name) }
     }
 
+    @Test("A guest that dies before its agent connects ends the wait at once (Stopped event), not at the timeout")
+    func diesBeforeAgent() async throws {
+        let image = try guestImage()
+        let connection = try Connection(uri: LiveHost.system.uri)
+        let (accelerator, _) = try AgentGuestDomain.preferredAccelerator(connection: connection)
+        // The kernel cannot run this init, panics and reboots at once; on_reboot=destroy stops the domain.
+        let guest: AgentGuestDomain
+        do {
+            guest = try AgentGuestDomain(image: image, connection: connection, namePrefix: "rewind-guest-dies",
+                                         accelerator: accelerator, kernelArguments: ["rdinit=/no/such/init", "panic=-1"])
+        } catch let error as LibvirtError {
+            try Test.cancel("agent tier unsupported here: cannot start the guest (\(accelerator)): \(error)")
+        }
+        defer { guest.cleanUp() }
+        let start = ContinuousClock.now
+        var thrown: AgentGuestError?
+        do { _ = try await guest.waitForAgent(timeout: .seconds(120)) } catch let error as AgentGuestError { thrown = error }
+        let waited = ContinuousClock.now - start
+        guard case .stopped? = thrown else {
+            Issue.record("expected AgentGuestError.stopped, got \(String(describing: thrown))")
+            return
+        }
+        print("guest with a missing init: stopped after \(formatted(waited)); console: \(guest.consoleTail(lines: 2))")
+        #expect(waited < .seconds(60))
+        #expect(guest.consoleText().contains("Kernel panic"))
+    }
+
     @Test("Boot time to the first guest-ping under TCG with the default 128 MiB")
     func bootTimeTCG() async throws {
         let image = try guestImage()
