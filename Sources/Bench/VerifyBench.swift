@@ -23,6 +23,8 @@ struct VerifyBench {
         var agentPool = true
         var filters: [String] = []
         var wall = Samples()
+        /// The machine's CPU use during each round (`CPUMeter`).
+        var cpu: [CPUMeter.Usage] = []
         var runs: [RunResults] = []
         var isManyHosts: Bool { !extraURIs.isEmpty }
     }
@@ -77,8 +79,10 @@ struct VerifyBench {
                     run.verifier.guestCacheDirectory = options.root.appendingPathComponent(".rewind/guest", isDirectory: true)
                     run.claims = options.root.appendingPathComponent(GuideChecks.defaultCatalog)
                     let start = ContinuousClock.now
+                    let cpuBefore = CPUMeter.Reading.now()
                     let outcome = try await Verification.run(run)
                     suites[i].wall.append(seconds(since: start))
+                    if let usage = cpuBefore.flatMap(CPUMeter.used(since:)) { suites[i].cpu.append(usage) }
                     suites[i].runs.append(outcome.results)
                 }
             } catch {
@@ -206,6 +210,18 @@ struct VerifyBench {
         return "discovery \(f.format(discovery)), compile (no-op) \(f.format(compile)), run \(f.format(run)); "
             + verdicts.joined(separator: ", ") + ". Σ snippet processes \(f.format(processes)) = connect \(f.format(phases.connect)) "
             + "+ body \(f.format(phases.body)) + teardown \(f.format(phases.teardown)) + spawn/exit/report \(f.format(phases.overhead))."
+            + cpuNote(suite.cpu, cpus: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The machine's CPU use over the rounds (medians): busy share and CPU-seconds, and the wall time that
+    /// CPU work alone needs on `cpus` CPUs (a floor no scheduling can beat). Empty without readings.
+    static func cpuNote(_ usage: [CPUMeter.Usage], cpus: Int) -> String {
+        guard !usage.isEmpty, cpus > 0 else { return "" }
+        let busy = Samples(usage.map(\.busySeconds)).median
+        let share = Samples(usage.map(\.busyFraction)).median
+        return " Machine CPU (all processes, /proc/stat) during the whole command: "
+            + String(format: "%.0f %% busy, %.1f CPU-s, i.e. ≥ %.1f s of pure CPU work on %d CPUs.", share * 100, busy,
+                     busy / Double(cpus), cpus)
     }
 
     struct PhaseSums {
