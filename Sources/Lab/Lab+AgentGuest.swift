@@ -166,10 +166,12 @@ extension Lab {
         } catch let error as AgentGuestError {
             throw notUp(error.reason)
         }
-        while workload {
-            if let log = try? guest.readWorkloadLog(), log.records.count >= 10 { break }
-            if ContinuousClock.now >= deadline { throw notUp("the workload log did not reach 10 records") }
-            try await Task.sleep(for: .milliseconds(50))
+        if workload {
+            do {
+                _ = try await guest.workloadLog(atLeast: 10, timeout: max(.zero, deadline - .now))
+            } catch is LabFailure {
+                throw notUp("the workload log did not reach 10 records within \(timeout)")
+            }
         }
         return answered
     }
