@@ -47,7 +47,7 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
     /// the guides are cross-checked against on each release (`virtnbdbackup`, run through the host access).
     public static let packages = [
         "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-daemon-driver-storage-disk", "libvirt-clients",
-        "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server", "virtnbdbackup",
+        "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server", "virtnbdbackup", "openssl",
     ]
 
     /// The host name its daemons and QEMU see (`rewind-sid`): a UTS namespace of its own, so that libvirt,

@@ -120,21 +120,17 @@ extension Lab {
         model.write(pattern: pattern, offset: UInt64(offset), length: UInt64(length))
     }
 
-    /// The SHA-256 of a file on the machine the snippet runs on (`sha256sum`), e.g. an image a backup tool
+    /// The SHA-256 of a file on the machine the snippet runs on (as `sha256sum` prints it), e.g. an image a backup tool
     /// restored there. (`sha256(_:)` hashes a file on the host.)
     public func localSHA256(_ path: String, file: String = #filePath, line: Int = #line) throws -> String {
         do {
             return try Self.localSHA256(path)
         } catch {
-            throw LabFailure("sha256sum \(path): \(error)", file: file, line: line)
+            throw LabFailure("SHA-256 of \(path): \(error)", file: file, line: line)
         }
     }
 
     static func localSHA256(_ path: String) throws -> String {
-        let r = try Tool(name: "sha256sum").runChecked(["--", path], on: .local, timeout: .seconds(300), file: #filePath, line: #line)
-        guard let hash = r.stdout.split(separator: " ").first, hash.count == 64 else {
-            throw LabFailure("sha256sum \(path) printed \(r.stdout)", file: #filePath, line: #line)
-        }
-        return String(hash)
+        try Tool.sha256(path, on: .local, file: #filePath, line: #line)
     }
 }

@@ -290,6 +290,22 @@ struct LabTestDriverTests {
         let text = try lab.path("abc.txt")
         try "abc".write(toFile: text, atomically: true, encoding: .utf8)
         #expect(try lab.sha256(text) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let spaced = try lab.path("-a b.txt")
+        try "abc".write(toFile: spaced, atomically: true, encoding: .utf8)
+        #expect(try lab.sha256(spaced) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try lab.localSHA256(spaced) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // The fallback where the host has no openssl: sha256sum, the same digest.
+        let bin = try lab.path("bin-without-openssl")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: false)
+        for tool in ["sh", "sha256sum"] {
+            try FileManager.default.createSymbolicLink(atPath: bin + "/" + tool,
+                                                       withDestinationPath: try #require(Executable.find(tool)))
+        }
+        let fallback = try runHostCommand(try #require(Executable.find("env")),
+                                          ["PATH=" + bin, "sh", "-c", Tool.digestFunction + " digest \"$1\"", "sh", spaced])
+        #expect(fallback.hasPrefix("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad *"))
+        try FileManager.default.removeItem(atPath: bin)
+        try FileManager.default.removeItem(atPath: spaced)
 
         // Errors name the command and what the tool said.
         let missing = try lab.path("missing.qcow2")

@@ -92,9 +92,32 @@ struct Tool {
 
     static let qemuImg = Tool(name: "qemu-img")
     static let qemuIO = Tool(name: "qemu-io")
-    static let sha256sum = Tool(name: "sha256sum")
     static let stat = Tool(name: "stat")
     static let shell = Tool(name: "sh")
+
+    /// A shell function, `digest FILE`, printing the file's SHA-256 as `sha256sum -b` does (`HASH *FILE`):
+    /// with OpenSSL's `openssl dgst -sha256 -r` where the host has it (its SHA-256 uses the CPU's SHA
+    /// instructions: 0.14 s for 128 MiB here, against 0.64 s for coreutils' `sha256sum`, which has no such
+    /// path), else with `sha256sum`. The same digest either way.
+    static let digestFunction =
+        "digest() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r -- \"$1\"; "
+        + "else sha256sum -b -- \"$1\"; fi; }\n"
+
+    /// Runs `digest` (``digestFunction``) on `path` and returns the 64 lower-case hex digits.
+    static func sha256(_ path: String, on access: HostAccess, file: String, line: Int) throws(LabFailure) -> String {
+        let result = try shell.runChecked(["-c", digestFunction + " digest \"$1\"", "sh", path], on: access,
+                                          timeout: .seconds(300), file: file, line: line)
+        return try digest(in: result, file: file, line: line)
+    }
+
+    /// The 64 hex digits at the start of a `digest` run's output.
+    static func digest(in result: Result, file: String, line: Int) throws(LabFailure) -> String {
+        guard let digest = result.stdout.split(separator: " ").first, digest.count == 64,
+              digest.allSatisfy(\.isHexDigit) else {
+            throw LabFailure("unexpected output of `\(result.commandLine)`: \(result.stdout)", file: file, line: line)
+        }
+        return String(digest)
+    }
 
     /// A shell-like rendering of one argument, for messages only.
     static func quoted(_ argument: String) -> String { ProcessSpec.quoted(argument) }
