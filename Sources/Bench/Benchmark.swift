@@ -124,7 +124,7 @@ final class BenchContext: Sendable {
     }
 
     /// Labs and scratch folders of every live context, for `cleanUpEverything`.
-    private static let live = Mutex<[String: (labs: [(uri: String, runID: String, directory: String)], scratch: URL, keep: Bool)]>([:])
+    private static let live = Mutex<[String: (labs: [(uri: String, runID: String, directory: String?)], scratch: URL, keep: Bool)]>([:])
 
     init(options: BenchOptions, progress: @escaping @Sendable (String) -> Void) throws {
         self.options = options
@@ -169,7 +169,9 @@ final class BenchContext: Sendable {
     }
 
     /// A lab on `uri` whose guests are named `rewind-bench-<run>-<n>-…`, with its folder under
-    /// `/var/lib/libvirt/images/rewind/` for a QEMU host (inside the scratch folder otherwise).
+    /// `/var/lib/libvirt/images/rewind/` for a QEMU host (inside the scratch folder otherwise). On a host
+    /// reached through its host access (a release root, ssh) that folder is made there, and the lab's local
+    /// folder is in the scratch folder.
     func makeLab(uri: String, purpose: String) throws -> Lab {
         let n = state.withLock { s in
             s.labCount += 1
@@ -177,18 +179,25 @@ final class BenchContext: Sendable {
         }
         let labRunID = "bench-\(runID)-\(n)"
         let connection = try Connection(uri: uri)
-        let base = (try? connection.hypervisorType) == "QEMU"
-            ? URL(fileURLWithPath: "/var/lib/libvirt/images/rewind") : scratch.appendingPathComponent("labs")
-        let directory = base.appendingPathComponent(labRunID)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        Self.live.withLock { $0[runID]?.labs.append((uri, labRunID, directory.path)) }
-        return Lab(connection: connection, directory: directory, runID: labRunID, snippetID: "bench-\(purpose)")
+        let access = HostAccess.resolve(uri: uri)
+        let local = scratch.appendingPathComponent("labs").appendingPathComponent(labRunID)
+        let directory = (try? connection.hypervisorType) == "QEMU"
+            ? URL(fileURLWithPath: HostAccess.remoteLabDirectory(runID: labRunID), isDirectory: true) : local
+        try FileManager.default.createDirectory(at: access.isLocal ? directory : local, withIntermediateDirectories: true)
+        let lab = Lab(connection: connection, directory: directory, localDirectory: access.isLocal ? directory : local,
+                      host: access, runID: labRunID, snippetID: "bench-\(purpose)")
+        if !access.isLocal {
+            try lab.makeHostDirectory(directory.path)
+            lab.onTeardown { try lab.removeFile(directory.path) }
+        }
+        Self.live.withLock { $0[runID]?.labs.append((uri, labRunID, access.isLocal ? directory.path : nil)) }
+        return lab
     }
 
     /// Runs a lab's teardown, then removes whatever is left with its prefix, and its folder.
     func finish(_ lab: Lab) async {
         for problem in await lab.tearDown() { progress("teardown: \(problem)") }
-        for line in LabCleanup.run(uri: lab.uri, runID: lab.runID, labDirectory: lab.directory.path)
+        for line in LabCleanup.run(uri: lab.uri, runID: lab.runID, labDirectory: lab.host.isLocal ? lab.directory.path : nil)
             where !line.hasPrefix("removed ") {
             progress("cleanup: \(line)")
         }

@@ -120,6 +120,8 @@ struct VerifyBench {
         }
         if let liveProblem {
             rows.append(.notAvailable(.verify, "whole suite, \(liveURI)", reason: liveProblem))
+        } else {
+            rows += await StartCostBench(context).rows(uris: [liveURI] + options.extraURIs.filter { Self.unreachable($0) == nil })
         }
         let measured = suites.filter { !$0.runs.isEmpty }
         if !measured.isEmpty { context.detail("Where `rewind verify`'s time goes", Self.details(measured)) }
