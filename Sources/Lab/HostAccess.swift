@@ -6,7 +6,7 @@ import HostRecords
 /// run on, which is not necessarily the one the snippet runs on.
 ///
 /// A lab never looks at host state (images, QEMU logs, sockets) through its own file system. It runs host
-/// tools (`qemu-img`, `qemu-io`, `sha256sum`, `stat`, `cat`, …) and reads host files through this value:
+/// tools (`qemu-img`, `qemu-io`, `openssl`/`sha256sum`, `stat`, `cat`, …) and reads host files through this value:
 ///
 /// | URI | access |
 /// |---|---|

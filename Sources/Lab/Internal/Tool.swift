@@ -1,7 +1,7 @@
 import Foundation
 import Support
 
-/// Runs a host tool (`qemu-img`, `qemu-io`, `sha256sum`, `stat`, …) *on the host of the connection*, through
+/// Runs a host tool (`qemu-img`, `qemu-io`, `openssl`, `stat`, …) *on the host of the connection*, through
 /// its `HostAccess`, with a bounded wait, and collects its output.
 ///
 /// Lab helpers use it to look at files outside a running domain. Failures are `LabFailure`s that name
