@@ -49,10 +49,11 @@ struct VerifyBench {
         let liveProblem = Self.liveProblem(options.liveURI)
         let liveURI = options.liveURI ?? "the live host"
         let agentIDs = snippets.filter { $0.needs.contains(.agent) }.map(\.id)
+        // The further hosts that answer, probed once: the many-hosts row and the start-cost rows use them.
+        let extras = liveProblem == nil ? options.extraURIs.filter { Self.unreachable($0) == nil } : []
         if liveProblem == nil {
             suites.append(Suite(label: "\(liveURI), --jobs 1", uri: liveURI, jobs: 1))
             suites.append(Suite(label: "\(liveURI), --jobs 2", uri: liveURI, jobs: 2))
-            let extras = options.extraURIs.filter { Self.unreachable($0) == nil }
             if !extras.isEmpty {
                 suites.append(Suite(label: "\(1 + extras.count) hosts (\(([liveURI] + extras).joined(separator: ", "))), --jobs 2",
                                     uri: liveURI, jobs: 2, extraURIs: extras))
@@ -121,7 +122,7 @@ struct VerifyBench {
         if let liveProblem {
             rows.append(.notAvailable(.verify, "whole suite, \(liveURI)", reason: liveProblem))
         } else {
-            rows += await StartCostBench(context).rows(uris: [liveURI] + options.extraURIs.filter { Self.unreachable($0) == nil })
+            rows += await StartCostBench(context).rows(uris: [liveURI] + extras)
         }
         let measured = suites.filter { !$0.runs.isEmpty }
         if !measured.isEmpty { context.detail("Where `rewind verify`'s time goes", Self.details(measured)) }

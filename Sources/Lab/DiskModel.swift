@@ -107,7 +107,7 @@ public struct DiskModel: Sendable, Hashable {
         let path = NSTemporaryDirectory() + "rewind-diskmodel-\(UUID().uuidString).raw"
         defer { unlink(path) }
         try materialize(to: path)
-        return try Lab.localSHA256(path)
+        return try Tool.sha256(path, on: .local, file: #filePath, line: #line)
     }
 }
 
@@ -120,17 +120,9 @@ extension Lab {
         model.write(pattern: pattern, offset: UInt64(offset), length: UInt64(length))
     }
 
-    /// The SHA-256 of a file on the machine the snippet runs on (as `sha256sum` prints it), e.g. an image a backup tool
-    /// restored there. (`sha256(_:)` hashes a file on the host.)
-    public func localSHA256(_ path: String, file: String = #filePath, line: Int = #line) throws -> String {
-        do {
-            return try Self.localSHA256(path)
-        } catch {
-            throw LabFailure("SHA-256 of \(path): \(error)", file: file, line: line)
-        }
-    }
-
-    static func localSHA256(_ path: String) throws -> String {
-        try Tool.sha256(path, on: .local, file: #filePath, line: #line)
+    /// The SHA-256 of a file on the machine the snippet runs on (as `sha256sum` prints it), e.g. an image a
+    /// backup tool restored there. (`sha256(_:)` hashes a file on the host.)
+    public func localSHA256(_ path: String, file: String = #filePath, line: Int = #line) throws(LabFailure) -> String {
+        try Tool.sha256(path, on: .local, file: file, line: line)
     }
 }
