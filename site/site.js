@@ -20,6 +20,16 @@
     });
   }
 
+  // Phones: the sidebar opens and closes with the menu button.
+  var menu = document.getElementById("menu-toggle");
+  if (menu) {
+    menu.addEventListener("click", function () {
+      var open = document.body.classList.toggle("nav-open");
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.setAttribute("aria-label", open ? "Hide the list of pages" : "Show the list of pages");
+    });
+  }
+
   // Snippets: the text a reader sees (hidden lines only when revealed), the toggle and the copy button.
   // With apiOnly, the lab's verification lines (class "check") are left out too.
   function visibleCode(figure, apiOnly) {
@@ -87,11 +97,30 @@
       return;
     }
     if (typing) return;
+    // Arrow keys scroll code blocks and wide tables: never leave the page from inside one (the key's
+    // target, or where the reader clicked or selected text).
+    var selection = window.getSelection ? window.getSelection() : null;
+    if (insideScrollable(target) || insideScrollable(lastPointer) ||
+        (selection && insideScrollable(selection.focusNode))) return;
     var rel = event.key === "ArrowLeft" ? "prev" : event.key === "ArrowRight" ? "next" : null;
     if (!rel) return;
     var link = document.querySelector('link[rel="' + rel + '"]');
     if (link) { window.location.href = link.href; }
   });
+
+  function insideScrollable(node) {
+    for (var el = node && node.nodeType === 3 ? node.parentElement : node; el && el !== document.body; el = el.parentElement) {
+      if (el.tagName === "PRE" || el.tagName === "TABLE") return true;
+      if (el.scrollWidth > el.clientWidth + 1) {
+        var overflow = window.getComputedStyle(el).overflowX;
+        if (overflow === "auto" || overflow === "scroll") return true;
+      }
+    }
+    return false;
+  }
+  // Where the reader last clicked: a click into a code block or table makes it the place the keys act on.
+  var lastPointer = null;
+  document.addEventListener("mousedown", function (event) { lastPointer = event.target; });
 
   // Search: the index is built with the site; it is loaded (as a script, so file:// works too) on first use.
   var index = null;

@@ -20,6 +20,8 @@ public struct Block: Sendable, Hashable {
         case codeBlock
         /// A raw HTML block.
         case htmlBlock
+        /// A table.
+        case table
     }
 
     /// The block's subtree.
@@ -39,6 +41,7 @@ public struct Block: Sendable, Hashable {
         case .thematicBreak: .thematicBreak
         case .codeBlock: .codeBlock
         case .htmlBlock: .htmlBlock
+        case .table: .table
         default: .paragraph
         }
     }

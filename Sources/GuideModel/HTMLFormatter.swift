@@ -90,6 +90,8 @@ public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
     private var listTightness: [Bool] = []
     /// For each open container of paragraphs, whether its paragraphs are tight (rendered without `<p>`).
     private var tightParagraphs: [Bool] = []
+    /// The column alignments of the table being rendered.
+    private var tableAlignments: [Node.TableAlignment] = []
 
     /// Creates a formatter that renders through `delegate`.
     public init(delegate: Delegate) {
@@ -190,6 +192,57 @@ public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
     public mutating func visitThematicBreak(_ node: Node) {
         newline()
         result += "<hr />\n"
+    }
+
+    /// Renders `<table>` as GitHub-flavoured Markdown renderers do: the header row in `<thead>`, the
+    /// other rows in `<tbody>`, a column's alignment as an `align` attribute on each of its cells.
+    public mutating func visitTable(_ node: Node, alignments: [Node.TableAlignment]) {
+        newline()
+        result += "<table>\n"
+        tableAlignments = alignments
+        var bodyOpen = false
+        for row in node.children {
+            if case .tableRow(header: true) = row.kind {
+                result += "<thead>\n"
+                row.accept(&self)
+                result += "</thead>\n"
+            } else {
+                if !bodyOpen {
+                    result += "<tbody>\n"
+                    bodyOpen = true
+                }
+                row.accept(&self)
+            }
+        }
+        if bodyOpen { result += "</tbody>\n" }
+        result += "</table>\n"
+        tableAlignments = []
+    }
+
+    /// Renders `<tr>` with one cell per column: missing cells are rendered empty, extra cells are
+    /// dropped (GitHub's rule: the delimiter row fixes the number of columns).
+    public mutating func visitTableRow(_ node: Node, header: Bool) {
+        result += "<tr>\n"
+        let tag = header ? "th" : "td"
+        for column in tableAlignments.indices {
+            let align = switch tableAlignments[column] {
+            case .none: ""
+            case .left: " align=\"left\""
+            case .center: " align=\"center\""
+            case .right: " align=\"right\""
+            }
+            result += "<\(tag)\(align)>"
+            if column < node.children.count {
+                descendInto(node.children[column])
+            }
+            result += "</\(tag)>\n"
+        }
+        result += "</tr>\n"
+    }
+
+    /// Renders a cell's content (``visitTableRow(_:header:)`` writes the cell's tags).
+    public mutating func visitTableCell(_ node: Node) {
+        descendInto(node)
     }
 
     // MARK: Inlines

@@ -57,6 +57,12 @@ public protocol MarkupVisitor {
     mutating func visitLink(_ node: Node, destination: String, title: String) -> Result
     /// Visits an image.
     mutating func visitImage(_ node: Node, source: String, title: String) -> Result
+    /// Visits a table.
+    mutating func visitTable(_ node: Node, alignments: [Node.TableAlignment]) -> Result
+    /// Visits a table row.
+    mutating func visitTableRow(_ node: Node, header: Bool) -> Result
+    /// Visits a table cell.
+    mutating func visitTableCell(_ node: Node) -> Result
 }
 
 extension MarkupVisitor {
@@ -109,6 +115,14 @@ extension MarkupVisitor {
     public mutating func visitImage(_ node: Node, source: String, title: String) -> Result {
         defaultVisit(node)
     }
+    /// Calls ``defaultVisit(_:)``.
+    public mutating func visitTable(_ node: Node, alignments: [Node.TableAlignment]) -> Result {
+        defaultVisit(node)
+    }
+    /// Calls ``defaultVisit(_:)``.
+    public mutating func visitTableRow(_ node: Node, header: Bool) -> Result { defaultVisit(node) }
+    /// Calls ``defaultVisit(_:)``.
+    public mutating func visitTableCell(_ node: Node) -> Result { defaultVisit(node) }
 }
 
 /// A visitor that produces nothing and, by default, visits every node of a tree in document order.
@@ -154,6 +168,9 @@ extension Node {
         case .strong: visitor.visitStrong(self)
         case .link(let destination, let title): visitor.visitLink(self, destination: destination, title: title)
         case .image(let source, let title): visitor.visitImage(self, source: source, title: title)
+        case .table(let alignments): visitor.visitTable(self, alignments: alignments)
+        case .tableRow(let header): visitor.visitTableRow(self, header: header)
+        case .tableCell: visitor.visitTableCell(self)
         }
     }
 }

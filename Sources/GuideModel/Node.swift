@@ -2,7 +2,8 @@
 ///
 /// The tree follows CommonMark's structure: a ``Kind/document`` holds blocks (paragraphs, headings,
 /// lists, block quotes, code blocks, raw HTML blocks, thematic breaks), and the leaf blocks hold inline
-/// nodes (text, emphasis, links, code spans, …). Raw HTML is kept as text in ``Kind/htmlBlock(_:)`` and
+/// nodes (text, emphasis, links, code spans, …). Tables (GitHub-flavoured Markdown's pipe tables) are the
+/// one extension: cmark leaves them as paragraphs, and the parser turns such paragraphs into ``Kind/table(alignments:)``. Raw HTML is kept as text in ``Kind/htmlBlock(_:)`` and
 /// ``Kind/htmlInline(_:)`` so that a renderer decides whether to escape or drop it; nothing in the model
 /// is trusted HTML.
 ///
@@ -55,6 +56,18 @@ public struct Node: Sendable, Hashable {
         case link(destination: String, title: String)
         /// An image; its children are the alternative text.
         case image(source: String, title: String)
+        /// A GitHub-flavoured Markdown table (an extension over CommonMark, see ``TableAlignment``); its
+        /// children are ``tableRow(header:)`` nodes, the header row first, one per source line.
+        case table(alignments: [TableAlignment])
+        /// A row of a table; `header` for the first row (rendered in `<thead>` with `<th>` cells).
+        case tableRow(header: Bool)
+        /// A cell of a table row; its children are inline content.
+        case tableCell
+    }
+
+    /// How a table column is aligned, from its delimiter cell (`---`, `:--`, `:-:`, `--:`).
+    public enum TableAlignment: Sendable, Hashable {
+        case none, left, center, right
     }
 
     /// What this node is.
@@ -93,10 +106,17 @@ public struct Node: Sendable, Hashable {
     public var isBlock: Bool {
         switch kind {
         case .document, .blockQuote, .list, .item, .codeBlock, .htmlBlock, .paragraph, .heading,
-             .thematicBreak:
+             .thematicBreak, .table, .tableRow, .tableCell:
             return true
         case .text, .softBreak, .lineBreak, .code, .htmlInline, .emphasis, .strong, .link, .image:
             return false
         }
+    }
+}
+
+extension Node {
+    /// The same subtree with every line set to `line` (a table cell's inlines, parsed on their own).
+    func placed(on line: Int) -> Node {
+        Node(kind: kind, line: line, endLine: line, children: children.map { $0.placed(on: line) })
     }
 }

@@ -57,7 +57,9 @@ struct SampleProject {
         <domainsnapshot><name>s1</name></domainsnapshot>
         ```
 
-        | not | a table in CommonMark |
+        | API | what it keeps |
+        |:--|--:|
+        | `virDomainSnapshotCreateXML` | disks \\| *memory* |
         """
 
     static let backupGuide = """

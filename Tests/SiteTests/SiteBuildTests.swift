@@ -24,6 +24,10 @@ struct SiteBuildTests {
         #expect(page.contains("<link rel=\"prev\" href=\"../index.html\">"))
         #expect(page.contains("class=\"edit\" href=\"../../Guides/01-snapshots.md\""))
         #expect(page.contains("<nav class=\"toc\""))
+        // A pipe table is a table: alignment from the delimiter row, inline Markdown in cells, `\|` a pipe.
+        #expect(page.contains("<table>\n<thead>\n<tr>\n<th align=\"left\">API</th>\n<th align=\"right\">what it keeps</th>"))
+        #expect(page.contains("<td align=\"left\"><code>virDomainSnapshotCreateXML</code></td>\n<td align=\"right\">disks | <em>memory</em></td>"))
+        #expect(!page.contains("<p>|"))
         print(report.summary)
     }
 }
@@ -206,6 +210,25 @@ struct RepositorySiteTests {
             #expect(report.pages.contains("guides/overview.html"))
         } catch {
             Issue.record("rewind site fails on the repository's guides:\n\(error)")
+        }
+    }
+}
+
+@Suite("Site build: tables")
+struct SiteTableTests {
+    @Test("a paragraph of pipes that is no table fails the build at its line")
+    func brokenTableFails() throws {
+        let sample = try SampleProject.make()
+        defer { sample.remove() }
+        let guide = sample.root.appendingPathComponent("Guides/01-snapshots.md")
+        var text = try String(contentsOf: guide, encoding: .utf8)
+        text += "\n\nSome text.\n\n| a | b |\n| just | text |\n"
+        try text.write(to: guide, atomically: true, encoding: .utf8)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "| a | b |" }! + 1
+        #expect {
+            try SiteBuilder(options: sample.options).build()
+        } throws: { error in
+            "\(error)".contains("Guides/01-snapshots.md:\(line): a paragraph starts with '|'")
         }
     }
 }

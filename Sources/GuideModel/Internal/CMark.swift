@@ -1,5 +1,7 @@
 // The only file that calls libcmark. It parses a document and converts cmark's mutable tree into the
-// immutable `Node` tree, recording what the guide parser needs to know about each code block. No cmark
+// immutable `Node` tree, recording what the guide parser needs to know about each code block. Paragraphs
+// whose lines are a GitHub-flavoured pipe table (PipeTable.swift) become table nodes, each cell's text
+// parsed by cmark as inline content: libcmark is CommonMark and has no tables of its own. No cmark
 // type leaves this file.
 
 internal import CCMark
@@ -63,9 +65,38 @@ enum CMark {
         if let line = firstLineNestedTooDeeply(root) {
             throw .nestedTooDeeply(line: line)
         }
-        var converter = Converter(lineCount: max(lineCount, 1))
+        var converter = Converter(lineCount: max(lineCount, 1), sourceLines: Self.lines(of: source))
         let document = converter.convert(root, fallbackLine: 1, quoteDepth: 0)
         return CMarkDocument(document: document, codeBlocks: converter.codeBlocks)
+    }
+
+    /// The source's lines (split at `\n`), for recognising tables in paragraphs.
+    private static func lines(of source: [UInt8]) -> [Substring] {
+        String(decoding: source, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The inline content of one table cell, parsed by cmark and placed on `line`. The text is parsed after
+    /// a guard word ("a ") so that a cell never starts a block (a cell `- x` or `# x` stays text), and the
+    /// guard is removed from the first text node again.
+    static func inlines(of cell: String, line: Int) -> [Node] {
+        guard !cell.isEmpty else { return [] }
+        let guarded = Array(("a " + cell).utf8) + [0]
+        let root: OpaquePointer? = guarded.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                cmark_parse_document($0, buffer.count - 1, CMARK_OPT_VALIDATE_UTF8)
+            }
+        }
+        guard let root else { return [.init(kind: .text(cell), line: line)] }
+        defer { cmark_node_free(root) }
+        guard let paragraph = cmark_node_first_child(root), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH
+        else { return [.init(kind: .text(cell), line: line)] }
+        var converter = Converter(lineCount: 1, sourceLines: [])
+        var nodes = converter.convert(paragraph, fallbackLine: 1, quoteDepth: 0).children.map { $0.placed(on: line) }
+        if let first = nodes.first, case .text(let text) = first.kind, text.hasPrefix("a") {
+            let rest = String(text.dropFirst(text.hasPrefix("a ") ? 2 : 1))
+            if rest.isEmpty { nodes.removeFirst() } else { nodes[0] = Node(kind: .text(rest), line: line) }
+        }
+        return nodes
     }
 
     /// Renders `source` to HTML with cmark's own renderer in safe mode (raw HTML omitted, dangerous URLs
@@ -122,10 +153,28 @@ enum CMark {
     /// Converts cmark nodes into `Node` values and records the code blocks on the way.
     private struct Converter {
         let lineCount: Int
+        /// The document's lines, to read a paragraph's source when it may be a table.
+        let sourceLines: [Substring]
         var codeBlocks: [RawCodeBlock] = []
 
-        init(lineCount: Int) {
+        init(lineCount: Int, sourceLines: [Substring]) {
             self.lineCount = lineCount
+            self.sourceLines = sourceLines
+        }
+
+        /// The paragraph at `line...endLine` as a table node, when its source lines are a pipe table.
+        func table(line: Int, endLine: Int, quoteDepth: Int) -> Node? {
+            guard line >= 1, endLine <= sourceLines.count, line < endLine else { return nil }
+            guard let table = PipeTable.parse(lines: Array(sourceLines[(line - 1)..<endLine]), quoteDepth: quoteDepth)
+            else { return nil }
+            var rows: [Node] = []
+            for (index, cells) in table.rows.enumerated() {
+                // The delimiter row is the paragraph's second line: body rows start one line later.
+                let rowLine = index == 0 ? line : line + index + 1
+                let cellNodes = cells.map { Node(kind: .tableCell, line: rowLine, children: CMark.inlines(of: $0, line: rowLine)) }
+                rows.append(Node(kind: .tableRow(header: index == 0), line: rowLine, children: cellNodes))
+            }
+            return Node(kind: .table(alignments: table.alignments), line: line, endLine: endLine, children: rows)
         }
 
         /// Converts `node` and its subtree. `fallbackLine` is used when cmark records no position
@@ -167,7 +216,9 @@ enum CMark {
             case CMARK_NODE_CODE_BLOCK:
                 kind = .codeBlock(info: Self.string(cmark_node_get_fence_info(node)), literal: literal(node))
             case CMARK_NODE_HTML_BLOCK: kind = .htmlBlock(literal(node))
-            case CMARK_NODE_PARAGRAPH: kind = .paragraph
+            case CMARK_NODE_PARAGRAPH:
+                if let table = table(line: line, endLine: endLine, quoteDepth: quoteDepth) { return table }
+                kind = .paragraph
             case CMARK_NODE_HEADING: kind = .heading(level: Int(cmark_node_get_heading_level(node)))
             case CMARK_NODE_THEMATIC_BREAK: kind = .thematicBreak
             case CMARK_NODE_TEXT: kind = .text(literal(node))

@@ -10,5 +10,9 @@ struct PlainTextCollector: MarkupWalker {
     mutating func visitLineBreak(_ node: Node) { text += " " }
     mutating func visitInlineHTML(_ node: Node, html: String) {}
     mutating func visitHTMLBlock(_ node: Node, html: String) {}
+    mutating func visitTableCell(_ node: Node) {
+        if !text.isEmpty, text.last != " " { text += " " }
+        descendInto(node)
+    }
     mutating func visitCodeBlock(_ node: Node, info: String, literal: String) { text += literal }
 }

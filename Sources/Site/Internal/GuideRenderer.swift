@@ -37,11 +37,27 @@ struct GuideRenderer {
         assets = formatter.delegate.assets
         linkOrigins = formatter.delegate.linkOrigins
         problems = formatter.delegate.problems
+        var pipes = PipeParagraphFinder()
+        guide.document.accept(&pipes)
+        problems += pipes.lines.map {
+            SiteError(file: "\(guide.path):\($0)", message: "a paragraph starts with '|': a table that does not parse as a pipe table (its second line must be a delimiter row such as |---|---| with as many cells as the header)")
+        }
         var outline = PageOutline(guide: guide)
         guide.document.accept(&outline)
         outline.finish()
         toc = outline.toc
         sections = outline.sections
+    }
+}
+
+/// Finds paragraphs that begin with `|`: a table that did not parse would reach the reader as one paragraph
+/// of pipes, so the build fails on it.
+private struct PipeParagraphFinder: MarkupWalker {
+    var lines: [Int] = []
+
+    mutating func visitParagraph(_ node: Node) {
+        if node.plainText.hasPrefix("|") { lines.append(node.line) }
+        descendInto(node)
     }
 }
 
