@@ -146,19 +146,33 @@
     var words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
     return words.filter(function (w) { return w.length >= 2 && !stopWords[w]; });
   }
+  // Words and their camel-case and underscore parts, as SearchIndex.tokenize makes them for titles.
+  function tokenizeAll(text) {
+    var out = [];
+    (text.match(/[\p{L}\p{N}_]+/gu) || []).forEach(function (word) {
+      var lower = word.toLowerCase();
+      if (lower.length >= 2 && !stopWords[lower]) out.push(lower);
+      var parts = word.split("_").reduce(function (acc, piece) {
+        return acc.concat(piece.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u));
+      }, []).filter(function (p) { return p.length > 0; });
+      if (parts.length > 1) {
+        parts.forEach(function (p) { var lp = p.toLowerCase(); if (lp.length >= 2 && !stopWords[lp]) out.push(lp); });
+      }
+    });
+    return out;
+  }
   function search(query) {
     if (!index) return [];
     var words = tokenize(query);
     if (!words.length) return [];
     var result = null;
-    var scores = {};
     words.forEach(function (word, n) {
       var hits = {};
-      (index.tokens[word] || []).forEach(function (s) { hits[s] = 1; scores[s] = (scores[s] || 0) + 2; });
+      (index.tokens[word] || []).forEach(function (s) { hits[s] = 1; });
       if (n === words.length - 1 && word.length >= 2) {
         for (var key in index.tokens) {
           if (key.length > word.length && key.lastIndexOf(word, 0) === 0) {
-            index.tokens[key].forEach(function (s) { hits[s] = 1; scores[s] = (scores[s] || 0) + 1; });
+            index.tokens[key].forEach(function (s) { hits[s] = 1; });
           }
         }
       }
@@ -169,11 +183,37 @@
       }
     });
     var list = Object.keys(result || {}).map(Number);
-    list.sort(function (a, b) { return (scores[b] - scores[a]) || (a - b); });
+    // Ranking (the same as SearchIndex.score in Swift): a word in the page's title counts most, then in the
+    // section's title, then in its text; a page's top section gets one more.
+    var titleWords = {};
+    function wordsOf(text) {
+      if (!titleWords[text]) {
+        var set = {};
+        tokenizeAll(text).forEach(function (w) { set[w] = 1; });
+        titleWords[text] = set;
+      }
+      return titleWords[text];
+    }
+    function score(s) {
+      var section = index.sections[s];
+      var pageTitle = wordsOf(index.pages[section[0]][0]);
+      var sectionTitle = wordsOf(section[2]);
+      var total = section[1] ? 0 : 1;
+      words.forEach(function (word, n) {
+        if ((index.tokens[word] || []).indexOf(s) >= 0) { total += 2; } else if (n === words.length - 1) { total += 1; }
+        if (pageTitle[word]) total += 8;
+        if (sectionTitle[word]) total += 4;
+      });
+      return total;
+    }
+    var scored = {};
+    list.forEach(function (s) { scored[s] = score(s); });
+    list.sort(function (a, b) { return (scored[b] - scored[a]) || (a - b); });
     return list.slice(0, 20).map(function (s) {
       var section = index.sections[s];
       var page = index.pages[section[0]];
-      return { url: root + page[1] + (section[1] ? "#" + encodeURIComponent(section[1]) : ""), page: page[0], title: section[2] };
+      return { url: root + page[1] + (section[1] ? "#" + encodeURIComponent(section[1]) : ""), page: page[0], title: section[2],
+               excerpt: section[3] || "" };
     });
   }
   var box = document.getElementById("search");
@@ -190,18 +230,54 @@
     results.forEach(function (r, i) {
       var a = document.createElement("a");
       a.href = r.url;
+      a.id = "search-result-" + i;
       a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", i === 0 ? "true" : "false");
       if (i === 0) a.className = "active";
       var title = document.createElement("div");
+      title.className = "sr-title";
       title.textContent = r.title;
       var page = document.createElement("div");
       page.className = "sr-page";
       page.textContent = r.page;
       a.appendChild(title);
       a.appendChild(page);
+      if (r.excerpt) {
+        var excerpt = document.createElement("div");
+        excerpt.className = "sr-excerpt";
+        highlight(excerpt, r.excerpt, query);
+        a.appendChild(excerpt);
+      }
       panel.appendChild(a);
     });
     panel.hidden = false;
+    setActive(results.length ? panel.querySelector("a") : null);
+  }
+  // The excerpt as text, with the query's words marked.
+  function highlight(element, text, query) {
+    var words = tokenize(query).map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    if (!words.length) { element.textContent = text; return; }
+    var pattern = new RegExp("(" + words.join("|") + ")", "giu");
+    var last = 0;
+    text.replace(pattern, function (match, _group, offset) {
+      element.appendChild(document.createTextNode(text.slice(last, offset)));
+      var mark = document.createElement("mark");
+      mark.textContent = match;
+      element.appendChild(mark);
+      last = offset + match.length;
+      return match;
+    });
+    element.appendChild(document.createTextNode(text.slice(last)));
+  }
+  // The combobox's state for screen readers: expanded or not, and which option is active.
+  function setActive(option) {
+    if (!box) return;
+    box.setAttribute("aria-expanded", panel.hidden ? "false" : "true");
+    panel.querySelectorAll("a").forEach(function (a) {
+      a.classList.toggle("active", a === option);
+      a.setAttribute("aria-selected", a === option ? "true" : "false");
+    });
+    if (option) { box.setAttribute("aria-activedescendant", option.id); } else { box.removeAttribute("aria-activedescendant"); }
   }
   if (box && panel) {
     var run = function () {
@@ -211,16 +287,15 @@
     box.addEventListener("focus", function () { loadIndex().catch(function () {}); });
     box.addEventListener("input", run);
     box.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { box.value = ""; panel.hidden = true; return; }
+      if (event.key === "Escape") { box.value = ""; panel.hidden = true; setActive(null); return; }
       var links = panel.querySelectorAll("a");
       var active = panel.querySelector("a.active");
       var i = Array.prototype.indexOf.call(links, active);
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         if (!links.length) return;
-        if (active) active.classList.remove("active");
         i = event.key === "ArrowDown" ? Math.min(i + 1, links.length - 1) : Math.max(i - 1, 0);
-        links[i].classList.add("active");
+        setActive(links[i]);
         links[i].scrollIntoView({ block: "nearest" });
       } else if (event.key === "Enter") {
         event.preventDefault();
@@ -229,7 +304,7 @@
     });
     box.form.addEventListener("submit", function (event) { event.preventDefault(); });
     document.addEventListener("click", function (event) {
-      if (!box.form.contains(event.target)) panel.hidden = true;
+      if (!box.form.contains(event.target)) { panel.hidden = true; setActive(null); }
     });
   }
 

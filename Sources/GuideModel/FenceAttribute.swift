@@ -85,11 +85,17 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
     /// snippet passes when its check fails (`lab.expect`, `lab.fail`), and fails when it still reproduces.
     case fixedIn = "fixed-in"
 
+    /// `not-reproduced-in=<libvirt version>` (with `finding=`): the deviation was not reproduced on this
+    /// version, but no libvirt commit or release note names a fix. Judged like `fixed-in` (on this version or
+    /// newer the snippet passes when its check fails to reproduce the deviation, and fails when it
+    /// reproduces), and reported as "not reproduced", never as "fixed".
+    case notReproducedIn = "not-reproduced-in"
+
     /// Whether the attribute is written `key=value` (`true`) or as a bare flag (`false`).
     public var takesValue: Bool {
         switch self {
         case .id, .needs, .compileFail, .expectError, .timeout, .context, .continues, .finding, .claims,
-             .tier, .since, .until, .fixedIn:
+             .tier, .since, .until, .fixedIn, .notReproducedIn:
             return true
         case .compileOnly, .ignore, .prelude, .standalone:
             return false
@@ -116,6 +122,7 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .since: "since=<libvirt version>"
         case .until: "until=<libvirt version>"
         case .fixedIn: "fixed-in=<libvirt version>"
+        case .notReproducedIn: "not-reproduced-in=<libvirt version>"
         }
     }
 
@@ -138,7 +145,8 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .tier: "where the snippet is meant to run (informative)"
         case .since: "the expectation holds from this libvirt version on; unsupported on older hosts"
         case .until: "the expectation holds before this libvirt version; unsupported on newer hosts"
-        case .fixedIn: "the finding's deviation was fixed in this libvirt version; checked as fixed on newer hosts"
+        case .fixedIn: "the finding's deviation was fixed in this libvirt version (a commit or release note the guide names); checked as fixed on newer hosts"
+        case .notReproducedIn: "the finding's deviation was not reproduced on this libvirt version, with no fix named; checked on newer hosts, reported as not reproduced"
         }
     }
 }

@@ -25,7 +25,7 @@ extension Snippet {
     }
 
     /// The statements a line must start with (after `try`/`await`) to be verification.
-    static let verificationCalls = ["lab.expect", "lab.record", "lab.note", "lab.fail", "print("]
+    static let verificationCalls = ["lab.expect", "lab.record", "lab.note", "lab.outcome", "lab.fail", "print("]
 
     /// The flags for `texts`, one per line (see the type's discussion).
     public static func verificationLines(_ texts: [String]) -> [Bool] {

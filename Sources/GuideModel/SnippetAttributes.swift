@@ -35,6 +35,9 @@ public struct SnippetAttributes: Sendable, Hashable, Codable {
     public let until: String?
     /// `fixed-in=`: the libvirt version that fixed the finding's deviation.
     public let fixedIn: String?
+    /// `not-reproduced-in=`: the libvirt version from which the finding's deviation no longer reproduces,
+    /// with no fix named.
+    public let notReproducedIn: String?
 
     /// What the runner does with the snippet: run it, only compile it, expect compilation to fail, or
     /// ignore it.
@@ -52,8 +55,9 @@ public struct SnippetAttributes: Sendable, Hashable, Codable {
         isIgnored: Bool = false, expectedError: String? = nil, timeout: Duration? = nil, context: String? = nil,
         isPrelude: Bool = false, continues: String? = nil, isStandalone: Bool = false, finding: String? = nil,
         claims: [String] = [], tier: SnippetTier? = nil, since: String? = nil, until: String? = nil,
-        fixedIn: String? = nil
+        fixedIn: String? = nil, notReproducedIn: String? = nil
     ) {
+        self.notReproducedIn = notReproducedIn
         self.since = since
         self.until = until
         self.fixedIn = fixedIn

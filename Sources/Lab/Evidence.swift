@@ -67,10 +67,16 @@ public struct Evidence: Codable, Sendable, Hashable {
     public var events: [Event] = []
     /// Free-form notes.
     public var notes: [String] = []
+    /// What this host did where the guide says hosts differ, in a few words ("refused:
+    /// VIR_ERR_CONFIG_UNSUPPORTED", "accepted"): the site shows it beside the verdict, so that two hosts
+    /// that pass by behaving differently are never shown alike. Nil when the snippet records none.
+    public var outcome: String?
 
     /// Creates empty evidence.
     public init() {}
 
     /// Whether nothing was recorded.
-    public var isEmpty: Bool { measurements.isEmpty && extents.isEmpty && events.isEmpty && notes.isEmpty }
+    public var isEmpty: Bool {
+        measurements.isEmpty && extents.isEmpty && events.isEmpty && notes.isEmpty && outcome == nil
+    }
 }

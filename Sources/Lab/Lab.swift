@@ -135,6 +135,18 @@ public final class Lab: Sendable {
         state.withLock { $0.evidence.notes.append(text) }
     }
 
+    /// Records what this host did where hosts differ (``Evidence/outcome``), e.g. `lab.outcome("accepted")`
+    /// or `lab.outcome(refusal: error)`. A second call replaces the first.
+    public func outcome(_ text: String) {
+        state.withLock { $0.evidence.outcome = text }
+    }
+
+    /// Records a libvirt refusal as the outcome: `refused: VIR_ERR_…` (the code, never the message, which
+    /// changes between versions).
+    public func outcome(refusal error: LibvirtError) {
+        outcome("refused: \(error.code.name)")
+    }
+
     /// Everything recorded so far.
     public var evidence: Evidence { state.withLock { $0.evidence } }
 

@@ -78,7 +78,8 @@ public struct RunnableSnippet: Sendable, Hashable {
     /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version
     /// that fixed the deviation (`fixed-in=`).
     public var versions: VersionRange {
-        VersionRange(since: attributes.since, until: attributes.until, fixedIn: attributes.fixedIn)
+        VersionRange(since: attributes.since, until: attributes.until, fixedIn: attributes.fixedIn,
+                     notReproducedIn: attributes.notReproducedIn)
     }
     /// The newest libvirt name its own code uses (`VIR_…`, `vir…`) and the version that added it, when the
     /// guide checks found one (`GuideChecks.annotate`).
@@ -116,7 +117,8 @@ public struct RunnableSnippet: Sendable, Hashable {
             id: id, needs: needs, isCompileOnly: mode == .compileOnly, compileFailure: compileFailure,
             isIgnored: mode == .ignore, expectedError: expectError, timeout: timeout.map { .milliseconds(Int64(($0 * 1000).rounded())) },
             isStandalone: standalone, finding: finding, claims: claims, tier: tier,
-            since: versions.since, until: versions.until, fixedIn: versions.fixedIn)
+            since: versions.since, until: versions.until, fixedIn: versions.fixedIn,
+            notReproducedIn: versions.notReproducedIn)
         self.init(id: id, guide: guide, line: line, sourceLines: sourceLines, attributes: attributes,
                   expectedOutput: expectedOutput)
     }

@@ -39,32 +39,45 @@ struct ProcessOutcome: Sendable {
 ///   must not reproduce: a failed check (`lab.expect`, `lab.fail`) passes as "fixed", a reproduction fails.
 enum VerdictRules {
     static func judge(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome, hostVersion: String = "") -> SnippetResult {
-        if let finding = snippet.finding, case .fixed(let version) = snippet.versions.applies(to: hostVersion) {
-            return judgeFixed(snippet, outcome, finding: finding, fixedIn: version, hostVersion: hostVersion)
+        if let finding = snippet.finding {
+            switch snippet.versions.applies(to: hostVersion) {
+            case .fixed(let version):
+                return judgeFixed(snippet, outcome, finding: finding, fixedIn: version, named: true, hostVersion: hostVersion)
+            case .notReproduced(let version):
+                return judgeFixed(snippet, outcome, finding: finding, fixedIn: version, named: false, hostVersion: hostVersion)
+            default:
+                break
+            }
         }
         var result = judgeAsWritten(snippet, outcome)
         if result.verdict == .finding, let fixed = snippet.versions.fixedIn {
             result.message = (result.message ?? snippet.finding ?? "") + " (fixed in libvirt \(fixed); this host has \(hostVersion))"
+        } else if result.verdict == .finding, let version = snippet.versions.notReproducedIn {
+            result.message = (result.message ?? snippet.finding ?? "") + " (not reproduced on libvirt \(version); this host has \(hostVersion))"
         }
         return result
     }
 
     /// A finding on a host whose libvirt fixed it: the snippet reproduces the deviation, so it must now fail
     /// at one of its own checks.
+    /// `named`: the fence names a fix (`fixed-in=`); otherwise the deviation was only not reproduced
+    /// (`not-reproduced-in=`) and the message says so.
     static func judgeFixed(_ snippet: RunnableSnippet, _ outcome: ProcessOutcome, finding: String, fixedIn: String,
-                           hostVersion: String) -> SnippetResult {
+                           named: Bool = true, hostVersion: String) -> SnippetResult {
         var r = judgeAsWritten(snippet, outcome)
         guard !outcome.timedOut, let o = outcome.report?.outcome else { return r }
         switch (o.kind, r.verdict) {
         case (.labFailure, .fail):
             r.verdict = .pass
-            r.message = "fixed in libvirt \(fixedIn) (finding \(finding) no longer reproduces on \(hostVersion)): \(o.message ?? "")"
+            r.message = named
+                ? "fixed in libvirt \(fixedIn) (finding \(finding) no longer reproduces on \(hostVersion)): \(o.message ?? "")"
+                : "not reproduced on libvirt \(hostVersion) (finding \(finding); no fix is named, the check keeps running): \(o.message ?? "")"
             r.location = snippet.location
             r.stdout = nil
             r.stderr = nil
         case (_, .finding):
             r.verdict = .fail
-            r.message = "finding \(finding) still reproduces on libvirt \(hostVersion), though the fence says fixed-in=\(fixedIn)"
+            r.message = "finding \(finding) still reproduces on libvirt \(hostVersion), though the fence says \(named ? "fixed-in" : "not-reproduced-in")=\(fixedIn)"
             r.location = snippet.location
         default:
             break

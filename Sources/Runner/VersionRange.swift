@@ -16,16 +16,19 @@ public struct VersionRange: Sendable, Hashable, Codable {
     public var until: String?
     /// The version that fixed a finding's deviation.
     public var fixedIn: String?
+    /// The version from which a finding's deviation was not reproduced (no fix named).
+    public var notReproducedIn: String?
 
     /// Creates a range; all nil means every version.
-    public init(since: String? = nil, until: String? = nil, fixedIn: String? = nil) {
+    public init(since: String? = nil, until: String? = nil, fixedIn: String? = nil, notReproducedIn: String? = nil) {
         self.since = since
         self.until = until
         self.fixedIn = fixedIn
+        self.notReproducedIn = notReproducedIn
     }
 
     /// Whether the fence says anything about versions.
-    public var isEmpty: Bool { since == nil && until == nil && fixedIn == nil }
+    public var isEmpty: Bool { since == nil && until == nil && fixedIn == nil && notReproducedIn == nil }
 
     /// How a host version relates to the range.
     public enum Applicability: Sendable, Hashable {
@@ -35,6 +38,9 @@ public struct VersionRange: Sendable, Hashable, Codable {
         case outside(reason: String)
         /// A finding on a host whose libvirt fixed it: the deviation must no longer reproduce.
         case fixed(in: String)
+        /// A finding on a host from the version on which it was not reproduced (no fix named): judged like
+        /// ``fixed(in:)``, reported as "not reproduced".
+        case notReproduced(in: String)
         /// The host's version cannot be read: judge as written, saying so.
         case unknownVersion
     }
@@ -51,6 +57,9 @@ public struct VersionRange: Sendable, Hashable, Codable {
         }
         if let fixedIn, let f = Version(parsing: fixedIn), host >= f {
             return .fixed(in: fixedIn)
+        }
+        if let notReproducedIn, let n = Version(parsing: notReproducedIn), host >= n {
+            return .notReproduced(in: notReproducedIn)
         }
         return .applies
     }

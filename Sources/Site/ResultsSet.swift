@@ -8,8 +8,12 @@ import Runner
 public struct ResultsSet: Sendable {
     /// One host of one results file.
     public struct Host: Sendable, Identifiable {
-        /// A short id unique in the site, `h1`, `h2`, … in the order the files and hosts were given.
+        /// A short id unique in the site, `h1`, `h2`, … in the site's host order (``ResultsSet/hosts``).
         public var id: String
+        /// What readers call the host: `test` for the test driver, otherwise its libvirt version
+        /// (`9.0`, `12.8`), with the QEMU version (`11.3/10.0`) or the run's date where two hosts of the site
+        /// would otherwise share a name.
+        public internal(set) var versionLabel: String = ""
         /// The results file it came from (as given).
         public var file: String
         /// When the run started.
@@ -32,6 +36,23 @@ public struct ResultsSet: Sendable {
             return parts.joined(separator: " · ")
         }
 
+        /// Whether the host is libvirt's test driver.
+        public var isTestDriver: Bool { info.driver.uppercased() == "TEST" || info.uri.hasPrefix("test:") }
+
+        /// The libvirt version as numbers (`[12, 8, 0]`), for ordering.
+        var libvirtNumbers: [Int] { Self.numbers(info.libvirtVersion) }
+
+        /// `"12.8.0"` → `[12, 8, 0]`; what is not a number counts as 0.
+        static func numbers(_ version: String) -> [Int] {
+            version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+        }
+
+        /// `"12.8.0"` → `"12.8"`.
+        static func majorMinor(_ version: String) -> String {
+            let parts = version.split(separator: ".")
+            return parts.count >= 2 ? "\(parts[0]).\(parts[1])" : version
+        }
+
         /// A short name for column headers: the driver and virt type, e.g. `QEMU/kvm` or `TEST`.
         public var shortName: String {
             let virt = info.virtType.lowercased()
@@ -51,7 +72,7 @@ public struct ResultsSet: Sendable {
         }
     }
 
-    /// The hosts, in the order given.
+    /// The hosts: the test driver first, then by libvirt version (see ``ordered(_:)``).
     public var hosts: [Host]
 
     /// The raw bytes of every file, for cache keys.
@@ -108,12 +129,46 @@ public struct ResultsSet: Sendable {
             for hostResults in run.hosts {
                 var bySnippet: [String: SnippetResult] = [:]
                 for r in hostResults.results where bySnippet[r.id] == nil { bySnippet[r.id] = r }
-                hosts.append(Host(id: "h\(hosts.count + 1)", file: file, startedAt: run.startedAt,
+                hosts.append(Host(id: "", file: file, startedAt: run.startedAt,
                                   results: hostResults, bySnippet: bySnippet))
             }
         }
-        self.hosts = hosts
+        self.hosts = Self.ordered(hosts)
         self.digest = digest
+    }
+
+    /// The hosts in the order readers compare them: the test driver first, then by libvirt version, QEMU
+    /// version and run date (the order files were given breaks ties); ids and version labels assigned in
+    /// that order.
+    static func ordered(_ given: [Host]) -> [Host] {
+        var hosts = given.enumerated().sorted { a, b in
+            let (x, y) = (a.element, b.element)
+            if x.isTestDriver != y.isTestDriver { return x.isTestDriver }
+            if x.libvirtNumbers != y.libvirtNumbers { return x.libvirtNumbers.lexicographicallyPrecedes(y.libvirtNumbers) }
+            let (qx, qy) = (Host.numbers(x.info.hypervisorVersion), Host.numbers(y.info.hypervisorVersion))
+            if qx != qy { return qx.lexicographicallyPrecedes(qy) }
+            if x.startedAt != y.startedAt { return x.startedAt < y.startedAt }
+            return a.offset < b.offset
+        }.map(\.element)
+        func label(_ host: Host, _ depth: Int) -> String {
+            if host.isTestDriver { return depth == 0 ? "test" : "test \(Host.format(date: host.startedAt))" }
+            var label = Host.majorMinor(host.info.libvirtVersion)
+            if depth >= 1, !host.info.hypervisorVersion.isEmpty { label += "/" + Host.majorMinor(host.info.hypervisorVersion) }
+            if depth >= 2 { label += " " + Host.format(date: host.startedAt) }
+            return label
+        }
+        for index in hosts.indices {
+            hosts[index].id = "h\(index + 1)"
+            var depth = 0
+            while depth < 3 {
+                let mine = label(hosts[index], depth)
+                if hosts.indices.filter({ $0 != index }).allSatisfy({ label(hosts[$0], depth) != mine }) { break }
+                depth += 1
+            }
+            hosts[index].versionLabel = label(hosts[index], min(depth, 2))
+            if depth == 3 { hosts[index].versionLabel += " (\(hosts[index].id))" }
+        }
+        return hosts
     }
 
     /// Every host's result for the snippet, in host order (nil where the host has none).

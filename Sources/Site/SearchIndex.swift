@@ -9,18 +9,23 @@ import Foundation
 ///
 /// ```json
 /// {"pages":[["Snapshots","guides/snapshots.html"]],
-///  "sections":[[0,"external-snapshots","External snapshots"]],
+///  "sections":[[0,"external-snapshots","External snapshots","An external snapshot adds …"]],
 ///  "tokens":{"snapshot":[0,3],"pivot":[2]}}
 /// ```
 ///
-/// A section is `[page index, anchor, title]` (an empty anchor is the top of the page); a token lists
-/// section indices. Tokens are lowercase words of at least two characters (letters, digits, `_`),
+/// A section is `[page index, anchor, title, excerpt]` (an empty anchor is the top of the page; the
+/// excerpt is the section's first words, shown under a result); a token lists section indices. Results are
+/// ranked by ``score(section:words:)``: a word in the page's title counts most, then in the section's title,
+/// then in its text. Tokens are lowercase words of at least two characters (letters, digits, `_`),
 /// identifiers such as `virDomainBackupBegin` are also split at case changes.
 public struct SearchIndex: Sendable, Hashable {
     /// The pages: title and site path.
     public private(set) var pages: [(title: String, path: String)] = []
-    /// The sections: page index, anchor and title.
-    public private(set) var sections: [(page: Int, anchor: String, title: String)] = []
+    /// The sections: page index, anchor, title and excerpt.
+    public private(set) var sections: [(page: Int, anchor: String, title: String, excerpt: String)] = []
+
+    /// How long an excerpt may be, in characters.
+    static let excerptLength = 140
     /// Token → section indices (ascending, no duplicates).
     public private(set) var tokens: [String: [Int]] = [:]
 
@@ -39,12 +44,23 @@ public struct SearchIndex: Sendable, Hashable {
         pages.append((title, path))
         for section in pageSections {
             let sectionIndex = sections.count
-            sections.append((pageIndex, section.anchor, section.title))
+            sections.append((pageIndex, section.anchor, section.title, Self.excerpt(section.text)))
             var seen: Set<String> = []
             for token in Self.tokenize(section.title + " " + section.text) where seen.insert(token).inserted {
                 tokens[token, default: []].append(sectionIndex)
             }
         }
+    }
+
+    /// The first words of `text`, at most ``excerptLength`` characters, cut at a word.
+    static func excerpt(_ text: String) -> String {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        var out = ""
+        for word in words {
+            if out.count + word.count + 1 > excerptLength { return out + " …" }
+            out += out.isEmpty ? String(word) : " " + word
+        }
+        return out
     }
 
     /// The words of `text`, lowercased, as the index stores them (identifiers also split into their
@@ -115,7 +131,8 @@ public struct SearchIndex: Sendable, Hashable {
         var out = "{\"pages\":["
         out += pages.map { "[\(Self.quote($0.title)),\(Self.quote($0.path))]" }.joined(separator: ",")
         out += "],\"sections\":["
-        out += sections.map { "[\($0.page),\(Self.quote($0.anchor)),\(Self.quote($0.title))]" }.joined(separator: ",")
+        out += sections.map { "[\($0.page),\(Self.quote($0.anchor)),\(Self.quote($0.title)),\(Self.quote($0.excerpt))]" }
+            .joined(separator: ",")
         out += "],\"tokens\":{"
         out += tokens.keys.sorted().map { key in
             Self.quote(key) + ":[" + tokens[key]!.map(String.init).joined(separator: ",") + "]"
@@ -127,8 +144,9 @@ public struct SearchIndex: Sendable, Hashable {
     /// A JSON string literal. `<` is escaped too, so the text is safe inside a `<script>` file.
     static func quote(_ s: String) -> String { QuotedString.json(s, htmlSafe: true) }
 
-    /// Finds sections that contain every word of `query` (the last word may be a prefix), best first:
-    /// the same algorithm the site's JavaScript uses, for tests and tools.
+    /// Finds sections that contain every word of `query` (the last word may be a prefix), best first
+    /// (``score(section:words:)``, then document order): the same algorithm the site's JavaScript uses, for
+    /// tests and tools.
     public func search(_ query: String) -> [(page: String, anchor: String, title: String)] {
         let words = Self.tokenize(query)
         guard !words.isEmpty else { return [] }
@@ -140,10 +158,31 @@ public struct SearchIndex: Sendable, Hashable {
             }
             result = result.map { $0.intersection(hits) } ?? hits
         }
-        return (result ?? []).sorted().map { i in
+        let scored = (result ?? []).map { ($0, score(section: $0, words: words)) }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map { i, _ in
             let s = sections[i]
             return (pages[s.page].path, s.anchor, s.title)
         }
+    }
+
+    /// How well a section matches the query's words: per word, 8 when the page's title has it, 4 when the
+    /// section's title has it, 2 when the section's text has it (1 for a prefix of the last word); 1 more
+    /// for a page's top section. The site's JavaScript computes the same.
+    public func score(section index: Int, words: [String]) -> Int {
+        let section = sections[index]
+        let pageTitle = Set(Self.tokenize(pages[section.page].title))
+        let sectionTitle = Set(Self.tokenize(section.title))
+        var score = section.anchor.isEmpty ? 1 : 0
+        for (n, word) in words.enumerated() {
+            if tokens[word]?.contains(index) == true {
+                score += 2
+            } else if n == words.count - 1 {
+                score += 1
+            }
+            if pageTitle.contains(word) { score += 8 }
+            if sectionTitle.contains(word) { score += 4 }
+        }
+        return score
     }
 
     /// Two indexes are equal when their JSON is.

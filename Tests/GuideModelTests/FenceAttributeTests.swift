@@ -195,7 +195,7 @@ struct FenceAttributeTests {
 
     @Test("the vocabulary describes itself")
     func vocabularyDescriptions() {
-        #expect(FenceAttribute.allCases.count == 17)
+        #expect(FenceAttribute.allCases.count == 18)
         #expect(FenceAttribute.allCases.allSatisfy { !$0.summary.isEmpty && $0.syntax.hasPrefix($0.rawValue) })
         #expect(FenceAttribute.allCases.filter { !$0.takesValue } == [.compileOnly, .ignore, .prelude, .standalone])
         #expect(Capability.allCases.map(\.rawValue) == [
@@ -219,6 +219,11 @@ struct FenceAttributeTests {
         #expect(fenceErrors("id=v since=12.0 until=9.9").contains { $0.contains("is not before") })
         #expect(fenceErrors("id=v fixed-in=9.9.0").contains { $0.contains("'fixed-in' needs 'finding='") })
         #expect(fenceErrors("id=v finding=a.b fixed-in=9.9 until=12.0").contains { $0.contains("'fixed-in' contradicts 'until'") })
+        // not-reproduced-in: a finding that stopped reproducing with no fix named.
+        let unseen = try #require(validGuide(fence("id=n finding=a.b not-reproduced-in=12.8.0")))
+        #expect(try #require(unseen.snippet(id: "n")).attributes.notReproducedIn == "12.8.0")
+        #expect(fenceErrors("id=v not-reproduced-in=12.8.0").contains { $0.contains("'not-reproduced-in' needs 'finding='") })
+        #expect(fenceErrors("id=v finding=a.b not-reproduced-in=12.8.0 fixed-in=12.8.0").contains { $0.contains("contradicts 'fixed-in'") })
         // Every error names the guide and the fence's line.
         #expect(fenceErrors("id=v since=x").allSatisfy { $0.contains(":3:") })
     }

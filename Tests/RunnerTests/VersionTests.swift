@@ -56,6 +56,23 @@ struct VersionTests {
         #expect(broken.verdict == .fail)
     }
 
+    @Test("not-reproduced-in: judged like fixed-in, but never called fixed")
+    func notReproducedIn() {
+        let s = Self.snippet(finding: "backup.push.target-ready-at-event", versions: VersionRange(notReproducedIn: "12.8.0"))
+        #expect(VersionRange(notReproducedIn: "12.8.0").applies(to: "12.8.0") == .notReproduced(in: "12.8.0"))
+        let old = VerdictRules.judge(s, VerdictTests.outcome(.ok), hostVersion: "11.3.0")
+        #expect(old.verdict == .finding)
+        #expect(old.message?.contains("not reproduced on libvirt 12.8.0") == true)
+        let unseen = VerdictRules.judge(s, VerdictTests.outcome(.labFailure, message: "complete in all 80 attempts",
+                                                                file: "Guides/x.md", line: 12), hostVersion: "12.8.0")
+        #expect(unseen.verdict == .pass)
+        #expect(unseen.message?.hasPrefix("not reproduced on libvirt 12.8.0") == true)
+        #expect(unseen.message?.contains("fixed") == false)
+        let still = VerdictRules.judge(s, VerdictTests.outcome(.ok), hostVersion: "12.8.0")
+        #expect(still.verdict == .fail)
+        #expect(still.message?.contains("not-reproduced-in=12.8.0") == true)
+    }
+
     @Test("libvirt's newer names: the catalog knows them with their versions")
     func catalog() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -24,6 +24,7 @@ extension SnippetAttributes {
         var since: String?
         var until: String?
         var fixedIn: String?
+        var notReproducedIn: String?
 
         for token in tokens {
             guard let attribute = FenceAttribute(rawValue: token.key) else {
@@ -147,11 +148,12 @@ extension SnippetAttributes {
                 } else {
                     problems.append("bad value for 'tier': \(Vocabulary.quoted(value)) (use test, qemu or agent)")
                 }
-            case .since, .until, .fixedIn:
+            case .since, .until, .fixedIn, .notReproducedIn:
                 if Vocabulary.isVersion(value) {
                     switch attribute {
                     case .since: since = value
                     case .until: until = value
+                    case .notReproducedIn: notReproducedIn = value
                     default: fixedIn = value
                     }
                 } else {
@@ -168,7 +170,8 @@ extension SnippetAttributes {
             id: id, needs: needs, isCompileOnly: isCompileOnly, compileFailure: compileFailure,
             isIgnored: isIgnored, expectedError: expectedError, timeout: timeout, context: context,
             isPrelude: isPrelude, continues: continues, isStandalone: isStandalone, finding: finding,
-            claims: claims, tier: tier, since: since, until: until, fixedIn: fixedIn)
+            claims: claims, tier: tier, since: since, until: until, fixedIn: fixedIn,
+            notReproducedIn: notReproducedIn)
         if let since, let until, !Vocabulary.versionIsLess(since, until) {
             problems.append("'since=\(since)' is not before 'until=\(until)': no libvirt version is in that range")
         }
@@ -201,6 +204,15 @@ extension SnippetAttributes {
         }
         if present.contains(.fixedIn) && !present.contains(.finding) {
             problems.append("'fixed-in' needs 'finding=': only a finding (a deviation from the documentation) is fixed")
+        }
+        if present.contains(.notReproducedIn) && !present.contains(.finding) {
+            problems.append("'not-reproduced-in' needs 'finding=': only a finding (a deviation from the documentation) can stop reproducing")
+        }
+        if present.contains(.notReproducedIn) && present.contains(.fixedIn) {
+            problems.append("'not-reproduced-in' contradicts 'fixed-in': a deviation is either fixed (a named fix) or only not reproduced")
+        }
+        if present.contains(.notReproducedIn) && present.contains(.until) {
+            problems.append("'not-reproduced-in' contradicts 'until': the check keeps running on newer hosts, not skipped")
         }
         if present.contains(.fixedIn) && present.contains(.until) {
             problems.append("'fixed-in' contradicts 'until': a fixed finding is checked as fixed on newer hosts, not skipped")

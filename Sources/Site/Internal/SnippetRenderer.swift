@@ -73,7 +73,9 @@ struct SnippetRenderer {
         return out
     }
 
-    /// The verdict table: one row per host of the results files.
+    /// The verdicts: one line of chips, one per host in version order ("test – · 9.0 ✓ · 12.8 ✓"), each
+    /// with the outcome the snippet recorded on that host; a "changed in X" mark where the outcome changes
+    /// between two versions; the evidence per host folded below.
     private func verdicts() -> String {
         let rows = site.results.results(snippet: snippet.id)
         guard !rows.isEmpty else { return "" }
@@ -81,10 +83,40 @@ struct SnippetRenderer {
             let why = snippet.mode == .ignore ? "Shown only: neither compiled nor run." : "No verdict: the results files do not list this snippet."
             return "<div class=\"verdicts none muted\">\(why)</div>\n"
         }
-        var out = "<div class=\"verdicts\"><table>\n<thead><tr><th>Host</th><th>Verdict</th><th>Time</th><th>Details</th></tr></thead>\n<tbody>\n"
+        var out = "<div class=\"verdicts\"><ul class=\"verdict-line\" aria-label=\"Verdict per host\">"
+        var previous: (label: String, outcome: String)?
+        var changes: [String] = []
+        for (host, result) in rows {
+            let href = HTML.attribute(site.hostHref(host.id, from: page))
+            guard let result else {
+                out += "<li><a class=\"chip v-none\" href=\"\(href)\" title=\"\(HTML.attribute(host.label)): no result\">\(HTML.escape(host.versionLabel)) <span class=\"mark\">·</span><span class=\"sr\"> no result</span></a></li>"
+                continue
+            }
+            let fixed = isFixed(result, on: host)
+            let kind = fixed ? "fixed" : result.verdict.rawValue
+            var outcome = Self.outcome(result, fixed: fixed, fixedIn: snippet.attributes.fixedIn)
+            if outcome == nil, isAtOrAfter(snippet.attributes.notReproducedIn, result, on: host) {
+                outcome = "not reproduced (no fix named)"
+            }
+            var title = "\(host.label): \(result.verdict.rawValue)"
+            if let reason = result.reason ?? result.message { title += " — " + reason }
+            out += "<li><a class=\"chip v-\(kind)\" href=\"\(href)\" title=\"\(HTML.attribute(title))\">\(HTML.escape(host.versionLabel)) "
+            out += "<span class=\"mark\" aria-hidden=\"true\">\(Self.mark(kind))</span><span class=\"sr\"> \(kind)</span></a>"
+            if let outcome { out += " <span class=\"outcome\">\(HTML.escape(outcome))</span>" }
+            out += "</li>"
+            if !host.isTestDriver, let outcome, result.verdict != .unsupported, result.verdict != .skipped {
+                if let previous, previous.outcome != outcome { changes.append(host.versionLabel) }
+                previous = (host.versionLabel, outcome)
+            }
+        }
+        out += "</ul>"
+        for version in changes {
+            out += "<span class=\"changed\" title=\"this host behaved differently from the version before it\">changed in \(HTML.escape(version))</span>"
+        }
+        out += "<details class=\"evidence\"><summary>Evidence per host</summary><table>\n<thead><tr><th>Host</th><th>Verdict</th><th>Time</th><th>Details</th></tr></thead>\n<tbody>\n"
         for (host, result) in rows {
             out += "<tr>"
-            out += "<td class=\"host\"><a href=\"\(HTML.attribute(site.hostHref(host.id, from: page)))\" title=\"\(HTML.attribute(host.label))\">\(HTML.escape(host.shortName))</a>"
+            out += "<td class=\"host\"><a href=\"\(HTML.attribute(site.hostHref(host.id, from: page)))\" title=\"\(HTML.attribute(host.label))\">\(HTML.escape(host.versionLabel))</a>"
             out += "<div class=\"host-label\">\(HTML.escape(host.label))</div></td>"
             guard let result else {
                 out += "<td><span class=\"verdict v-none\">no result</span></td><td></td><td class=\"muted\">not in \(HTML.escape((host.file as NSString).lastPathComponent))</td></tr>\n"
@@ -95,8 +127,42 @@ struct SnippetRenderer {
             out += "<td class=\"details\">" + Self.details(result) + "</td>"
             out += "</tr>\n"
         }
-        out += "</tbody></table></div>\n"
+        out += "</tbody></table></details></div>\n"
         return out
+    }
+
+    /// Whether a finding's snippet passed on a host at or after its `fixed-in=` version: the deviation no
+    /// longer reproduces there.
+    private func isFixed(_ result: SnippetResult, on host: ResultsSet.Host) -> Bool {
+        isAtOrAfter(snippet.attributes.fixedIn, result, on: host)
+    }
+
+    /// Whether a finding's snippet passed on a host at or after `version` (its `fixed-in=` or
+    /// `not-reproduced-in=`).
+    private func isAtOrAfter(_ version: String?, _ result: SnippetResult, on host: ResultsSet.Host) -> Bool {
+        guard snippet.attributes.finding != nil, let version, result.verdict == .pass, !host.isTestDriver else { return false }
+        return !host.libvirtNumbers.lexicographicallyPrecedes(ResultsSet.Host.numbers(version))
+    }
+
+    /// What the host did, in a few words: the outcome the snippet recorded, else the error a passing
+    /// snippet ended with, else why it is unsupported (its error code), else "fixed in X".
+    static func outcome(_ result: SnippetResult, fixed: Bool, fixedIn: String?) -> String? {
+        if let outcome = result.evidence?.outcome { return outcome }
+        if fixed, let fixedIn { return "fixed in \(fixedIn)" }
+        if result.verdict == .pass, let code = result.errorCode { return "ended with \(code)" }
+        if result.verdict == .unsupported { return result.errorCode }
+        return nil
+    }
+
+    /// The mark of a verdict in the verdict line.
+    static func mark(_ kind: String) -> String {
+        switch kind {
+        case "pass", "fixed": "✓"
+        case "fail": "✗"
+        case "finding": "!"
+        case "unsupported": "–"
+        default: "·"
+        }
     }
 
     /// A verdict label: `<span class="verdict v-pass">pass</span>`.
