@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Runner"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost", "Support"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab", "Support"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab", "Support"]),
         .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Support"]),
     ],

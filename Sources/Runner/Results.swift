@@ -63,6 +63,9 @@ public struct SnippetResult: Sendable, Codable, Hashable {
     /// True when an interruption of `rewind verify` kept it from finishing (not started, or ended while
     /// running); absent otherwise.
     public var unfinished: Bool?
+    /// ``RunnableSnippet/sourceDigest`` of the snippet as it ran: the site shows the verdict only beside
+    /// the same code, and marks it stale otherwise. Absent in results written before it existed.
+    public var sourceDigest: String?
 
     /// Creates a result.
     public init(id: String, guide: String, line: Int, verdict: Verdict, message: String? = nil,

@@ -1,3 +1,4 @@
+import Foundation
 import GuideModel
 import Support
 
@@ -121,6 +122,22 @@ public struct RunnableSnippet: Sendable, Hashable {
             notReproducedIn: versions.notReproducedIn)
         self.init(id: id, guide: guide, line: line, sourceLines: sourceLines, attributes: attributes,
                   expectedOutput: expectedOutput)
+    }
+
+    /// A digest of everything that decides what the snippet does and how it is judged: the text of its
+    /// function's lines (context prelude, continued snippets, its own, hidden ones included), its fence
+    /// attributes and its expected output. Results carry it (``SnippetResult/sourceDigest``), so a verdict
+    /// can be shown only beside the code it was reached with; line numbers are left out, so moving a snippet
+    /// in its guide keeps its verdict current.
+    public var sourceDigest: String {
+        var hasher = SHA256()
+        hasher.update(field: "rewind-snippet-digest-1")
+        for line in sourceLines { hasher.update(field: line.text) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        hasher.update((try? encoder.encode(attributes)) ?? Data())
+        hasher.update(field: expectedOutput.map { "\($0.masked) \($0.text)" } ?? "")
+        return hasher.finalizeHex()
     }
 
     /// `Guides/x.md:12`, the opening fence.

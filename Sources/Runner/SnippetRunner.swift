@@ -263,7 +263,13 @@ public struct SnippetRunner: Sendable {
             notRun.unfinished = true
             results[item.index] = notRun
         }
-        var hostResults = HostResults(host: host, results: results.map { $0! }, runDuration: Self.seconds(since: start))
+        let digests = Dictionary(snippets.map { ($0.id, $0.sourceDigest) }, uniquingKeysWith: { first, _ in first })
+        let judged = results.map { result -> SnippetResult in
+            var r = result!
+            r.sourceDigest = digests[r.id]
+            return r
+        }
+        var hostResults = HostResults(host: host, results: judged, runDuration: Self.seconds(since: start))
         hostResults.agentPool = poolReport
         return hostResults
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Runner
+import Support
 
 /// The results files given to the site (`--results FILE`, any number), merged into one list of hosts.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import GuideModel
 import Runner
 
@@ -135,8 +136,10 @@ public struct SiteBuilder: Sendable {
         entries.append(PageEntry(kind: .measurements, path: SiteContext.measurementsPage, title: "Measurements", source: nil))
 
         let guidesPrefix = guidesDirectory.hasPrefix(rootPath + "/") ? String(guidesDirectory.dropFirst(rootPath.count + 1)) + "/" : ""
-        let site = SiteContext(root: rootPath, output: outputPath, guidePages: guidePages, results: results,
+        var site = SiteContext(root: rootPath, output: outputPath, guidePages: guidePages, results: results,
                                catalog: catalog, editBase: options.editBase, guidesPrefix: guidesPrefix)
+        site.sourceDigests = Dictionary(RunnableSnippet.all(in: guideSet).map { ($0.id, $0.sourceDigest) },
+                                        uniquingKeysWith: { first, _ in first })
         let apiLinks = options.apiLinks.map { (title: $0.title, path: $0.path) }
         let layout = PageLayout(template: templates.page, siteTitle: options.title, pages: entries, site: site,
                                 extraLinks: apiLinks)

@@ -38,7 +38,7 @@ struct MultiVersionSiteTests {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let sid = sample.root.appendingPathComponent("results-sid.json")
-        try encoder.encode(sidResults).write(to: sid)
+        try encoder.encode(SampleProject.stamped(sidResults, try SampleProject.sourceDigests(root: sample.root))).write(to: sid)
         var options = sample.options
         options.results.append(sid)
         return (sample, options)
@@ -75,5 +75,52 @@ struct MultiVersionSiteTests {
                                                                requireHidden: true)
         #expect(status == 0, "browser test failed:\n\(output)")
         #expect(FileManager.default.fileExists(atPath: shots.appendingPathComponent("conformance-light.png").path))
+    }
+}
+
+@Suite("Site: stale verdicts")
+struct StaleVerdictTests {
+    @Test("a verdict reached with other code than the page shows is marked stale, never shown as the verdict")
+    func changedSnippetIsStale() throws {
+        let (sample, options) = try MultiVersionSiteTests.make()
+        defer { sample.remove() }
+        _ = try SiteBuilder(options: options).build()
+        var page = try sample.read("guides/01-snapshots.html")
+        let fresh = try #require(Self.verdictLine(of: "snapshot-create", in: page))
+        #expect(fresh.contains("v-pass") && !fresh.contains("v-stale"), "the results match the guide: \(fresh)")
+
+        // The guide's snippet changes after the runs: its old verdicts are stale, the other snippets' are not.
+        let guide = sample.root.appendingPathComponent("Guides/01-snapshots.md")
+        let text = try String(contentsOf: guide, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("createSnapshot") })
+        try Data(text.replacingOccurrences(of: String(line), with: line + " // changed").utf8).write(to: guide)
+        _ = try SiteBuilder(options: options).build()
+        page = try sample.read("guides/01-snapshots.html")
+        let stale = try #require(Self.verdictLine(of: "snapshot-create", in: page))
+        #expect(stale.contains("stale: verified on older code"))
+        #expect(!stale.contains("v-pass"), "no pass is shown beside changed code: \(stale)")
+        let other = try #require(Self.verdictLine(of: "revert-external", in: page))
+        #expect(!other.contains("v-stale"), "an unchanged snippet keeps its verdicts: \(other)")
+
+        // A results file from before digests existed cannot be matched: stale too.
+        var old = MultiVersionSiteTests.sidResults
+        old.hosts[0].results[0].sourceDigest = nil
+        let oldFile = sample.root.appendingPathComponent("results-old.json")
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(old).write(to: oldFile)
+        var oldOptions = sample.options
+        oldOptions.results = [oldFile]
+        _ = try SiteBuilder(options: oldOptions).build()
+        let undated = try #require(Self.verdictLine(of: "snapshot-create", in: try sample.read("guides/01-snapshots.html")))
+        #expect(undated.contains("v-stale"))
+    }
+
+    /// The verdict line (`<ul class="verdict-line">…</ul>`) of a snippet's figure.
+    static func verdictLine(of id: String, in page: String) -> String? {
+        guard let figure = page.range(of: "data-snippet=\"\(id)\""),
+              let start = page.range(of: "<ul class=\"verdict-line\"", range: figure.upperBound..<page.endIndex),
+              let end = page.range(of: "</ul>", range: start.upperBound..<page.endIndex) else { return nil }
+        return String(page[start.lowerBound..<end.upperBound])
     }
 }

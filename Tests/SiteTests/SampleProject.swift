@@ -1,4 +1,5 @@
 import Foundation
+import GuideModel
 import Lab
 import Runner
 @testable import Site
@@ -182,9 +183,29 @@ struct SampleProject {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(testDriverResults).write(to: root.appendingPathComponent("results-test.json"))
-        try encoder.encode(qemuResults).write(to: root.appendingPathComponent("results-qemu.json"))
+        // The results were reached with the guides as written: each carries its snippet's source digest.
+        // (A sample whose guides do not parse, for the error tests, gets none.)
+        let digests = (try? Self.sourceDigests(root: root)) ?? [:]
+        try encoder.encode(Self.stamped(testDriverResults, digests)).write(to: root.appendingPathComponent("results-test.json"))
+        try encoder.encode(Self.stamped(qemuResults, digests)).write(to: root.appendingPathComponent("results-qemu.json"))
         return SampleProject(root: root)
+    }
+
+    /// Each snippet's current source digest, by id, from the guides under `root`.
+    static func sourceDigests(root: URL) throws -> [String: String] {
+        let set = try GuideSet.load(directory: root.appendingPathComponent("Guides"), root: root)
+        return Dictionary(RunnableSnippet.all(in: set).map { ($0.id, $0.sourceDigest) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The results with each snippet's source digest set.
+    static func stamped(_ run: RunResults, _ digests: [String: String]) -> RunResults {
+        var run = run
+        for h in run.hosts.indices {
+            for r in run.hosts[h].results.indices {
+                run.hosts[h].results[r].sourceDigest = digests[run.hosts[h].results[r].id]
+            }
+        }
+        return run
     }
 
     /// Build options for the sample, with both results files.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A rendered page as the cache keeps it: the final HTML and what the search index and the asset
 /// copier need from it.

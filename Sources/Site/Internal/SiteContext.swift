@@ -28,6 +28,15 @@ struct SiteContext: Sendable {
     /// The guides folder relative to the root, with a trailing slash (`Guides/`), or empty when the
     /// guides are outside the root.
     let guidesPrefix: String
+    /// Each snippet's ``RunnableSnippet/sourceDigest`` as the guides are now, by snippet id.
+    var sourceDigests: [String: String] = [:]
+
+    /// Whether a result was reached with the code the page shows: its source digest is the snippet's
+    /// current one. A result without a digest (from an older Rewind) cannot be matched, and is stale too.
+    func isCurrent(_ result: SnippetResult) -> Bool {
+        guard let digest = result.sourceDigest else { return false }
+        return sourceDigests[result.id] == digest
+    }
 
     /// The site path of the conformance page.
     static let conformancePage = "conformance.html"

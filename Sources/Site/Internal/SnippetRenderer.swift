@@ -92,6 +92,11 @@ struct SnippetRenderer {
                 out += "<li><a class=\"chip v-none\" href=\"\(href)\" title=\"\(HTML.attribute(host.label)): no result\">\(HTML.escape(host.versionLabel)) <span class=\"mark\">·</span><span class=\"sr\"> no result</span></a></li>"
                 continue
             }
+            guard site.isCurrent(result) else {
+                // Reached with other code than the page shows: no verdict, only that it is stale.
+                out += "<li><a class=\"chip v-stale\" href=\"\(href)\" title=\"\(HTML.attribute(host.label)): \(result.verdict.rawValue) with code that differs from this page's\">\(HTML.escape(host.versionLabel)) <span class=\"mark\" aria-hidden=\"true\">?</span><span class=\"sr\"> stale</span></a> <span class=\"outcome\">stale: verified on older code</span></li>"
+                continue
+            }
             let fixed = isFixed(result, on: host)
             let kind = fixed ? "fixed" : result.verdict.rawValue
             var outcome = Self.outcome(result, fixed: fixed, fixedIn: snippet.attributes.fixedIn)
@@ -122,7 +127,9 @@ struct SnippetRenderer {
                 out += "<td><span class=\"verdict v-none\">no result</span></td><td></td><td class=\"muted\">not in \(HTML.escape((host.file as NSString).lastPathComponent))</td></tr>\n"
                 continue
             }
-            out += "<td>" + Self.verdictBadge(result.verdict) + "</td>"
+            out += "<td>" + Self.verdictBadge(result.verdict)
+            if !site.isCurrent(result) { out += " <span class=\"verdict v-stale\">stale</span>" }
+            out += "</td>"
             out += "<td class=\"time\">" + (result.duration > 0 ? HTML.escape(Format.seconds(result.duration)) : "") + "</td>"
             out += "<td class=\"details\">" + Self.details(result) + "</td>"
             out += "</tr>\n"

@@ -1,10 +1,12 @@
 import Foundation
 
-// SHA-256 (FIPS 180-4), for the cache keys of rendered pages. Foundation on Linux has no digest API and
-// the cache only needs a stable, collision-resistant key, so a plain implementation is enough.
+// SHA-256 (FIPS 180-4), the one in-process digest of the project: the site's page cache keys and results
+// digests, and the source digest that ties a snippet's verdict to the code it ran (RunnableSnippet). Foundation
+// on Linux has no digest API and these need only a stable, collision-resistant key, so a plain implementation
+// is enough. (Disk images are hashed with the host's own tools, through the lab's host access.)
 
 /// An incremental SHA-256 hasher.
-struct SHA256 {
+public struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -22,12 +24,12 @@ struct SHA256 {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    init() {
+    public init() {
         buffer.reserveCapacity(64)
     }
 
     /// Adds bytes.
-    mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         if let done: Void = bytes.withContiguousStorageIfAvailable({ update(buffer: UnsafeRawBufferPointer($0)) }) {
             return done
         }
@@ -36,7 +38,7 @@ struct SHA256 {
     }
 
     /// Adds bytes from a buffer, compressing whole blocks straight from it.
-    mutating func update(buffer input: UnsafeRawBufferPointer) {
+    public mutating func update(buffer input: UnsafeRawBufferPointer) {
         length &+= UInt64(input.count)
         var offset = 0
         if !buffer.isEmpty {
@@ -58,19 +60,19 @@ struct SHA256 {
     }
 
     /// Adds a `Data` value.
-    mutating func update(_ data: Data) {
+    public mutating func update(_ data: Data) {
         data.withUnsafeBytes { update(buffer: $0) }
     }
 
     /// Adds a string's UTF-8 bytes followed by a separator byte, so that ("ab","c") and ("a","bc") differ.
-    mutating func update(field: String) {
+    public mutating func update(field: String) {
         var copy = field
         copy.withUTF8 { update(buffer: UnsafeRawBufferPointer($0)) }
         [UInt8(0)].withUnsafeBytes { update(buffer: $0) }
     }
 
     /// The digest as 64 lowercase hex digits.
-    mutating func finalizeHex() -> String {
+    public mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var tail = buffer
         tail.append(0x80)
@@ -97,7 +99,7 @@ struct SHA256 {
     }
 
     /// The hex digest of `text`.
-    static func hex(_ text: String) -> String {
+    public static func hex(_ text: String) -> String {
         var hasher = SHA256()
         hasher.update(text.utf8)
         return hasher.finalizeHex()
