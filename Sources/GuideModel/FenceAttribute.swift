@@ -69,7 +69,8 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
     case claims
 
     /// `tier=test|qemu|agent`: where the snippet is meant to run (the test driver, a live QEMU host, a guest
-    /// with an agent). Informative: ``needs`` decides what is required.
+    /// with an agent), when that differs from what ``needs`` implies (``SnippetTier/implied(by:)``); a tier
+    /// equal to the implied one is an error. Informative: ``needs`` decides what is required.
     case tier
 
     /// `since=<libvirt version>`: the snippet checks behaviour libvirt has from this version on (the host's
@@ -142,7 +143,7 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .standalone: "compiled in its own build"
         case .finding: "shows where libvirt deviates from its documentation (a claim id)"
         case .claims: "catalog claims the snippet checks"
-        case .tier: "where the snippet is meant to run (informative)"
+        case .tier: "where the snippet is meant to run, when it differs from what needs= implies (informative)"
         case .since: "the expectation holds from this libvirt version on; unsupported on older hosts"
         case .until: "the expectation holds before this libvirt version; unsupported on newer hosts"
         case .fixedIn: "the finding's deviation was fixed in this libvirt version (a commit or release note the guide names); checked as fixed on newer hosts"

@@ -27,8 +27,12 @@ public struct SnippetAttributes: Sendable, Hashable, Codable {
     public let finding: String?
     /// `claims=`: the catalog claims this snippet checks, in the order written.
     public let claims: [String]
-    /// `tier=`.
+    /// `tier=`, when the fence says something `needs=` does not (see ``effectiveTier``).
     public let tier: SnippetTier?
+
+    /// Where the snippet is meant to run: `tier=` when written, otherwise the tier `needs=` implies
+    /// (``SnippetTier/implied(by:)``).
+    public var effectiveTier: SnippetTier { tier ?? SnippetTier.implied(by: needs) }
     /// `since=`: the first libvirt version (`major.minor.release`) the expectation holds for.
     public let since: String?
     /// `until=`: the first libvirt version the expectation no longer holds for.

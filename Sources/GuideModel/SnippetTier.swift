@@ -7,4 +7,12 @@ public enum SnippetTier: String, CaseIterable, Sendable, Hashable, Codable {
     case qemu
     /// A live guest with a guest agent.
     case agent
+
+    /// The tier `needs=` implies: `agent` when it needs the agent, `qemu` when it needs anything only a live
+    /// QEMU host has, `test` otherwise (the test driver offers checkpoints, save and events too).
+    public static func implied(by needs: [Capability]) -> SnippetTier {
+        if needs.contains(.agent) { return .agent }
+        let qemuOnly: Set<Capability> = [.qemu, .backup, .blockjob, .monitor, .snapshotExternal, .peerHost]
+        return needs.contains(where: qemuOnly.contains) ? .qemu : .test
+    }
 }

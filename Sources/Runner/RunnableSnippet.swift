@@ -73,7 +73,7 @@ public struct RunnableSnippet: Sendable, Hashable {
     /// The claim ids it checks (`claims=`).
     public var claims: [String] { attributes.claims }
     /// Where it is meant to run (`tier=test|qemu|agent`), if the fence says.
-    public var tier: SnippetTier? { attributes.tier }
+    public var tier: SnippetTier? { attributes.effectiveTier }
     /// The expected output block, if any.
     public var expectedOutput: ExpectedOutput?
     /// The libvirt versions its expectation holds for (`since=`, `until=`) and, for a finding, the version

@@ -25,13 +25,13 @@ struct FenceAttributeTests {
             "```",                                                         // 7
             "```swift id=full needs=qemu,snapshot-external,events timeout=2.5 continues=prev standalone "
                 + "finding=snap.revert.external claims=snap.revert.external,snap.revert.internal+checkpoint "
-                + "tier=qemu expect-error=VIR_ERR_OPERATION_UNSUPPORTED",  // 8
+                + "tier=agent expect-error=VIR_ERR_OPERATION_UNSUPPORTED", // 8
             "try revert()",                                                // 9
             "```",                                                         // 10
             "```swift id=fails compile-fail=\"cannot convert value of type \\\"Int\\\" to \\\\ 'String'\"", // 11
             "let s: String = 1",                                           // 12
             "```",                                                         // 13
-            "```swift\tid=only-compiled\t compile-only  tier=test",        // 14
+            "```swift\tid=only-compiled\t compile-only  tier=qemu",        // 14
             "```",                                                         // 15
             "~~~swift id=shown ignore tier=agent",                         // 16
             "~~~",                                                         // 17
@@ -46,7 +46,7 @@ struct FenceAttributeTests {
         #expect(full.isStandalone)
         #expect(full.finding == "snap.revert.external")
         #expect(full.claims == ["snap.revert.external", "snap.revert.internal+checkpoint"])
-        #expect(full.tier == .qemu)
+        #expect(full.tier == .agent)
         #expect(full.expectedError == "VIR_ERR_OPERATION_UNSUPPORTED")
         #expect(full.mode == .run)
         #expect(!full.isCompileOnly && !full.isIgnored && !full.isPrelude && full.compileFailure == nil)
@@ -58,7 +58,7 @@ struct FenceAttributeTests {
 
         let compiled = try #require(guide.snippet(id: "only-compiled"))
         #expect(compiled.mode == .compileOnly)
-        #expect(compiled.attributes.tier == .test)
+        #expect(compiled.attributes.tier == .qemu)
         #expect(compiled.mode.isCompiled && !compiled.mode.isRun)
 
         let shown = try #require(guide.snippet(id: "shown"))
@@ -115,6 +115,9 @@ struct FenceAttributeTests {
             #expect(fenceErrors("id=a expect-error=\(name)") == ["Guides/t.md:3: bad value for 'expect-error': '\(name)' is not a libvirt error name (VIR_ERR_<NAME>)"])
         }
         #expect(fenceErrors("id=a tier=live") == ["Guides/t.md:3: bad value for 'tier': 'live' (use test, qemu or agent)"])
+        // tier= only when it says something needs= does not.
+        #expect(fenceErrors("id=a needs=qemu,events tier=qemu") == ["Guides/t.md:3: 'tier=qemu' repeats what needs= implies; remove it (write tier= only when it says something else)"])
+        #expect(fenceErrors("id=a needs=agent tier=test") == [])
         #expect(fenceErrors("id=a finding=snap") == ["Guides/t.md:3: bad value for 'finding': 'snap' is not a claim id (like snap.revert.external)"])
         #expect(fenceErrors("id=a claims=snap.a,snap.a") == ["Guides/t.md:3: bad value for 'claims': claim 'snap.a' is listed twice"])
         #expect(fenceErrors("id=a claims=snap.a,Snap.B") == ["Guides/t.md:3: bad value for 'claims': 'Snap.B' is not a claim id (like snap.revert.external)"])

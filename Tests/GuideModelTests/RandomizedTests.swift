@@ -48,7 +48,7 @@ struct RandomGuideWriter {
         if clean || chance(50) {
             // A well-formed snippet, so that valid guides with snippets come up often.
             snippetCount += 1
-            return "swift id=s\(snippetCount % 50)" + pick(["", " tier=test", " needs=qemu,events", " compile-only", " timeout=3"])
+            return "swift id=s\(snippetCount % 50)" + pick(["", " tier=qemu", " needs=qemu,events", " compile-only", " timeout=3"])
         }
         var info = pick(Self.languages)
         for _ in 0..<number(0..<5) {

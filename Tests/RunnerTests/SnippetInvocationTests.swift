@@ -45,7 +45,7 @@ struct SnippetInvocationTests {
             print(1)
             ```
 
-            ```swift id=every needs=qemu,backup expect-error=VIR_ERR_NO_DOMAIN timeout=7.5 continues=first standalone finding=x.y claims=a.b,c.d tier=qemu since=9.0.0 fixed-in=11.0.0
+            ```swift id=every needs=qemu,backup expect-error=VIR_ERR_NO_DOMAIN timeout=7.5 continues=first standalone finding=x.y claims=a.b,c.d tier=agent since=9.0.0 fixed-in=11.0.0
             print(2)
             ```
             """

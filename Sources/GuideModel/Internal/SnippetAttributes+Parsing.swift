@@ -165,6 +165,9 @@ extension SnippetAttributes {
         }
 
         problems += contradictions(in: written)
+        if let tier, tier == SnippetTier.implied(by: needs) {
+            problems.append("'tier=\(tier.rawValue)' repeats what needs= implies; remove it (write tier= only when it says something else)")
+        }
 
         let attributes = SnippetAttributes(
             id: id, needs: needs, isCompileOnly: isCompileOnly, compileFailure: compileFailure,
