@@ -17,6 +17,9 @@ public protocol HTMLFormatterDelegate {
     mutating func link(_ node: Node, destination: String, title: String) -> (href: String, attributes: String)
     /// The HTML of an image, or nil for the default `<img>` with the destination made safe.
     mutating func image(_ node: Node, source: String, title: String) -> String?
+    /// The HTML of a code span, or nil for the default `<code>` (a site links API names, say). Not called for
+    /// code spans inside a link, where another link would be invalid HTML.
+    mutating func inlineCode(_ node: Node, code: String) -> String?
 }
 
 extension HTMLFormatterDelegate {
@@ -28,6 +31,7 @@ extension HTMLFormatterDelegate {
         (HTML.safeURL(destination), "")
     }
     public mutating func image(_ node: Node, source: String, title: String) -> String? { nil }
+    public mutating func inlineCode(_ node: Node, code: String) -> String? { nil }
 }
 
 /// The options of the plain formatter, as `cmark --safe` renders (see ``HTMLFormatter/format(_:rawHTML:headingAnchors:codeBlockRenderer:)``).
@@ -90,6 +94,8 @@ public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
     private var listTightness: [Bool] = []
     /// For each open container of paragraphs, whether its paragraphs are tight (rendered without `<p>`).
     private var tightParagraphs: [Bool] = []
+    /// How many links enclose the node being rendered.
+    private var linkDepth = 0
     /// The column alignments of the table being rendered.
     private var tableAlignments: [Node.TableAlignment] = []
 
@@ -264,6 +270,10 @@ public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
 
     /// Renders `<code>`.
     public mutating func visitInlineCode(_ node: Node, code: String) {
+        if linkDepth == 0, let custom = delegate.inlineCode(node, code: code) {
+            result += custom
+            return
+        }
         result += "<code>\(Self.escape(code))</code>"
     }
 
@@ -294,7 +304,9 @@ public struct HTMLFormatter<Delegate: HTMLFormatterDelegate>: MarkupWalker {
             result += " title=\"\(Self.escape(title))\""
         }
         result += attributes + ">"
+        linkDepth += 1
         descendInto(node)
+        linkDepth -= 1
         result += "</a>"
     }
 

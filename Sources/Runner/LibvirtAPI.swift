@@ -45,28 +45,42 @@ public struct LibvirtAPI: Sendable, Hashable {
     /// The libvirt version that added each name, where the API description says (`version=` in newer
     /// libvirt-api.xml files, `since` in Rewind's catalog).
     public let since: [String: String]
+    /// The header that declares each name (`libvirt-domain`, `virterror`, `libvirt-qemu`, …), where the
+    /// catalog says: the page of libvirt's HTML reference that documents it (``referenceURL(for:)``).
+    public let headers: [String: String]
     /// The names, sorted (for prefix searches).
     private let sorted: [String]
 
     /// Creates an API from names (for tests and synthesized APIs).
-    public init(names: [String: Kind], files: [String] = [], since: [String: String] = [:]) {
+    public init(names: [String: Kind], files: [String] = [], since: [String: String] = [:],
+                headers: [String: String] = [:]) {
         self.names = names
         self.files = files
         self.since = since
+        self.headers = headers
         self.sorted = names.keys.sorted()
+    }
+
+    /// Where libvirt's reference documents `name`, e.g.
+    /// `https://libvirt.org/html/libvirt-libvirt-domain.html#virDomainBackupBegin`; nil for a name whose
+    /// header is unknown.
+    public func referenceURL(for name: String) -> String? {
+        guard let header = headers[name] else { return nil }
+        return "https://libvirt.org/html/libvirt-\(header).html#\(name)"
     }
 
     /// The names of both, each name's version from whichever knows it.
     public func merged(with other: LibvirtAPI) -> LibvirtAPI {
         LibvirtAPI(names: names.merging(other.names) { mine, _ in mine }, files: files + other.files,
-                   since: since.merging(other.since) { mine, _ in mine })
+                   since: since.merging(other.since) { mine, _ in mine },
+                   headers: headers.merging(other.headers) { mine, _ in mine })
     }
 
     /// The committed catalog of a newer libvirt's names (`Conformance/libvirt-api-names.json`, written by
     /// `.ci/generate-api-names`): `{"libvirt": "12.8.0", "names": {"virDomainSaveParams": {"kind": "function",
     /// "since": "8.4.0"}, …}}`.
     public static func loadCatalog(_ url: URL) throws(LoadError) -> LibvirtAPI {
-        struct Entry: Decodable { var kind: String; var since: String? }
+        struct Entry: Decodable { var kind: String; var since: String?; var file: String? }
         struct File: Decodable { var libvirt: String; var names: [String: Entry] }
         let file: File
         do {
@@ -76,12 +90,15 @@ public struct LibvirtAPI: Sendable, Hashable {
         }
         var names: [String: Kind] = [:]
         var since: [String: String] = [:]
+        var headers: [String: String] = [:]
         for (name, entry) in file.names {
             guard let kind = Kind(rawValue: entry.kind) else { continue }
             names[name] = kind
             if let s = entry.since { since[name] = s }
+            if let f = entry.file { headers[name] = f }
         }
-        return LibvirtAPI(names: names, files: [url.lastPathComponent + " (libvirt \(file.libvirt))"], since: since)
+        return LibvirtAPI(names: names, files: [url.lastPathComponent + " (libvirt \(file.libvirt))"], since: since,
+                          headers: headers)
     }
 
     /// The path of the committed catalog under a project root.

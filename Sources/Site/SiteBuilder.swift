@@ -82,7 +82,7 @@ public struct SiteBuilder: Sendable {
     public let options: Options
 
     /// A version of the renderer, part of every cache key: bump it when the HTML a page gets changes.
-    static let rendererVersion = "rewind-site-1"
+    static let rendererVersion = "rewind-site-2"
 
     /// Creates a builder.
     public init(options: Options) {
@@ -138,6 +138,7 @@ public struct SiteBuilder: Sendable {
         let guidesPrefix = guidesDirectory.hasPrefix(rootPath + "/") ? String(guidesDirectory.dropFirst(rootPath.count + 1)) + "/" : ""
         var site = SiteContext(root: rootPath, output: outputPath, guidePages: guidePages, results: results,
                                catalog: catalog, editBase: options.editBase, guidesPrefix: guidesPrefix)
+        site.reference = LibvirtReference(root: options.root)
         site.sourceDigests = Dictionary(RunnableSnippet.all(in: guideSet).map { ($0.id, $0.sourceDigest) },
                                         uniquingKeysWith: { first, _ in first })
         let apiLinks = options.apiLinks.map { (title: $0.title, path: $0.path) }
@@ -152,6 +153,11 @@ public struct SiteBuilder: Sendable {
         }
         for entry in entries { common.update(field: entry.path); common.update(field: entry.title); common.update(field: entry.source ?? "") }
         for link in apiLinks { common.update(field: link.title); common.update(field: link.path) }
+        // The links to libvirt's reference.
+        for (name, functions) in site.reference.cFunctions.sorted(by: { $0.key < $1.key }) {
+            common.update(field: name + "=" + functions.joined(separator: ","))
+        }
+        common.update(field: String(site.reference.api.headers.count))
         let commonDigest = common.finalizeHex()
         // What the index, conformance and measurements pages take from the guides: titles, summaries and
         // the snippets' ids, modes, claims and findings (not the prose or the code), so that editing a
@@ -167,6 +173,8 @@ public struct SiteBuilder: Sendable {
                 structure.update(field: "\(snippet.mode)")
                 structure.update(field: snippet.attributes.claims.joined(separator: ","))
                 structure.update(field: snippet.attributes.finding ?? "")
+                // Which results are current (the measurements show only those) follows the code.
+                structure.update(field: site.sourceDigests[snippet.id] ?? "")
             }
         }
         let structureDigest = structure.finalizeHex()

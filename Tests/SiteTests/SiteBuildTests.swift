@@ -110,12 +110,19 @@ struct SiteBuildDetailTests {
         defer { sample.remove() }
         _ = try SiteBuilder(options: sample.options).build()
         let html = try sample.read("measurements.html")
-        for heading in ["guest pause (ms)", "API latency (ms)", "job duration (s)", "snippet run time (s)"] {
+        // One unit per kind of quantity: the job duration recorded in s is charted in ms.
+        for heading in ["guest pause (ms)", "API latency (ms)", "job duration (ms)"] {
             #expect(html.contains(">\(heading)<a class=\"permalink\""), "\(heading)")
         }
-        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 4)
+        #expect(!html.contains("(s)<a class=\"permalink\""))
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 3)
         #expect(html.contains("16.2 ms"))
-        #expect(html.contains("snapshot-create · h2 QEMU/kvm"))
+        // Bars are labelled by libvirt version; each chart says which snippet measured it and what it checks.
+        #expect(html.contains("snapshot-create · 9.0"))
+        #expect(html.contains("Measured by <a href=\"guides/01-snapshots.html#snippet-snapshot-create\"><code>snapshot-create</code></a>, which checks that"))
+        // Run times are the lab's, not libvirt's: a table in the appendix, not a chart.
+        #expect(html.contains("Appendix: the lab itself"))
+        #expect(html.contains("<table class=\"slowest\">"))
         #expect(EscapingTests.scriptTags(html) == 2)
     }
 

@@ -173,6 +173,12 @@ struct SiteHTML: HTMLFormatterDelegate {
         return (HTML.attribute(href), Paths.isExternal(href) ? " class=\"external\" rel=\"noopener\"" : "")
     }
 
+    /// A libvirt name or XML element in inline code links to libvirt's reference.
+    func inlineCode(_ node: Node, code: String) -> String? {
+        guard let url = site.reference.url(forInlineCode: code) else { return nil }
+        return "<a class=\"api-ref\" href=\"\(HTML.attribute(url))\" title=\"libvirt's reference\"><code>\(HTML.escape(code))</code></a>"
+    }
+
     mutating func image(_ node: Node, source: String, title: String) -> String? {
         let alt = node.plainText
         if Paths.isExternal(source) || source.hasPrefix("data:") {

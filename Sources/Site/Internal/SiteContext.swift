@@ -28,6 +28,8 @@ struct SiteContext: Sendable {
     /// The guides folder relative to the root, with a trailing slash (`Guides/`), or empty when the
     /// guides are outside the root.
     let guidesPrefix: String
+    /// Links to libvirt's reference (API names, XML elements, the binding's C functions).
+    var reference = LibvirtReference()
     /// Each snippet's ``RunnableSnippet/sourceDigest`` as the guides are now, by snippet id.
     var sourceDigests: [String: String] = [:]
 

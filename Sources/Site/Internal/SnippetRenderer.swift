@@ -39,6 +39,15 @@ struct SnippetRenderer {
             out += text + "\n</span>"
         }
         out += "</code></pre>\n"
+        let calls = site.reference.calls(in: snippet.lines.map(\.text).joined(separator: "\n"))
+        if !calls.isEmpty {
+            out += "<div class=\"calls\"><span class=\"muted\">libvirt calls:</span> "
+            out += calls.map { name in
+                site.reference.api.referenceURL(for: name).map { "<a class=\"api-ref\" href=\"\(HTML.attribute($0))\"><code>\(HTML.escape(name))</code></a>" }
+                    ?? "<code>\(HTML.escape(name))</code>"
+            }.joined(separator: " ")
+            out += "</div>\n"
+        }
         out += verdicts()
         out += "</figure>\n"
         return out
