@@ -308,6 +308,30 @@
     });
   }
 
+  // The conformance matrix: a text filter and "only claims that differ between versions".
+  var filter = document.getElementById("matrix-filter");
+  var differs = document.getElementById("matrix-differs");
+  if (filter && differs) {
+    var applyFilter = function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0, rows = document.querySelectorAll("table.matrix tr.claim-row");
+      rows.forEach(function (row) {
+        var text = row.querySelector("td.claim").textContent.toLowerCase();
+        var ok = words.every(function (w) { return text.indexOf(w) >= 0; }) &&
+                 (!differs.checked || row.getAttribute("data-differs") === "true");
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      document.querySelectorAll("table.matrix tbody").forEach(function (body) {
+        body.hidden = !body.querySelector("tr.claim-row:not([hidden])");
+      });
+      var count = document.getElementById("matrix-count");
+      if (count) count.textContent = shown + " of " + rows.length + " claims";
+    };
+    filter.addEventListener("input", applyFilter);
+    differs.addEventListener("change", applyFilter);
+  }
+
   // For tools and the browser test.
   window.rewindSite = {
     visibleCode: visibleCode,

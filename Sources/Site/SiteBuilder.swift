@@ -84,6 +84,16 @@ public struct SiteBuilder: Sendable {
     /// A version of the renderer, part of every cache key: bump it when the HTML a page gets changes.
     static let rendererVersion = "rewind-site-2"
 
+    /// The running program's size and modification time: a rebuilt `rewind` (its renderer may have changed)
+    /// renders every page again instead of reusing pages an older build cached.
+    static let executableStamp: String = {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return "" }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size)-\(modified)"
+    }()
+
     /// Creates a builder.
     public init(options: Options) {
         self.options = options
@@ -147,7 +157,7 @@ public struct SiteBuilder: Sendable {
 
         // What every page depends on besides its own source.
         var common = SHA256()
-        for field in [Self.rendererVersion, templates.page.name, templates.pageText, options.title, options.editBase ?? "",
+        for field in [Self.rendererVersion, Self.executableStamp, templates.page.name, templates.pageText, options.title, options.editBase ?? "",
                       rootPath, outputPath, results.digest, SHA256.hex((try? String(contentsOf: options.claims, encoding: .utf8)) ?? "")] {
             common.update(field: field)
         }

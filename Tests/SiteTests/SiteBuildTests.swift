@@ -88,7 +88,7 @@ struct SiteBuildDetailTests {
         defer { sample.remove() }
         _ = try SiteBuilder(options: sample.options).build()
         let html = try sample.read("conformance.html")
-        #expect(html.contains("<tr id=\"claim-snap.create.full-default\">"))
+        #expect(html.contains("<tr id=\"claim-snap.create.full-default\" class=\"claim-row\" data-differs=\"false\">"))
         #expect(html.contains("<tr id=\"host-h1\">") && html.contains("<tr id=\"host-h2\">"))
         #expect(html.contains("href=\"https://gitlab.com/libvirt/libvirt/-/blob/v9.0.0/docs/formatsnapshot.rst\""))
         #expect(html.contains("<a href=\"guides/01-snapshots.html#snippet-snapshot-create\"><code>snapshot-create</code></a>"))

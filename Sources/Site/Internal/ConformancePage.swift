@@ -32,11 +32,11 @@ struct ConformancePage {
         var toc: [TOCEntry] = []
         var sections: [SearchSection] = []
 
-        html += "<p>Each row is a claim of libvirt's documentation"
-        if let v = catalog.libvirt { html += " (checked against libvirt \(HTML.escape(v))" + (catalog.qemu.map { ", QEMU \(HTML.escape($0))" } ?? "") + ")" }
-        html += "; each column is a host of a results file. A cell shows the verdict of every snippet that checks the claim on that host: "
+        html += "<p>Each row is a claim of libvirt's documentation; each column is a host, labelled by its libvirt version and ordered from the test driver to the newest libvirt"
+        if !hosts.isEmpty { html += " (" + hosts.map { HTML.escape($0.versionLabel) }.joined(separator: ", ") + ")" }
+        html += ". A cell shows the combined verdict of the snippets that check the claim on that host (the worst of them, with their number when there are several): "
         html += Self.symbols.sorted { $0.key.rawValue < $1.key.rawValue }.map { "<span class=\"cell-mark v-\($0.key.rawValue)\">\($0.value)</span> \($0.key.rawValue)" }.joined(separator: ", ")
-        html += ".</p>\n"
+        html += ", <span class=\"cell-mark v-stale\">?</span> stale (verified on older code than the guides show).</p>\n"
         if let d = catalog.description { html += "<p class=\"muted\">\(HTML.escape(d))</p>\n" }
 
         // Hosts.
@@ -50,7 +50,7 @@ struct ConformancePage {
                 let i = host.info
                 let t = host.results.totals
                 let hypervisor = i.hypervisorVersion.isEmpty ? i.driver : "\(i.driver) \(i.hypervisorVersion)"
-                html += "<tr id=\"\(SiteContext.hostAnchor(host.id))\"><td><strong>\(host.id)</strong> <code>\(HTML.escape(i.uri))</code></td>"
+                html += "<tr id=\"\(SiteContext.hostAnchor(host.id))\"><td><strong>\(HTML.escape(host.versionLabel))</strong> <code>\(HTML.escape(i.uri))</code></td>"
                 html += "<td>\(HTML.escape(hypervisor)) · libvirt \(HTML.escape(i.libvirtVersion)) · \(HTML.escape(i.virtType))</td>"
                 html += "<td class=\"nowrap\">\(HTML.escape(ResultsSet.Host.format(date: i.probedAt)))</td><td><code>\(HTML.escape((host.file as NSString).lastPathComponent))</code></td>"
                 html += "<td>\(Self.totalsHTML(t))</td><td class=\"nowrap\">\(HTML.escape(Format.seconds(host.results.runDuration)))</td></tr>\n"
@@ -82,7 +82,7 @@ struct ConformancePage {
             for v in Verdict.allCases { html += "<th>\(v.rawValue)</th>" }
             html += "<th>no result</th></tr></thead><tbody>\n"
             for host in hosts {
-                html += "<tr><th scope=\"row\"><a href=\"#\(SiteContext.hostAnchor(host.id))\">\(host.id)</a> \(HTML.escape(host.shortName))</th>"
+                html += "<tr><th scope=\"row\"><a href=\"#\(SiteContext.hostAnchor(host.id))\">\(HTML.escape(host.versionLabel))</a> \(HTML.escape(host.shortName))</th>"
                 var counts: [Verdict: Int] = [:]
                 var none = 0
                 for claim in catalog.claims where !(byClaim[claim.id] ?? []).isEmpty {
@@ -94,51 +94,82 @@ struct ConformancePage {
             html += "</tbody></table></div>\n<p class=\"muted\">Claims with a snippet, counted by their combined verdict on each host.</p>\n"
         }
 
+        // What changed between versions.
+        let changes = changedClaims(byClaim)
+        toc.append(TOCEntry(level: 2, text: "Changes across versions", anchor: "changes"))
+        html += "<h2 id=\"changes\">Changes across versions<a class=\"permalink\" href=\"#changes\" aria-label=\"Link to this section\">¶</a></h2>\n"
+        let live = hosts.filter { !$0.isTestDriver }
+        if live.count < 2 {
+            html += "<p class=\"muted\">Fewer than two live hosts in the results: nothing to compare.</p>\n"
+        } else if changes.isEmpty {
+            html += "<p>Every claim behaved the same on " + live.map { HTML.escape($0.versionLabel) }.joined(separator: ", ") + ".</p>\n"
+        } else {
+            html += "<p>The claims whose verdict, or whose recorded outcome, differs between the live hosts, with what each version did.</p>\n"
+            html += "<table class=\"changes\"><thead><tr><th>Claim</th>" + live.map { "<th>\(HTML.escape($0.versionLabel))</th>" }.joined() + "</tr></thead><tbody>\n"
+            for claim in changes {
+                let snippets = byClaim[claim.id] ?? []
+                html += "<tr><td><a href=\"#\(HTML.attribute(Paths.percentEncode(SiteContext.claimAnchor(claim.id))))\"><code>\(HTML.escape(claim.id))</code></a></td>"
+                for host in live {
+                    let (verdict, _) = cellState(snippets: snippets, host: host)
+                    let outcomes = snippets.compactMap { s -> String? in
+                        guard let r = host.result(snippet: s.id), site.isCurrent(r) else { return nil }
+                        return r.evidence?.outcome
+                    }
+                    html += "<td>" + (verdict.map { "<span class=\"cell-mark v-\($0)\">\(Self.mark($0))</span>" } ?? "")
+                    if !outcomes.isEmpty { html += " <span class=\"outcome\">\(HTML.escape(Array(Set(outcomes)).sorted().joined(separator: "; ")))</span>" }
+                    html += "</td>"
+                }
+                html += "</tr>\n"
+            }
+            html += "</tbody></table>\n"
+        }
+
         // Matrix.
         toc.append(TOCEntry(level: 2, text: "Matrix", anchor: "matrix"))
         html += "<h2 id=\"matrix\">Matrix<a class=\"permalink\" href=\"#matrix\" aria-label=\"Link to this section\">¶</a></h2>\n"
-        html += "<div class=\"table-wrap\"><table class=\"matrix\"><thead><tr><th>Claim</th><th>Snippets</th>"
+        html += "<div class=\"matrix-tools js-only\"><label>Filter <input type=\"search\" id=\"matrix-filter\" placeholder=\"claim, API or text\"></label> "
+        html += "<label><input type=\"checkbox\" id=\"matrix-differs\"> only claims that differ between versions</label> <span id=\"matrix-count\" class=\"muted\" aria-live=\"polite\"></span></div>\n"
+        html += "<table class=\"matrix\"><thead><tr><th class=\"claim-col\">Claim</th>"
         for host in hosts {
-            html += "<th class=\"host-col\"><a href=\"#\(SiteContext.hostAnchor(host.id))\" title=\"\(HTML.attribute(host.label))\">\(host.id)<br>\(HTML.escape(host.shortName))<br><span class=\"muted\">libvirt \(HTML.escape(host.info.libvirtVersion))</span></a></th>"
+            html += "<th class=\"host-col\"><a href=\"#\(SiteContext.hostAnchor(host.id))\" title=\"\(HTML.attribute(host.label))\">\(HTML.escape(host.versionLabel))</a></th>"
         }
         html += "</tr></thead>\n"
         var usedSlugs: Set<String> = []
-        var currentSection: String?
-        for claim in catalog.claims {
-            if claim.section != currentSection {
-                if currentSection != nil { html += "</tbody>\n" }
-                currentSection = claim.section
-                let slug = Slug.unique("section-" + Slug.make(claim.section), &usedSlugs)
-                toc.append(TOCEntry(level: 3, text: claim.section, anchor: slug))
-                html += "<tbody><tr class=\"section-row\"><th colspan=\"\(2 + hosts.count)\" id=\"\(HTML.attribute(slug))\">\(HTML.escape(claim.section))</th></tr>\n"
+        let changed = Set(changes.map(\.id))
+        // One group per section, in the order sections first appear in the catalog.
+        var sectionOrder: [String] = []
+        for claim in catalog.claims where !sectionOrder.contains(claim.section) { sectionOrder.append(claim.section) }
+        for section in sectionOrder {
+            let slug = Slug.unique("section-" + Slug.make(section), &usedSlugs)
+            toc.append(TOCEntry(level: 3, text: section, anchor: slug))
+            html += "<tbody><tr class=\"section-row\"><th colspan=\"\(1 + hosts.count)\" id=\"\(HTML.attribute(slug))\">\(HTML.escape(section))</th></tr>\n"
+            for claim in catalog.claims where claim.section == section {
+                let anchor = SiteContext.claimAnchor(claim.id)
+                let classes = (claim.finding != nil ? ["has-finding"] : []) + ["claim-row"]
+                html += "<tr id=\"\(HTML.attribute(anchor))\" class=\"\(classes.joined(separator: " "))\" data-differs=\"\(changed.contains(claim.id))\"><td class=\"claim\">"
+                html += "<a class=\"claim-id\" href=\"#\(HTML.attribute(Paths.percentEncode(anchor)))\"><code>\(HTML.escape(claim.id))</code></a> "
+                html += "<span class=\"api\">\(HTML.escape(claim.api))</span>"
+                html += "<div class=\"claim-text\">\(HTML.escape(claim.claim))</div>"
+                if let finding = claim.finding {
+                    html += "<div class=\"finding-text\"><strong>Finding:</strong> \(HTML.escape(finding))</div>"
+                }
+                html += versionsHTML(claim)
+                let snippets = byClaim[claim.id] ?? []
+                html += "<details class=\"claim-more\"><summary>\(snippets.count) snippet\(snippets.count == 1 ? "" : "s") and sources</summary>"
+                html += snippets.isEmpty ? "<div class=\"muted\">No snippet checks it.</div>"
+                    : "<div>" + snippets.map { "<a href=\"\(HTML.attribute(site.snippetHref($0, from: page)))\"><code>\(HTML.escape($0.id))</code></a>" }.joined(separator: " ") + "</div>"
+                html += sourcesHTML(claim) + "</details>"
+                html += "</td>"
+                for host in hosts {
+                    html += "<td class=\"cell\">" + cellHTML(snippets: snippets, host: host) + "</td>"
+                }
+                html += "</tr>\n"
+                sections.append(SearchSection(anchor: anchor, title: "Claim \(claim.id)",
+                                              text: [claim.api, claim.claim, claim.finding ?? "", claim.section, claim.source.compactMap(\.doc).joined(separator: " ")].joined(separator: " ")))
             }
-            let anchor = SiteContext.claimAnchor(claim.id)
-            html += "<tr id=\"\(HTML.attribute(anchor))\"" + (claim.finding != nil ? " class=\"has-finding\"" : "") + "><td class=\"claim\">"
-            html += "<a class=\"claim-id\" href=\"#\(HTML.attribute(Paths.percentEncode(anchor)))\"><code>\(HTML.escape(claim.id))</code></a> "
-            html += "<span class=\"api\">\(HTML.escape(claim.api))</span>"
-            html += "<div class=\"claim-text\">\(HTML.escape(claim.claim))</div>"
-            if let finding = claim.finding {
-                html += "<div class=\"finding-text\"><strong>Finding:</strong> \(HTML.escape(finding))</div>"
-            }
-            html += versionsHTML(claim)
-            html += sourcesHTML(claim)
-            html += "</td><td class=\"snippets\">"
-            let snippets = byClaim[claim.id] ?? []
-            if snippets.isEmpty {
-                html += "<span class=\"muted\">none</span>"
-            } else {
-                html += snippets.map { "<a href=\"\(HTML.attribute(site.snippetHref($0, from: page)))\"><code>\(HTML.escape($0.id))</code></a>" }.joined(separator: "<br>")
-            }
-            html += "</td>"
-            for host in hosts {
-                html += "<td class=\"cell\">" + cellHTML(snippets: snippets, host: host) + "</td>"
-            }
-            html += "</tr>\n"
-            sections.append(SearchSection(anchor: anchor, title: "Claim \(claim.id)",
-                                          text: [claim.api, claim.claim, claim.finding ?? "", claim.section, claim.source.compactMap(\.doc).joined(separator: " ")].joined(separator: " ")))
+            html += "</tbody>\n"
         }
-        if currentSection != nil { html += "</tbody>\n" }
-        html += "</table></div>\n"
+        html += "</table>\n"
 
         // Claims named by snippets but missing from the catalog.
         let known = Set(catalog.claims.map(\.id))
@@ -211,32 +242,70 @@ struct ConformancePage {
         return out + "</div>"
     }
 
+    /// The combined verdict of the snippets' current results on a host ("stale" when only stale results
+    /// exist), and how many snippets have a result there.
+    private func cellState(snippets: [Snippet], host: ResultsSet.Host) -> (kind: String?, count: Int) {
+        let results = snippets.compactMap { host.result(snippet: $0.id) }
+        let current = results.filter(site.isCurrent)
+        if let verdict = Self.combined(current.map(\.verdict)) { return (verdict.rawValue, current.count) }
+        return (results.isEmpty ? nil : "stale", results.count)
+    }
+
+    /// One mark per cell: the combined verdict, with the number of snippets when more than one; its title
+    /// lists each snippet's verdict, and it links to the first snippet.
     private func cellHTML(snippets: [Snippet], host: ResultsSet.Host) -> String {
-        guard !snippets.isEmpty else { return "" }
-        var out = ""
-        for s in snippets {
-            guard let r = host.result(snippet: s.id) else {
-                out += "<span class=\"cell-mark v-none\" title=\"\(HTML.attribute(s.id)): no result\">?</span>"
-                continue
-            }
-            var title = "\(s.id): \(r.verdict.rawValue)"
-            if let reason = r.reason ?? r.message { title += " — " + reason }
-            out += "<a class=\"cell-mark v-\(r.verdict.rawValue)\" href=\"\(HTML.attribute(site.snippetHref(s, from: page)))\" title=\"\(HTML.attribute(title))\" aria-label=\"\(HTML.attribute(title))\">\(Self.symbols[r.verdict]!)</a>"
+        guard let first = snippets.first else { return "" }
+        let (kind, count) = cellState(snippets: snippets, host: host)
+        guard let kind else {
+            return "<span class=\"cell-mark v-none\" title=\"no result\">·</span>"
         }
-        return out
+        let title = "\(host.versionLabel): " + snippets.compactMap { s -> String? in
+            guard let r = host.result(snippet: s.id) else { return nil }
+            var t = "\(s.id) \(site.isCurrent(r) ? r.verdict.rawValue : "stale")"
+            if let outcome = r.evidence?.outcome { t += " (\(outcome))" } else if let reason = r.reason { t += " (\(reason))" }
+            return t
+        }.joined(separator: "; ")
+        let number = count > 1 ? "<span class=\"count\">\(count)</span>" : ""
+        return "<a class=\"cell-mark v-\(kind)\" href=\"\(HTML.attribute(site.snippetHref(first, from: page)))\" title=\"\(HTML.attribute(title))\" aria-label=\"\(HTML.attribute(title))\">\(Self.mark(kind))\(number)</a>"
+    }
+
+    /// The mark of a verdict (or "stale").
+    static func mark(_ kind: String) -> String {
+        Verdict(rawValue: kind).flatMap { symbols[$0] } ?? "?"
+    }
+
+    /// The claims whose combined verdict, or whose recorded outcomes, differ between the live hosts.
+    private func changedClaims(_ byClaim: [String: [Snippet]]) -> [ClaimCatalog.Claim] {
+        let live = site.results.hosts.filter { !$0.isTestDriver }
+        guard live.count > 1 else { return [] }
+        return site.catalog.claims.filter { claim in
+            let snippets = byClaim[claim.id] ?? []
+            guard !snippets.isEmpty else { return false }
+            let states = live.map { host -> String in
+                let (kind, _) = cellState(snippets: snippets, host: host)
+                let outcomes = snippets.compactMap { s -> String? in
+                    guard let r = host.result(snippet: s.id), site.isCurrent(r) else { return nil }
+                    return r.evidence?.outcome
+                }
+                return (kind ?? "none") + "|" + outcomes.sorted().joined(separator: ";")
+            }
+            return Set(states).count > 1 && !states.contains { $0.hasPrefix("stale") }
+        }
     }
 
     private func findingSnippetsHTML(_ snippets: [Snippet]) -> String {
         guard !snippets.isEmpty else { return "<div class=\"muted\">No snippet shows it yet.</div>" }
         var out = "<ul>"
         for s in snippets {
-            out += "<li><a href=\"\(HTML.attribute(site.snippetHref(s, from: page)))\"><code>\(HTML.escape(s.id))</code></a>"
+            out += "<li><a href=\"\(HTML.attribute(site.snippetHref(s, from: page)))\"><code>\(HTML.escape(s.id))</code></a><ul class=\"per-host\">"
             for host in site.results.hosts {
                 guard let r = host.result(snippet: s.id) else { continue }
-                out += " <a href=\"#\(SiteContext.hostAnchor(host.id))\">\(host.id)</a> " + SnippetRenderer.verdictBadge(r.verdict)
+                out += "<li><a href=\"#\(SiteContext.hostAnchor(host.id))\">\(HTML.escape(host.versionLabel))</a> "
+                    + (site.isCurrent(r) ? SnippetRenderer.verdictBadge(r.verdict) : "<span class=\"verdict v-stale\">stale</span>")
                 if let m = r.message ?? r.reason { out += " <span class=\"muted\">\(HTML.escape(m))</span>" }
+                out += "</li>"
             }
-            out += "</li>"
+            out += "</ul></li>"
         }
         return out + "</ul>"
     }
