@@ -16,7 +16,16 @@ Then, once:
   * the search finds a known term and Enter opens the result's page;
   * the right arrow key opens the next page;
   * with JavaScript disabled a guide page still shows its content, hides the hidden lines and the
-    script-only controls, and loads without errors.
+    script-only controls, and loads without errors;
+  * every Markdown table renders as a table (no paragraph starts with "|"), and no "Copy API code" text
+    holds an empty block (every snippet of every page is checked in the DOM);
+  * verification lines keep text contrast of at least 4.5:1, light and dark, and are marked by a gutter;
+  * each snippet's verdict line lists its hosts in version order (test first);
+  * the home page offers its three ways in (learn, do, check a version);
+  * at 390 px no page scrolls sideways and the sidebar starts closed (the menu button opens it);
+  * an arrow key pressed inside a code block scrolls it and does not leave the page;
+  * optional: a table cell's text (--table-cell PAGE=TEXT), a search's first result (--rank QUERY=PATH),
+    and two hosts showing different outcomes for one snippet (--outcome-differs ID=VERSION,VERSION).
 
 Prints one `ok - …` / `not ok - …` line per check and a closing `N passed, N failed` line;
 exits 1 when a check fails, 2 when the browser cannot be driven at all.
@@ -368,6 +377,51 @@ class Results:
         return ok
 
 
+# Checks of one loaded page, in the page: tables, API copies, check-line contrast and gutter, verdict order.
+PAGE_CHECKS = r"""(() => {
+  const pipes = [...document.querySelectorAll('main p')].filter(p => p.textContent.trim().startsWith('|')).length;
+  const emptyBlocks = [];
+  let apiCopies = 0;
+  for (const fig of document.querySelectorAll('figure.snippet')) {
+    if (!fig.querySelector('button.copy-api')) continue;
+    apiCopies++;
+    const lines = rewindSite.visibleCode(fig, true).split('\n').map(l => l.trim()).filter(l => l);
+    lines.forEach((l, i) => {
+      if (l.endsWith('{') && i + 1 < lines.length && lines[i + 1].startsWith('}')) emptyBlocks.push(fig.dataset.snippet + ': ' + l);
+      if (l.startsWith('//') && (i + 1 === lines.length || lines[i + 1].startsWith('}'))) emptyBlocks.push(fig.dataset.snippet + ': orphan ' + l);
+    });
+  }
+  const rgb = s => { const m = s.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const over = (top, base) => [0, 1, 2].map(i => top[i] * top[3] + base[i] * (1 - top[3]));
+  const lum = c => { const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  let contrast = null, gutterless = 0;
+  for (const line of document.querySelectorAll('figure.snippet .line.check:not(.hidden)')) {
+    const pre = line.closest('pre');
+    const base = over(rgb(getComputedStyle(pre).backgroundColor), [255, 255, 255]);
+    const bg = over(rgb(getComputedStyle(line).backgroundColor), base);
+    if (getComputedStyle(line).opacity !== '1') gutterless++;
+    const st = getComputedStyle(line);
+    if (st.borderLeftStyle === 'none' || rgb(st.borderLeftColor)[3] === 0 || parseFloat(st.borderLeftWidth) < 2) gutterless++;
+    const nodes = [line, ...line.querySelectorAll('span')];
+    for (const n of nodes) {
+      if (![...n.childNodes].some(c => c.nodeType === 3 && c.textContent.trim())) continue;
+      const r = ratio(over(rgb(getComputedStyle(n).color), bg), bg);
+      contrast = contrast === null ? r : Math.min(contrast, r);
+    }
+  }
+  const unordered = [];
+  const key = label => label === 'test' ? [-1] : label.split(/[./ ]/).map(x => parseInt(x, 10)).filter(x => !isNaN(x));
+  const before = (a, b) => { for (let i = 0; i < Math.max(a.length, b.length); i++) { const x = a[i] ?? 0, y = b[i] ?? 0; if (x !== y) return x < y; } return true; };
+  for (const ul of document.querySelectorAll('ul.verdict-line')) {
+    const labels = [...ul.querySelectorAll('.chip')].map(c => c.firstChild.textContent.trim());
+    for (let i = 1; i < labels.length; i++) if (!before(key(labels[i - 1]), key(labels[i]))) { unordered.push(labels.join(' ')); break; }
+  }
+  return {pipes, emptyBlocks, apiCopies, contrast: contrast === null ? null : Math.round(contrast * 100) / 100, gutterless, unordered};
+})()"""
+
+
 def site_pages(site):
     pages = []
     for directory, dirs, files in os.walk(site):
@@ -394,6 +448,12 @@ def main():
                         help="fail when no page has a snippet with hidden lines (otherwise that check is skipped)")
     parser.add_argument("--extra", action="append", default=[],
                         help="another site path to load and check for errors (e.g. DocC's api/Libvirt/documentation/libvirt/index.html)")
+    parser.add_argument("--table-cell", action="append", default=[],
+                        help="PAGE=TEXT: a <td> or <th> of a table on that page holds the text")
+    parser.add_argument("--rank", action="append", default=[],
+                        help="QUERY=PATH: the search's first result for the query is on that page")
+    parser.add_argument("--outcome-differs", action="append", default=[],
+                        help="ID=V1,V2: the snippet's verdict line shows different outcomes for those two host labels")
     parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     args = parser.parse_args()
 
@@ -424,6 +484,7 @@ def main():
         cdp.send("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
 
         # Every page, light and dark.
+        api_copies = 0
         hidden_page = None
         check_page = None
         for path in pages:
@@ -441,6 +502,23 @@ def main():
             results.check(light != dark, f"{path} has a dark mode", f"background {light} in both")
             title = page.evaluate("document.title")
             results.check(bool(title), f"{path} has a title")
+            page.media("light")
+            page.cdp.pump(0.05)
+            dom = page.evaluate(PAGE_CHECKS)
+            results.check(dom["pipes"] == 0, f"{path}: every table renders as a table", f"{dom['pipes']} paragraphs start with '|'")
+            results.check(not dom["emptyBlocks"], f"{path}: no 'Copy API code' text holds an empty block ({dom['apiCopies']} checked)",
+                          "; ".join(dom["emptyBlocks"][:5]))
+            results.check(dom["contrast"] is None or dom["contrast"] >= 4.5, f"{path}: verification lines keep 4.5:1 contrast (light)",
+                          str(dom["contrast"]))
+            results.check(dom["gutterless"] == 0, f"{path}: verification lines are marked by a gutter", f"{dom['gutterless']} without")
+            results.check(not dom["unordered"], f"{path}: verdict lines list hosts in version order", "; ".join(dom["unordered"][:3]))
+            api_copies += dom["apiCopies"]
+            page.media("dark")
+            page.cdp.pump(0.05)
+            dark_contrast = page.evaluate(PAGE_CHECKS)["contrast"]
+            results.check(dark_contrast is None or dark_contrast >= 4.5, f"{path}: verification lines keep 4.5:1 contrast (dark)",
+                          str(dark_contrast))
+            page.media("light")
             if hidden_page is None and page.evaluate("!!document.querySelector('figure.snippet .line.hidden')"):
                 hidden_page = path
             if check_page is None and page.evaluate("!!document.querySelector('figure.snippet button.copy-api')"):
@@ -504,7 +582,7 @@ def main():
             problems = page.problems()
             results.check(not problems, "the snippet tools cause no errors", "; ".join(problems))
 
-        # The lab's verification lines: muted, and "Copy API code" copies the visible lines without them.
+        # The lab's verification lines: marked, and "Copy API code" copies the visible lines without them.
         if check_page is None and not args.require_api_copy:
             print("ok - # SKIP no page has a snippet with verification lines")
         elif results.check(check_page is not None, "some page has a snippet with verification lines and a Copy API code button"):
@@ -516,7 +594,8 @@ def main():
                 " return {lines: lines.map(l => [l.classList.contains('hidden'), l.classList.contains('check'), l.textContent]),"
                 " opacity: lines.filter(l => l.classList.contains('check') && !l.classList.contains('hidden')).map(l => getComputedStyle(l).opacity)}; })()")
             expected = "".join(text for hidden, check, text in state["lines"] if not hidden and not check)
-            results.check(bool(state["opacity"]) and all(float(o) < 1 for o in state["opacity"]), "verification lines are muted", str(state["opacity"][:5]))
+            results.check(bool(state["opacity"]) and all(float(o) == 1 for o in state["opacity"]),
+                          "verification lines are set apart by a gutter, not by opacity", str(state["opacity"][:5]))
             results.check(any(not check for hidden, check, _ in state["lines"] if not hidden), "the snippet keeps API lines", "")
             page.click(f"#{page.evaluate('__api.id')} button.copy-api")
             page.cdp.pump(0.3)
@@ -555,6 +634,66 @@ def main():
             page.key("ArrowRight", "ArrowRight", 39)
             page.wait_for_location(next_href)
             results.check(page.evaluate("location.href") == next_href, "the right arrow key opens the next page")
+
+        # The home page's three ways in.
+        page.navigate(f"{origin}/index.html")
+        ways = page.evaluate("['way-learn', 'way-do', 'way-check'].filter(id => document.getElementById(id))")
+        results.check(len(ways) >= 2 and "way-check" in ways, "the home page offers its ways in (learn, do, check a version)", str(ways))
+
+        # Optional checks of a given site: a table cell, a search's ranking, outcomes that differ by version.
+        for spec in args.table_cell:
+            where, text = spec.split("=", 1)
+            page.navigate(f"{origin}/{where}")
+            found = page.evaluate(f"[...document.querySelectorAll('main table td, main table th')].some(c => c.textContent.includes({json.dumps(text)}))")
+            results.check(found, f"{where}: a table cell reads '{text}'")
+        for spec in args.rank:
+            query, expected = spec.split("=", 1)
+            page.navigate(f"{origin}/index.html")
+            first = page.evaluate(f"rewindSite.search({json.dumps(query)}).then(r => r.length ? r[0].url : '')", await_promise=True)
+            results.check(expected in (first or ""), f"the search ranks {expected} first for '{query}'", str(first))
+        for spec in args.outcome_differs:
+            snippet, versions = spec.split("=", 1)
+            a, b = versions.split(",")
+            located = None
+            for path in pages:
+                if not path.startswith("guides/"):
+                    continue
+                page.navigate(f"{origin}/{path}")
+                located = page.evaluate(f"""(() => {{ const f = document.querySelector('figure[data-snippet={json.dumps(snippet)}]');
+                    if (!f) return null; const out = {{}};
+                    for (const li of f.querySelectorAll('ul.verdict-line li')) {{
+                      const chip = li.querySelector('.chip'); const label = chip.firstChild.textContent.trim();
+                      const o = li.querySelector('.outcome'); out[label] = [chip.className, o ? o.textContent : ''] }}
+                    return out }})()""")
+                if located is not None:
+                    break
+            ok = bool(located) and a in located and b in located and located[a][1] != located[b][1] and located[a][1] and located[b][1]
+            results.check(ok, f"{snippet} shows different outcomes on {a} and {b}", str(located))
+
+        # An arrow key inside a code block scrolls it; it does not open the next page.
+        page.navigate(f"{origin}/{start}")
+        # (A snippet's code: a prelude's code sits in a closed <details>, laid out but not shown.)
+        if page.evaluate("!!document.querySelector('figure.snippet pre')"):
+            before = page.evaluate("location.href")
+            page.click("figure.snippet pre")
+            page.mark = len(page.cdp.events)
+            page.key("ArrowRight", "ArrowRight", 39)
+            page.cdp.pump(0.5)
+            results.check(page.evaluate("location.href") == before, "an arrow key inside a code block stays on the page")
+
+        # Phones: 390 px, no page scrolls sideways, the sidebar starts closed and the menu button opens it.
+        page.send("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+        for path in pages:
+            page.navigate(f"{origin}/{path}")
+            state = page.evaluate("[document.documentElement.scrollWidth, getComputedStyle(document.querySelector('.sidebar')).display]")
+            results.check(state[0] <= 390, f"{path} at 390 px does not scroll sideways", f"scrollWidth {state[0]}")
+            results.check(state[1] == "none", f"{path} at 390 px starts with the sidebar closed", state[1])
+            page.screenshot(os.path.join(args.screenshots, path.replace("/", "_")[:-5] + "-390.png"))
+        page.navigate(f"{origin}/{pages[0]}")
+        page.click("#menu-toggle")
+        opened = page.evaluate("[getComputedStyle(document.querySelector('.sidebar')).display, document.getElementById('menu-toggle').getAttribute('aria-expanded')]")
+        results.check(opened[0] != "none" and opened[1] == "true", "the menu button opens the sidebar", str(opened))
+        page.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
         # Without JavaScript.
         page.send("Emulation.setScriptExecutionDisabled", {"value": True})

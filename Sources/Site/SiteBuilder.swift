@@ -117,6 +117,10 @@ public struct SiteBuilder: Sendable {
         let rootPath = options.root.standardizedFileURL.resolvingSymlinksInPath().path
         let outputPath = options.output.standardizedFileURL.path
 
+        // An edit link is published with the site: it must be an absolute web address.
+        if let base = options.editBase, !(base.hasPrefix("https://") || base.hasPrefix("http://")) || base.contains(" ") {
+            throw SiteErrors([SiteError(file: "--edit-base", message: "'\(base)' is not an absolute http(s) URL (e.g. https://example.org/project/-/edit/main/)")])
+        }
         // Inputs.
         let templates = try Self.loadTemplates(options.templates)
         let (guideSet, guideBytes) = try loadGuides(rootPath: rootPath)

@@ -10,12 +10,13 @@ struct BrowserTests {
     static let screenshots = SampleProject.repository.appendingPathComponent(".rewind/screenshots")
 
     static func runBrowserTest(site: URL, screenshots: URL, search: String, expect: String,
-                               requireHidden: Bool, requireAPICopy: Bool = false) throws -> (status: Int32, output: String) {
+                               requireHidden: Bool, requireAPICopy: Bool = false,
+                               extra: [String] = []) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", SampleProject.repository.appendingPathComponent("site/browser-test.py").path,
                              "--site", site.path, "--screenshots", screenshots.path, "--search", search, "--expect", expect] + (requireHidden ? ["--require-hidden"] : [])
-                             + (requireAPICopy ? ["--require-api-copy"] : [])
+                             + (requireAPICopy ? ["--require-api-copy"] : []) + extra
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -74,8 +75,13 @@ struct BrowserTests {
         let term = SearchIndex.tokenize(title).max { $0.count < $1.count } ?? "guide"
         let shots = Self.screenshots.appendingPathComponent("guides")
         try? FileManager.default.removeItem(at: shots)
+        // Where the repository's guides have them: the overview's comparison table and the Block copy guide
+        // first in a search for its API.
+        var extra: [String] = []
+        if report.pages.contains("guides/overview.html") { extra += ["--table-cell", "guides/overview.html=virDomainBlockCopy"] }
+        if report.pages.contains("guides/block-copy.html") { extra += ["--rank", "virDomainBlockCopy=guides/block-copy.html"] }
         let (status, text) = try Self.runBrowserTest(site: output, screenshots: shots, search: term, expect: first,
-                                                 requireHidden: false, requireAPICopy: true)
+                                                 requireHidden: false, requireAPICopy: true, extra: extra)
         print(text)
         #expect(status == 0, "browser test failed:\n\(text)")
     }

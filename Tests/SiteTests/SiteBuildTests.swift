@@ -239,3 +239,22 @@ struct SiteTableTests {
         }
     }
 }
+
+@Suite("Site build: edit links")
+struct SiteEditLinkTests {
+    @Test("--edit-base must be an absolute web address; without it the link says it is the Markdown source")
+    func editBase() throws {
+        let sample = try SampleProject.make()
+        defer { sample.remove() }
+        var options = sample.options
+        options.editBase = "../Guides"
+        let error = #expect(throws: SiteErrors.self) { try SiteBuilder(options: options).build() }
+        #expect(error?.errors.first?.file == "--edit-base")
+        options.editBase = nil
+        _ = try SiteBuilder(options: options).build()
+        #expect(try sample.read("guides/01-snapshots.html").contains(">Markdown source <span class=\"muted\">(Guides/01-snapshots.md)"))
+        options.editBase = "https://example.org/rewind/-/edit/main/"
+        _ = try SiteBuilder(options: options).build()
+        #expect(try sample.read("guides/01-snapshots.html").contains("href=\"https://example.org/rewind/-/edit/main/Guides/01-snapshots.md\">Edit this page"))
+    }
+}

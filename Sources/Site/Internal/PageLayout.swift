@@ -94,7 +94,10 @@ struct PageLayout: Sendable {
 
         var edit = ""
         if let source = entry.source {
-            edit = "<a class=\"edit\" href=\"\(HTML.attribute(site.editHref(repoPath: source, from: entry.path)))\">Edit this page <span class=\"muted\">(\(HTML.escape(source)))</span></a>"
+            // With --edit-base the link opens the file in the repository's editor; without it, it points at
+            // the Markdown next to the built site, which works for a local build only, and says so.
+            let label = site.editBase == nil ? "Markdown source" : "Edit this page"
+            edit = "<a class=\"edit\" href=\"\(HTML.attribute(site.editHref(repoPath: source, from: entry.path)))\">\(label) <span class=\"muted\">(\(HTML.escape(source)))</span></a>"
         }
         let title = entry.kind == .index ? siteTitle : entry.title + " · " + siteTitle
         return try template.render([

@@ -165,7 +165,7 @@ struct SnippetRenderer {
     static func outcome(_ result: SnippetResult, fixed: Bool, fixedIn: String?) -> String? {
         if let outcome = result.evidence?.outcome { return outcome }
         if fixed, let fixedIn { return "fixed in \(fixedIn)" }
-        if result.verdict == .pass, let code = result.errorCode { return "ended with \(code)" }
+        if result.verdict == .pass || result.verdict == .finding, let code = result.errorCode { return "ended with \(code)" }
         if result.verdict == .unsupported { return result.errorCode }
         return nil
     }
