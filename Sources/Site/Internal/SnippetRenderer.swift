@@ -66,10 +66,24 @@ struct SnippetRenderer {
         case .compileFail(let diagnostic): badge("compile-fail", "b-mode", title: "must fail to compile with: \(diagnostic)")
         case .ignore: badge("not compiled", "b-mode", title: "shown only")
         }
+        /// A badge whose word is explained in reading.md (its glossary), linked there when the site has it.
+        func explained(_ text: String, _ cls: String, title: String, anchor: String) {
+            guard let target = site.guidePages["Guides/reading.md"] else { return badge(text, cls, title: title) }
+            let href = (target == page ? "" : Paths.relative(from: page, to: target)) + "#" + anchor
+            out += "<a class=\"badge \(cls)\" href=\"\(HTML.attribute(href))\" title=\"\(HTML.attribute(title))\">\(HTML.escape(text))</a>"
+        }
         if let error = a.expectedError { badge("expects \(error)", "b-expect", title: "must end with this libvirt error") }
-        for need in a.needs { badge("needs \(need.rawValue)", "b-needs", title: need.summary) }
-        if let tier = a.tier { badge("tier \(tier.rawValue)", "b-tier") }
-        if let context = snippet.context { badge("context \(context)", "b-context", title: "runs after the setup code of this context") }
+        for need in a.needs {
+            explained("needs \(need.rawValue)", "b-needs", title: "\(need.summary); without it the snippet is reported unsupported",
+                      anchor: "the-fence-vocabulary")
+        }
+        if let tier = a.tier {
+            explained("tier \(tier.rawValue)", "b-tier", title: "where the snippet is meant to run", anchor: "tiers")
+        }
+        if let context = snippet.context {
+            explained("context \(context)", "b-context", title: "runs after the setup code (the prelude) of this context",
+                      anchor: "shared-setup-contexts-and-continuations")
+        }
         if let continues = a.continues {
             out += "<a class=\"badge b-continues\" href=\"#\(HTML.attribute(SiteContext.snippetAnchor(continues)))\" title=\"runs after this snippet, in the same process\">continues <code>\(HTML.escape(continues))</code></a>"
         }
