@@ -454,6 +454,8 @@ def main():
                         help="QUERY=PATH: the search's first result for the query is on that page")
     parser.add_argument("--outcome-differs", action="append", default=[],
                         help="ID=V1,V2: the snippet's verdict line shows different outcomes for those two host labels")
+    parser.add_argument("--copy-equals", action="append", default=[],
+                        help="ID=FILE: the Copy button of that snippet copies exactly the file's text (a recipe's exported main.swift)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     args = parser.parse_args()
 
@@ -651,6 +653,21 @@ def main():
             page.navigate(f"{origin}/index.html")
             first = page.evaluate(f"rewindSite.search({json.dumps(query)}).then(r => r.length ? r[0].url : '')", await_promise=True)
             results.check(expected in (first or ""), f"the search ranks {expected} first for '{query}'", str(first))
+        for spec in args.copy_equals:
+            snippet, path = spec.split("=", 1)
+            expected = open(path, encoding="utf-8").read()
+            copied = None
+            for page_path in pages:
+                if not page_path.startswith("guides/"):
+                    continue
+                page.navigate(f"{origin}/{page_path}")
+                if page.evaluate(f"!!document.querySelector('figure[data-snippet={json.dumps(snippet)}] button.copy')"):
+                    page.click(f"figure[data-snippet={json.dumps(snippet)}] button.copy")
+                    page.cdp.pump(0.3)
+                    copied = page.evaluate("navigator.clipboard.readText()", await_promise=True)
+                    break
+            results.check(copied == expected, f"{snippet}: the Copy button copies exactly {os.path.basename(path)}",
+                          "not found" if copied is None else f"{len(copied or '')} vs {len(expected)} characters")
         for spec in args.outcome_differs:
             snippet, versions = spec.split("=", 1)
             a, b = versions.split(",")

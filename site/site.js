@@ -75,13 +75,14 @@
     [["button.copy", false, "Copy"], ["button.copy-api", true, "Copy API code"]].forEach(function (spec) {
       var copy = figure.querySelector(spec[0]);
       if (!copy) return;
+      var label = copy.textContent;
       copy.addEventListener("click", function () {
         copyText(visibleCode(figure, spec[1])).then(function () {
           copy.textContent = "Copied";
         }, function () {
           copy.textContent = "Copy failed";
         });
-        setTimeout(function () { copy.textContent = spec[2]; }, 1600);
+        setTimeout(function () { copy.textContent = label; }, 1600);
       });
     });
   });

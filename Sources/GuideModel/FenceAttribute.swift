@@ -92,11 +92,17 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
     /// reproduces), and reported as "not reproduced", never as "fixed".
     case notReproducedIn = "not-reproduced-in"
 
+    /// `recipe=<name>`: the block is a whole program a reader copies (`import Libvirt`, its own arguments,
+    /// event waits, error handling and clean-up). It is compiled on its own against Rewind's public library
+    /// products only (`Libvirt`, `NBD`), never the lab, and a snippet runs it as its own process
+    /// (`lab.runRecipe`) and checks the outcome. Its id is `recipe-<name>` unless `id=` says otherwise.
+    case recipe
+
     /// Whether the attribute is written `key=value` (`true`) or as a bare flag (`false`).
     public var takesValue: Bool {
         switch self {
         case .id, .needs, .compileFail, .expectError, .timeout, .context, .continues, .finding, .claims,
-             .tier, .since, .until, .fixedIn, .notReproducedIn:
+             .tier, .since, .until, .fixedIn, .notReproducedIn, .recipe:
             return true
         case .compileOnly, .ignore, .prelude, .standalone:
             return false
@@ -124,6 +130,7 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .until: "until=<libvirt version>"
         case .fixedIn: "fixed-in=<libvirt version>"
         case .notReproducedIn: "not-reproduced-in=<libvirt version>"
+        case .recipe: "recipe=<name>"
         }
     }
 
@@ -148,6 +155,7 @@ public enum FenceAttribute: String, CaseIterable, Sendable, Hashable {
         case .until: "the expectation holds before this libvirt version; unsupported on newer hosts"
         case .fixedIn: "the finding's deviation was fixed in this libvirt version (a commit or release note the guide names); checked as fixed on newer hosts"
         case .notReproducedIn: "the finding's deviation was not reproduced on this libvirt version, with no fix named; checked on newer hosts, reported as not reproduced"
+        case .recipe: "a complete program, compiled against the Libvirt and NBD libraries only and run by a snippet as its own process"
         }
     }
 }

@@ -42,13 +42,21 @@ public struct SnippetAttributes: Sendable, Hashable, Codable {
     /// `not-reproduced-in=`: the libvirt version from which the finding's deviation no longer reproduces,
     /// with no fix named.
     public let notReproducedIn: String?
+    /// `recipe=`: the name of the whole program the block is.
+    public let recipe: String?
+
+    /// The executable a recipe is built as (`Recipe_full_backup` for `recipe=full-backup`): the runner's
+    /// target and the name `lab.runRecipe` looks for beside the snippet program.
+    public static func recipeExecutableName(_ recipe: String) -> String {
+        "Recipe_" + String(recipe.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
 
     /// What the runner does with the snippet: run it, only compile it, expect compilation to fail, or
     /// ignore it.
     public var mode: SnippetMode {
         if isIgnored { return .ignore }
         if let compileFailure { return .compileFail(expectedDiagnostic: compileFailure) }
-        if isCompileOnly { return .compileOnly }
+        if isCompileOnly || recipe != nil { return .compileOnly }
         return .run
     }
 
@@ -59,9 +67,10 @@ public struct SnippetAttributes: Sendable, Hashable, Codable {
         isIgnored: Bool = false, expectedError: String? = nil, timeout: Duration? = nil, context: String? = nil,
         isPrelude: Bool = false, continues: String? = nil, isStandalone: Bool = false, finding: String? = nil,
         claims: [String] = [], tier: SnippetTier? = nil, since: String? = nil, until: String? = nil,
-        fixedIn: String? = nil, notReproducedIn: String? = nil
+        fixedIn: String? = nil, notReproducedIn: String? = nil, recipe: String? = nil
     ) {
         self.notReproducedIn = notReproducedIn
+        self.recipe = recipe
         self.since = since
         self.until = until
         self.fixedIn = fixedIn

@@ -18,7 +18,8 @@ public struct CapturedFilesystem: Sendable {
     /// Whether the ext4 journal still had to be replayed (`needs_recovery` in the features `dumpe2fs -h`
     /// lists): set while the file system is mounted and written, cleared by an unmount or a freeze.
     public var needsRecovery: Bool
-    /// Whether the journal was replayed before the checks (`replayJournal`, on a file system that needed it).
+    /// Whether the file system was recovered before the checks as a boot would (`replayJournal`, on a file
+    /// system that needed it: `e2fsck -p`, which replays the journal and makes the safe repairs).
     public var journalReplayed: Bool
     /// `/data/workload.log` as it is in the image (read with `debugfs`), or nil when the image has no such
     /// file — as in a crash-consistent capture read without replaying its journal, when the file was created
@@ -89,7 +90,10 @@ extension Lab {
         var needsRecovery = try Self.needsRecovery(raw, file: file, line: line)
         var replayed = false
         if replayJournal && needsRecovery {
-            let replay = try Tool(name: "e2fsck").run(["-E", "journal_only", "-y", raw], on: .local, file: file, line: line)
+            // Recovered as the guest's next boot would: `e2fsck -p` replays the journal and makes the repairs that
+            // are safe without asking (such as the allocation bitmaps' checksums a crash leaves stale); status
+            // 1 means it corrected something, 2 that a mounted system would reboot.
+            let replay = try Tool(name: "e2fsck").run(["-p", raw], on: .local, file: file, line: line)
             if replay.status >= 4 {
                 throw LabFailure("`\(replay.commandLine)` could not replay the journal (status \(replay.status)): "
                                  + (replay.stderr + replay.stdout).trimmingCharacters(in: .whitespacesAndNewlines),

@@ -312,7 +312,9 @@ public struct SnippetRunner: Sendable {
             return r
         }
         if case .compileOnly = snippet.mode {
-            r.reason = "compile-only: compiled, not run"
+            r.reason = snippet.attributes.recipe != nil
+                ? "recipe: compiled against the Libvirt and NBD libraries alone; the snippets that call lab.runRecipe run and check it"
+                : "compile-only: compiled, not run"
             return r
         }
         for need in snippet.needs {

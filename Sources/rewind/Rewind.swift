@@ -6,5 +6,5 @@ struct Rewind: AsyncParsableCommand {
         commandName: "rewind",
         abstract: "Teaches and checks libvirt's domain state capture APIs.",
         subcommands: [VerifyCommand.self, CapabilitiesCommand.self, GuestCommand.self, HostCommand.self, LabCommand.self,
-                      SiteCommand.self, BenchCommand.self])
+                      SiteCommand.self, RecipeCommand.self, BenchCommand.self])
 }

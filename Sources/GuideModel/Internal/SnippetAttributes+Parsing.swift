@@ -25,6 +25,7 @@ extension SnippetAttributes {
         var until: String?
         var fixedIn: String?
         var notReproducedIn: String?
+        var recipe: String?
 
         for token in tokens {
             guard let attribute = FenceAttribute(rawValue: token.key) else {
@@ -148,6 +149,12 @@ extension SnippetAttributes {
                 } else {
                     problems.append("bad value for 'tier': \(Vocabulary.quoted(value)) (use test, qemu or agent)")
                 }
+            case .recipe:
+                if Vocabulary.isSlug(value) {
+                    recipe = value
+                } else {
+                    problems.append("bad recipe name \(Vocabulary.quoted(value)): use lowercase letters, digits and hyphens, starting with a letter or digit")
+                }
             case .since, .until, .fixedIn, .notReproducedIn:
                 if Vocabulary.isVersion(value) {
                     switch attribute {
@@ -169,12 +176,14 @@ extension SnippetAttributes {
             problems.append("'tier=\(tier.rawValue)' repeats what needs= implies; remove it (write tier= only when it says something else)")
         }
 
+        // A recipe is named by its recipe name.
+        if id == nil, let recipe { id = "recipe-" + recipe }
         let attributes = SnippetAttributes(
             id: id, needs: needs, isCompileOnly: isCompileOnly, compileFailure: compileFailure,
             isIgnored: isIgnored, expectedError: expectedError, timeout: timeout, context: context,
             isPrelude: isPrelude, continues: continues, isStandalone: isStandalone, finding: finding,
             claims: claims, tier: tier, since: since, until: until, fixedIn: fixedIn,
-            notReproducedIn: notReproducedIn)
+            notReproducedIn: notReproducedIn, recipe: recipe)
         if let since, let until, !Vocabulary.versionIsLess(since, until) {
             problems.append("'since=\(since)' is not before 'until=\(until)': no libvirt version is in that range")
         }
@@ -189,6 +198,14 @@ extension SnippetAttributes {
             written.filter { with.contains($0) }
         }
 
+        if present.contains(.recipe) {
+            // A recipe is a program on its own: it names its inputs on its command line, and a snippet that
+            // runs it says what it needs and checks.
+            for other in written where ![.recipe, .id, .since, .until].contains(other) {
+                problems.append("fence attribute '\(other.rawValue)' is not allowed on a recipe (a whole program, run by a snippet that says what it needs and checks)")
+            }
+            return problems
+        }
         if present.contains(.prelude) {
             for other in written where other != .prelude && other != .context {
                 problems.append("fence attribute '\(other.rawValue)' is not allowed on a prelude (hidden setup code that is never run on its own)")

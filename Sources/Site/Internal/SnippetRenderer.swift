@@ -26,7 +26,11 @@ struct SnippetRenderer {
         if checks.contains(true) && checks.contains(false) {
             out += "<button type=\"button\" class=\"copy-api\" title=\"Copy the API code only: the visible lines without the lab's checks (the muted lines)\">Copy API code</button>"
         }
-        out += "<button type=\"button\" class=\"copy\" title=\"Copy the visible lines\">Copy</button>"
+        if snippet.attributes.recipe != nil {
+            out += "<button type=\"button\" class=\"copy\" title=\"Copy the whole program: the main.swift that rewind recipe export writes\">Copy program</button>"
+        } else {
+            out += "<button type=\"button\" class=\"copy\" title=\"Copy the visible lines\">Copy</button>"
+        }
         out += "</span></figcaption>\n"
 
         // The code: every line in its own span, hidden ones marked (hidden by CSS, revealed by the toggle).
@@ -60,8 +64,12 @@ struct SnippetRenderer {
         func badge(_ text: String, _ cls: String, title: String? = nil) {
             out += "<span class=\"badge \(cls)\"" + (title.map { " title=\"\(HTML.attribute($0))\"" } ?? "") + ">\(HTML.escape(text))</span>"
         }
+        if let recipe = a.recipe {
+            badge("recipe \(recipe)", "b-recipe", title: "a whole program: rewind recipe export \(recipe) DIR writes it as a Swift package")
+        }
         switch snippet.mode {
         case .run: break
+        case .compileOnly where a.recipe != nil: break
         case .compileOnly: badge("compile-only", "b-mode", title: "compiled, not run")
         case .compileFail(let diagnostic): badge("compile-fail", "b-mode", title: "must fail to compile with: \(diagnostic)")
         case .ignore: badge("not compiled", "b-mode", title: "shown only")
