@@ -62,6 +62,17 @@ struct XMLDefinitionTests {
         var minimal = DomainDefinition(name: "m", arch: nil, machine: nil, acpi: false)
         minimal.console = .pty()
         #expect(try DomainDefinition(xml: minimal.xml()) == minimal)
+        #expect(try DomainDefinition(xml: minimal.xml()).usesUEFI == false)
+    }
+
+    @Test("a UEFI guest is recognised by its firmware attribute, a pflash loader or an NVRAM file")
+    func uefi() throws {
+        for os in ["<os firmware='efi'><type arch='x86_64'>hvm</type></os>",
+                   "<os><type>hvm</type><loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader></os>",
+                   "<os><type>hvm</type><nvram>/var/lib/libvirt/qemu/nvram/g_VARS.fd</nvram></os>"] {
+            let xml = "<domain type='kvm'><name>g</name><memory unit='KiB'>65536</memory>\(os)</domain>"
+            #expect(try DomainDefinition(xml: xml).usesUEFI, "\(os)")
+        }
     }
 
     @Test("xml() writes a lab guest: q35, no NIC, no graphics, no balloon, the guest agent channel")

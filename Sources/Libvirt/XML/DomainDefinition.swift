@@ -60,6 +60,10 @@ public struct DomainDefinition: Sendable, Hashable {
     /// A firmware image on the host that replaces the default BIOS: `<os><loader readonly='yes'
     /// type='rom'>PATH</loader>`.
     public var firmwareROM: String?
+    /// Whether the guest boots with UEFI firmware in pflash and keeps its variables in an NVRAM file
+    /// (`<os firmware='efi'>`, a `<loader type='pflash'>` or an `<nvram>`); read only, never written. Internal
+    /// snapshots of such guests need libvirt 10.9 and an NVRAM file in qcow2 format.
+    public private(set) var usesUEFI = false
     /// Direct kernel boot: the kernel image on the host (`<os><kernel>`).
     public var kernel: String?
     /// Direct kernel boot: the initial ramdisk on the host (`<os><initrd>`).
@@ -226,6 +230,8 @@ public struct DomainDefinition: Sendable, Hashable {
             arch = osType?["arch"]
             machine = osType?["machine"]
             if let loader = os.firstChild(named: "loader"), loader["type"] == "rom" { firmwareROM = loader.text }
+            usesUEFI = os["firmware"] == "efi" || os.firstChild(named: "nvram") != nil
+                || os.firstChild(named: "loader")?["type"] == "pflash"
             kernel = os.childText("kernel")
             initrd = os.childText("initrd")
             cmdline = os.firstChild(named: "cmdline")?.text
