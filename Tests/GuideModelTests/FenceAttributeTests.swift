@@ -198,7 +198,7 @@ struct FenceAttributeTests {
 
     @Test("the vocabulary describes itself")
     func vocabularyDescriptions() {
-        #expect(FenceAttribute.allCases.count == 18)
+        #expect(FenceAttribute.allCases.count == 19)
         #expect(FenceAttribute.allCases.allSatisfy { !$0.summary.isEmpty && $0.syntax.hasPrefix($0.rawValue) })
         #expect(FenceAttribute.allCases.filter { !$0.takesValue } == [.compileOnly, .ignore, .prelude, .standalone])
         #expect(Capability.allCases.map(\.rawValue) == [
