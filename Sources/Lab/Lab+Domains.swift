@@ -38,8 +38,10 @@ extension Lab {
     ///     `vm`, `vm2`, `vm3`, ….
     ///   - machine: the machine type on the QEMU driver (default `q35`, the host's newest), e.g. a versioned
     ///     `pc-q35-7.2` that another host knows too (see `commonMachineType(with:)`).
+    ///   - diskFormat: the format of the disks' images (default qcow2; raw for what qcow2 alone allows).
     public func makeDomain(disks: Int = 1, diskSizeMiB: Int = 64, memoryMiB: Int = 64, start: Bool = true,
                            persistent: Bool = true, name: String? = nil, machine: String? = nil,
+                           diskFormat: DiskFormat = .qcow2,
                            file: String = #filePath, line: Int = #line) throws -> Domain {
         guard (0...26).contains(disks) else {
             throw LabFailure("makeDomain(disks: \(disks)): a lab guest has 0 to 26 disks", file: file, line: line)
@@ -66,11 +68,11 @@ extension Lab {
         }
         for index in 0..<disks {
             let target = Self.diskTarget(index)
-            let image = try path("\(suffix)-\(target).qcow2", file: file, line: line)
+            let image = try path("\(suffix)-\(target).\(diskFormat.rawValue)", file: file, line: line)
             if type != .test {
-                try createImage(at: image, sizeMiB: diskSizeMiB, format: .qcow2, backing: nil, file: file, line: line)
+                try createImage(at: image, sizeMiB: diskSizeMiB, format: diskFormat, backing: nil, file: file, line: line)
             }
-            definition.disks.append(.init(target: target, source: image))
+            definition.disks.append(.init(target: target, source: image, format: diskFormat))
         }
 
         let xml = definition.xml()
