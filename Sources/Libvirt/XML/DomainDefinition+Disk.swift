@@ -47,6 +47,26 @@ extension DomainDefinition {
         /// The source file followed by the backing chain's files, top (live) image first.
         public var chainFiles: [String] { ([source] + backingChain.map(\.file)).compactMap { $0 } }
 
+        /// The disk as a `<disk type='file'>` document of its own (built with libxml2, so any path is
+        /// escaped), e.g. the destination of a block copy (`virDomainBlockCopy`'s `destxml`):
+        ///
+        /// ```swift
+        /// let destination = DomainDefinition.Disk(target: "vda", source: "/fast/vm-vda.qcow2").xml()
+        /// try dom.blockCopy(disk: "vda", destinationXML: destination, flags: .transientJob)
+        /// ```
+        public func xml() -> String {
+            let doc = XMLDocument(rootName: "disk")
+            let disk = doc.root
+            disk["type"] = "file"
+            disk["device"] = device
+            let driver = disk.addChild(name: "driver")
+            driver["name"] = "qemu"
+            driver["type"] = format.rawValue
+            if let source { disk.addChild(name: "source")["file"] = source }
+            disk.addChild(name: "target")["dev"] = target
+            return doc.serialized(pretty: false)
+        }
+
         func write(into devices: XMLElement) {
             let d = devices.addChild(name: "disk")
             d["type"] = "file"
