@@ -113,6 +113,13 @@ public enum Verification {
                                      root: root, catalog: options.claims)
         let snippets = checks.annotate(discovered)
         let discovery = SnippetRunner.seconds(since: discoveryStart)
+        // A --filter that selects nothing is a mistake (a typo, a renamed snippet), never a green run of nothing.
+        let unmatched = options.verifier.filters.filter { filter in !snippets.contains { SnippetRunner.matches(filter, $0) } }
+        if !unmatched.isEmpty {
+            throw .selection("--filter " + unmatched.map { "'\($0)'" }.joined(separator: ", ")
+                             + " selects no snippet (a filter is a snippet id, a guide path such as Guides/x.md, "
+                             + "Guides/x.md:LINE, or a pattern with *; `rewind verify -v` lists every snippet)")
+        }
 
         for uri in options.verifier.uris {
             if let message = leftovers(uri: uri) { events(.leftovers(uri: uri, message: message)) }
