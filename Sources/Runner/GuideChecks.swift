@@ -24,12 +24,46 @@ public struct GuideChecks: Sendable {
     public var errors: [String] = []
     /// The libvirt names the guides were checked against (this machine's API XML and the committed catalog).
     public var api: LibvirtAPI?
+    /// The binding's Swift constants and the libvirt constants behind them (`synchronousWrites` →
+    /// `VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES`), so that a flag newer than a host counts like its C name.
+    public var bindingConstants: [String: [String]] = [:]
+
+    /// Reads the binding's constants from `<root>/Sources/Libvirt/*.swift`: each
+    /// `static let NAME = TYPE(rawValue: VIR_….rawValue)`, or a `static let` whose doc comment names its
+    /// `VIR_…` constant in backquotes. Missing sources give an empty map.
+    public static func bindingConstants(root: URL) -> [String: [String]] {
+        let folder = root.appendingPathComponent("Sources/Libvirt")
+        guard let files = try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil) else { return [:] }
+        var map: [String: [String]] = [:]
+        for file in files where file.pathExtension == "swift" {
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            var doc = ""
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.drop { $0 == " " }
+                if trimmed.hasPrefix("///") { doc += trimmed; continue }
+                defer { doc = "" }
+                guard trimmed.hasPrefix("public static let ") else { continue }
+                let name = String(trimmed.dropFirst("public static let ".count).prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                var cName: String?
+                if let range = trimmed.range(of: "rawValue: VIR_") {
+                    cName = String(trimmed[trimmed.index(range.lowerBound, offsetBy: "rawValue: ".count)...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" })
+                } else if let tick = doc.range(of: "`VIR_") {
+                    cName = String(doc[doc.index(after: tick.lowerBound)...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" })
+                }
+                if let cName, !name.isEmpty, !(map[name] ?? []).contains(cName) { map[name, default: []].append(cName) }
+            }
+        }
+        return map
+    }
 
     /// The newest libvirt name a snippet's own code uses, with the version that added it: a host with an
     /// older libvirt cannot run the snippet as written (`SnippetRunner` reports it unsupported there).
     public func newestName(in snippet: RunnableSnippet) -> (name: String, since: String)? {
         guard let api else { return nil }
         var best: (name: String, since: String)?
+        // A snippet that branches on the host's version itself (`lab.libvirt(atLeast:)`) checks what an older
+        // host does with a newer flag: its Swift flag names do not make it unsupported.
+        let branchesOnVersion = snippet.sourceLines.contains { $0.text.contains("lab.libvirt(atLeast:") }
         for line in snippet.sourceLines where line.isOwn {
             // Code, not comments: a snippet may name a newer constant in a comment while it checks how an
             // older host refuses the call.
@@ -39,8 +73,36 @@ public struct GuideChecks: Sendable {
                 if let b = best, let bv = Version(parsing: b.since), bv >= v { continue }
                 best = (reference.name, since)
             }
+            // The binding's flags by their Swift names (`.synchronousWrites`): the libvirt constant behind
+            // them. A name several types share counts with the oldest of its constants, never a guess.
+            for member in Self.memberNames(in: code) where !branchesOnVersion {
+                let candidates = (bindingConstants[member] ?? []).compactMap { c in api.since[c].flatMap { s in Version(parsing: s).map { (c, s, $0) } } }
+                guard let oldest = candidates.min(by: { $0.2 < $1.2 }) else { continue }
+                if let b = best, let bv = Version(parsing: b.since), bv >= oldest.2 { continue }
+                best = (oldest.0, oldest.1)
+            }
         }
         return best
+    }
+
+    /// The names after a `.` in Swift code (`.synchronousWrites`, `dom.blockCopy`), outside string literals.
+    static func memberNames(in code: String) -> [String] {
+        var names: [String] = []
+        var inString = false
+        var previous: Character = " "
+        var index = code.startIndex
+        while index < code.endIndex {
+            let c = code[index]
+            if c == "\"" && previous != "\\" { inString.toggle() }
+            if !inString && c == "." {
+                let rest = code[code.index(after: index)...]
+                let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                if let first = name.first, first.isLetter { names.append(String(name)) }
+            }
+            previous = c
+            index = code.index(after: index)
+        }
+        return names
     }
 
     /// `snippets` with each one's newest libvirt name recorded (`RunnableSnippet.newestName`).
@@ -101,6 +163,7 @@ public struct GuideChecks: Sendable {
             }
         }
         checks.api = api
+        checks.bindingConstants = bindingConstants(root: root)
         var sources: [(guide: Guide, source: String)] = []
         for guide in guides {
             let url = root.appendingPathComponent(guide.path)

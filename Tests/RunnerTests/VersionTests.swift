@@ -88,6 +88,18 @@ struct VersionTests {
         let newest = checks.newestName(in: s)
         #expect(newest?.name == "VIR_DOMAIN_BLOCK_COPY_TARGET_ZEROED")
         #expect(newest?.since == "12.2.0")
+
+        // A flag by its Swift name counts like its C name: a host older than 8.0 cannot run this as written.
+        checks.bindingConstants = GuideChecks.bindingConstants(root: root)
+        #expect(checks.bindingConstants["synchronousWrites"] == ["VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES"])
+        let swiftFlag = RunnableSnippet(id: "w", guide: "Guides/x.md", line: 1, sourceLines: [
+            .init(file: "Guides/x.md", line: 2, text: "try dom.blockCopy(disk: \"vda\", destinationXML: xml, flags: [.transientJob, .synchronousWrites])")])
+        #expect(checks.newestName(in: swiftFlag)?.name == "VIR_DOMAIN_BLOCK_COPY_SYNCHRONOUS_WRITES")
+        #expect(checks.newestName(in: swiftFlag)?.since == "8.0.0")
+        // …unless the snippet branches on the version itself, to check what an older host does.
+        let branching = RunnableSnippet(id: "b", guide: "Guides/x.md", line: 1, sourceLines: swiftFlag.sourceLines + [
+            .init(file: "Guides/x.md", line: 3, text: "try lab.expect(lab.libvirt(atLeast: \"8.0.0\"))")])
+        #expect(checks.newestName(in: branching) == nil)
     }
 
     @Test("the matrix: a claim's verdict per host, and the snippets whose verdicts differ")
