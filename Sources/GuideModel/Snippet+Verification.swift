@@ -21,7 +21,9 @@
 extension Snippet {
     /// One flag per line of `lines`: true for the lab's verification.
     public var verificationLines: [Bool] {
-        Self.verificationLines(lines.map(\.text))
+        // A recipe is a program of its own, with no lab: every line of it is what the reader copies.
+        if attributes.recipe != nil { return lines.map { _ in false } }
+        return Self.verificationLines(lines.map(\.text))
     }
 
     /// The statements a line must start with (after `try`/`await`) to be verification.
