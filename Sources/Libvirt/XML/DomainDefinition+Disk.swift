@@ -56,19 +56,16 @@ extension DomainDefinition {
         /// ```
         public func xml() -> String {
             let doc = XMLDocument(rootName: "disk")
-            let disk = doc.root
-            disk["type"] = "file"
-            disk["device"] = device
-            let driver = disk.addChild(name: "driver")
-            driver["name"] = "qemu"
-            driver["type"] = format.rawValue
-            if let source { disk.addChild(name: "source")["file"] = source }
-            disk.addChild(name: "target")["dev"] = target
+            fill(doc.root)
             return doc.serialized(pretty: false)
         }
 
         func write(into devices: XMLElement) {
-            let d = devices.addChild(name: "disk")
+            fill(devices.addChild(name: "disk"))
+        }
+
+        /// Writes the disk's attributes and children into the `<disk>` element `d`.
+        private func fill(_ d: XMLElement) {
             d["type"] = "file"
             d["device"] = device
             let driver = d.addChild(name: "driver")
