@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // Running a tool that users run beside libvirt (a backup client such as virtnbdbackup) on the host of the
 // connection, as an external process, with its output kept as evidence.
@@ -21,6 +22,11 @@ extension Lab {
         }
     }
 
+    /// The capability a missing host tool is reported under: `host-tool:<tool>`. Like the host access, it
+    /// belongs to the host, not to the guide: a user's host need not have every tool Rewind's own hosts
+    /// install, so a missing one makes the snippet *unsupported* with the reason, declared or not.
+    public static func hostToolCapability(_ tool: String) -> String { "host-tool:" + tool }
+
     /// Stops the snippet as *unsupported* unless `tool` is installed on the host (`command -v` through the
     /// host access), saying which Debian package provides it.
     ///
@@ -30,7 +36,7 @@ extension Lab {
     public func requireHostTool(_ tool: String, package: String, file: String = #filePath, line: Int = #line) throws {
         let r = try Tool.shell.run(["-c", "command -v \"$1\"", "sh", tool], on: host, file: file, line: line)
         if r.status != 0 {
-            throw Unsupported(capability: tool,
+            throw Unsupported(capability: Self.hostToolCapability(tool),
                               reason: "needs \(tool) on the host (Debian package \(package)); not installed on \(uri) (host access \(host))")
         }
     }
@@ -45,7 +51,19 @@ extension Lab {
     @discardableResult
     public func runHostTool(_ tool: String, _ arguments: [String], timeout: Duration = .seconds(300), check: Bool = true,
                             file: String = #filePath, line: Int = #line) throws -> ToolRun {
+        if host.isLocal, Executable.find(tool) == nil {
+            throw Unsupported(capability: Self.hostToolCapability(tool),
+                              reason: "needs \(tool) on the host; not installed on this machine (looked in PATH)")
+        }
         let r = try Tool(name: tool).run(arguments, on: host, timeout: timeout, file: file, line: line)
+        // 127: the shell found no such command on the host (a tool this host does not have).
+        if r.status == 127 {
+            let found = try Tool.shell.run(["-c", "command -v \"$1\"", "sh", tool], on: host, file: file, line: line)
+            if found.status != 0 {
+                throw Unsupported(capability: Self.hostToolCapability(tool),
+                                  reason: "needs \(tool) on the host; not installed on \(uri) (host access \(host))")
+            }
+        }
         let run = ToolRun(commandLine: r.commandLine, status: r.status, stdout: r.stdout, stderr: r.stderr)
         note(run.description)
         if check && r.status != 0 {

@@ -167,8 +167,10 @@ enum VerdictRules {
         case .unsupported:
             let reason = o.message ?? "unsupported"
             // `host-access` belongs to the connection, not to the guide: a host whose files the lab cannot reach
-            // (a remote URI without ssh) makes every snippet that needs them unsupported, declared or not.
+            // (a remote URI without ssh) makes every snippet that needs them unsupported, declared or not; so
+            // does a tool the host lacks (`host-tool:<tool>`).
             let declared = o.capability == HostAccess.capability
+                || (o.capability?.hasPrefix(Lab.hostToolCapability("")) ?? false)
                 || (o.capability.map { c in snippet.needs.contains { $0.rawValue == c } } ?? !snippet.needs.isEmpty)
             if declared {
                 var r = result

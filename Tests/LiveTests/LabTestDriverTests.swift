@@ -122,6 +122,27 @@ struct LabTestDriverTests {
         #expect(errors == [] && leftovers == [] && empty)
     }
 
+    @Test("a tool the host does not have makes the snippet unsupported (host-tool:<tool>), not failed")
+    func missingHostTool() async throws {
+        let lab = try LabTestSupport.testDriverLab()
+        do {
+            _ = try lab.runHostTool("rewind-no-such-tool", ["--version"])
+            Issue.record("a missing tool ran")
+        } catch let unsupported as Unsupported {
+            #expect(unsupported.capability == Lab.hostToolCapability("rewind-no-such-tool"))
+        }
+        do {
+            try lab.requireHostTool("rewind-no-such-tool", package: "none")
+            Issue.record("a missing tool was found")
+        } catch let unsupported as Unsupported {
+            #expect(unsupported.capability == "host-tool:rewind-no-such-tool")
+        }
+        // A tool that is there runs.
+        #expect(try lab.runHostTool("true", []).status == 0)
+        let (errors, _, _) = await LabTestSupport.finish(lab)
+        #expect(errors == [])
+    }
+
     @Test("makeDomain refuses impossible shapes")
     func makeDomainRefuses() async throws {
         let lab = try LabTestSupport.testDriverLab()

@@ -69,6 +69,12 @@ struct VerdictTests {
         let ordinary = VerdictRules.judge(Self.snippet(needs: [.backup]),
                                           Self.outcome(.libvirtError, message: "invalid", code: "VIR_ERR_OPERATION_INVALID", unsupported: false))
         #expect(ordinary.verdict == .fail)
+        // A tool the host lacks belongs to the host, like its access: unsupported whether declared or not.
+        let noTool = VerdictRules.judge(Self.snippet(needs: [.qemu]),
+                                        Self.outcome(.unsupported, message: "needs virtnbdbackup on the host; not installed",
+                                                     capability: Lab.hostToolCapability("virtnbdbackup")))
+        #expect(noTool.verdict == .unsupported)
+        #expect(noTool.reason == "needs virtnbdbackup on the host; not installed")
         // lab.require: unsupported only for a declared capability.
         #expect(VerdictRules.judge(Self.snippet(needs: [.qemu]),
                                    Self.outcome(.unsupported, message: "needs qemu; x", capability: "qemu")).verdict == .unsupported)
