@@ -10,6 +10,8 @@ public struct CodeBlock: Sendable, Hashable {
         case prelude(context: String)
         /// The expected output of the snippet with this id.
         case expectedOutput(snippetID: String)
+        /// A `sh script=NAME` block: a script the snippets run (see ``Guide/scripts``).
+        case script(name: String)
         /// A block shown as is: another language, an indented block, or a `swift ignore` block without id.
         case display
     }

@@ -32,9 +32,12 @@ public struct Guide: Sendable, Hashable {
     /// The preludes of the guide's contexts, in document order.
     public let preludes: [Prelude]
 
+    /// The scripts (`sh script=NAME` blocks), in document order.
+    public let scripts: [Script]
+
     init(
         path: String, title: String, headings: [Heading], document: Node, codeBlocks: [CodeBlock],
-        snippets: [Snippet], preludes: [Prelude]
+        snippets: [Snippet], preludes: [Prelude], scripts: [Script] = []
     ) {
         self.path = path
         self.title = title
@@ -43,6 +46,7 @@ public struct Guide: Sendable, Hashable {
         self.codeBlocks = codeBlocks
         self.snippets = snippets
         self.preludes = preludes
+        self.scripts = scripts
     }
 
     /// The top-level blocks, in document order, each with its kind and line range.

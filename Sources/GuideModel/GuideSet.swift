@@ -19,6 +19,9 @@ public struct GuideSet: Sendable, Hashable {
     /// The index of each snippet in ``snippets``, by id.
     private let snippetIndex: [String: Int]
 
+    /// The scripts, by name.
+    private let scriptIndex: [String: Script]
+
     /// Checks `guides` together: ids must be unique across all of them.
     ///
     /// Guides returned by ``Guide/parse(source:path:)`` are valid on their own; this adds the checks that
@@ -39,11 +42,29 @@ public struct GuideSet: Sendable, Hashable {
                 snippets.append(snippet)
             }
         }
+        var scripts: [String: Script] = [:]
+        for guide in sorted {
+            for script in guide.scripts {
+                if let first = scripts[script.name] {
+                    errors.append(GuideError(file: script.guide, line: script.line,
+                                             message: "duplicate script name '\(script.name)': already used at \(first.location)"))
+                } else {
+                    scripts[script.name] = script
+                }
+            }
+        }
         guard errors.isEmpty else { throw GuideErrors(errors) }
         self.guides = sorted
         self.snippets = snippets
         self.snippetIndex = index
+        self.scriptIndex = scripts
     }
+
+    /// Every script of every guide (`sh script=NAME` blocks), by guide path and then in document order.
+    public var scripts: [Script] { guides.flatMap(\.scripts) }
+
+    /// The script with the given name.
+    public func script(name: String) -> Script? { scriptIndex[name] }
 
     /// Parses and checks guides given as text, by path (relative to the package root).
     public static func parse(sources: [String: String]) throws(GuideErrors) -> GuideSet {

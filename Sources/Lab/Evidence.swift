@@ -59,6 +59,75 @@ public struct Evidence: Codable, Sendable, Hashable {
         }
     }
 
+    /// An XML document a program sent to libvirt, as the program printed it: the recipe, the libvirt
+    /// function it went to and the text. The site shows them beside the recipe ("the XML libvirt received").
+    public struct Document: Codable, Sendable, Hashable {
+        /// The recipe that sent it (`full-backup`).
+        public var program: String
+        /// The libvirt function it went to, as the program named it (`virDomainBackupBegin`).
+        public var call: String
+        /// The document, as printed.
+        public var xml: String
+        /// Creates a document record.
+        public init(program: String, call: String, xml: String) {
+            self.program = program
+            self.call = call
+            self.xml = xml
+        }
+
+        /// The name of the document's root element (`domainbackup`).
+        public var rootName: String {
+            String(xml.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ":" })
+        }
+
+        /// The documents a program printed in the recipes' convention: a line naming the libvirt function and
+        /// ending with a colon (`virDomainBackupBegin:`, `virDomainBlockCopy destination:`), then one or more
+        /// XML documents, each from its root's opening tag to the line that closes it (blank lines between
+        /// documents are allowed). Text that does not follow the convention is skipped.
+        ///
+        /// ```swift
+        /// let docs = Evidence.Document.extract(from: "virDomainBackupBegin:\n<domainbackup/>\n", program: "full-backup")
+        /// // [Document(program: "full-backup", call: "virDomainBackupBegin", xml: "<domainbackup/>")]
+        /// ```
+        public static func extract(from output: String, program: String) -> [Document] {
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var documents: [Document] = []
+            var index = 0
+            while index < lines.count {
+                let header = lines[index].trimmingCharacters(in: .whitespaces)
+                index += 1
+                guard header.hasPrefix("vir"), header.hasSuffix(":"), header.count > 4,
+                      header.dropFirst(3).first?.isUppercase == true else { continue }
+                let call = String(header.dropLast().split(separator: " ").first ?? "")
+                while true {
+                    var next = index
+                    while next < lines.count, lines[next].trimmingCharacters(in: .whitespaces).isEmpty { next += 1 }
+                    guard next < lines.count, lines[next].hasPrefix("<"), !lines[next].hasPrefix("</") else { break }
+                    let first = lines[next]
+                    let root = Document(program: program, call: call, xml: first).rootName
+                    guard !root.isEmpty else { break }
+                    var body = [first]
+                    var end = next
+                    let selfClosing = first.trimmingCharacters(in: .whitespaces).hasSuffix("/>")
+                        && !first.contains("</")
+                    let closed = selfClosing || first.trimmingCharacters(in: .whitespaces).hasSuffix("</\(root)>")
+                    if !closed {
+                        var found = false
+                        while end + 1 < lines.count {
+                            end += 1
+                            body.append(lines[end])
+                            if lines[end].trimmingCharacters(in: .whitespaces) == "</\(root)>" { found = true; break }
+                        }
+                        guard found else { return documents }   // cut off: keep what was whole
+                    }
+                    documents.append(Document(program: program, call: call, xml: body.joined(separator: "\n")))
+                    index = end + 1
+                }
+            }
+            return documents
+        }
+    }
+
     /// The measurements, in the order they were recorded.
     public var measurements: [Measurement] = []
     /// The extents, in the order they were recorded.
@@ -71,6 +140,9 @@ public struct Evidence: Codable, Sendable, Hashable {
     /// VIR_ERR_CONFIG_UNSUPPORTED", "accepted"): the site shows it beside the verdict, so that two hosts
     /// that pass by behaving differently are never shown alike. Nil when the snippet records none.
     public var outcome: String?
+    /// The XML documents the recipes this snippet ran sent to libvirt, in the order they were printed (nil
+    /// when none: results files written before documents were recorded have no such key).
+    public var documents: [Document]?
 
     /// Creates empty evidence.
     public init() {}
@@ -78,5 +150,6 @@ public struct Evidence: Codable, Sendable, Hashable {
     /// Whether nothing was recorded.
     public var isEmpty: Bool {
         measurements.isEmpty && extents.isEmpty && events.isEmpty && notes.isEmpty && outcome == nil
+            && (documents ?? []).isEmpty
     }
 }

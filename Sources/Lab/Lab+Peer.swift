@@ -102,16 +102,36 @@ extension Lab {
     /// host's newest machine type, which an older QEMU does not know (libvirt then refuses the migration with
     /// `VIR_ERR_CONFIG_UNSUPPORTED`).
     public func commonMachineType(with other: Lab, file: String = #filePath, line: Int = #line) throws -> String {
-        func versions(_ lab: Lab) throws -> Set<String> {
-            let caps = try Capabilities(xml: try lab.connection.capabilitiesXML())
-            return Set(caps.guests.filter { $0.arch == "x86_64" }.flatMap(\.machines).map(\.name)
-                .filter { $0.hasPrefix("pc-q35-") })
-        }
-        let shared = try versions(self).intersection(try versions(other))
-        func key(_ name: String) -> [Int] { name.dropFirst("pc-q35-".count).split(separator: ".").map { Int($0) ?? 0 } }
-        guard let newest = shared.max(by: { key($0).lexicographicallyPrecedes(key($1)) }) else {
+        let shared = try machineTypes().intersection(try other.machineTypes())
+        guard let newest = Self.newest(of: shared) else {
             throw LabFailure("\(uri) and \(other.uri) share no pc-q35 machine type", file: file, line: line)
         }
         return newest
+    }
+
+    /// The versioned `pc-q35-X.Y` machine types this host's QEMU offers for x86_64 (`virConnectGetCapabilities`).
+    public func machineTypes() throws -> Set<String> {
+        let caps = try Capabilities(xml: try connection.capabilitiesXML())
+        return Set(caps.guests.filter { $0.arch == "x86_64" }.flatMap(\.machines).map(\.name)
+            .filter { $0.hasPrefix("pc-q35-") })
+    }
+
+    /// This host's newest `pc-q35-X.Y` machine type: what plain `q35` means here.
+    public func newestMachineType(file: String = #filePath, line: Int = #line) throws -> String {
+        guard let newest = Self.newest(of: try machineTypes()) else {
+            throw LabFailure("\(uri) offers no pc-q35 machine type", file: file, line: line)
+        }
+        return newest
+    }
+
+    /// Whether this host's QEMU offers the machine type `name`.
+    public func knowsMachineType(_ name: String) throws -> Bool {
+        try machineTypes().contains(name)
+    }
+
+    /// The newest of `pc-q35-X.Y` names, by version.
+    static func newest(of names: Set<String>) -> String? {
+        func key(_ name: String) -> [Int] { name.dropFirst("pc-q35-".count).split(separator: ".").map { Int($0) ?? 0 } }
+        return names.max(by: { key($0).lexicographicallyPrecedes(key($1)) })
     }
 }

@@ -57,6 +57,8 @@ extension Lab {
         note("recipe: \(commandLine) → exit \(run.status)\(run.timedOut ? " (ended after \(timeout))" : "") in "
              + String(format: "%.2f s", run.seconds))
         if !run.output.isEmpty { note("recipe output:\n" + Self.tail(run.output)) }
+        let documents = Evidence.Document.extract(from: run.output, program: name)
+        record(documents: documents)
         if !run.errorOutput.isEmpty { note("recipe errors:\n" + Self.tail(run.errorOutput)) }
         return run
     }

@@ -135,6 +135,13 @@ public final class Lab: Sendable {
         state.withLock { $0.evidence.notes.append(text) }
     }
 
+    /// Records XML documents a program sent to libvirt (``Evidence/documents``); `lab.runRecipe` records
+    /// the ones a recipe printed.
+    public func record(documents: [Evidence.Document]) {
+        guard !documents.isEmpty else { return }
+        state.withLock { $0.evidence.documents = ($0.evidence.documents ?? []) + documents }
+    }
+
     /// Records what this host did where hosts differ (``Evidence/outcome``), e.g. `lab.outcome("accepted")`
     /// or `lab.outcome(refusal: error)`. A second call replaces the first.
     public func outcome(_ text: String) {

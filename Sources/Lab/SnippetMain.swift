@@ -33,7 +33,10 @@ public enum SnippetMain {
     ///
     /// Exit status: 0 when the result file was written (whatever the snippet's outcome), 64 for bad
     /// arguments, 70 when the result file cannot be written.
-    public static func run(registry: [String: Body]) async -> Never {
+    ///
+    /// `scripts` are the guides' `sh script=NAME` blocks, by name, for ``Lab/runScript(_:environment:timeout:file:line:)``.
+    public static func run(registry: [String: Body], scripts: [String: String] = [:]) async -> Never {
+        Lab.guideScripts.withLock { $0 = scripts }
         let args = Array(CommandLine.arguments.dropFirst())
         do {
             let invocation = try SnippetInvocation(parsing: args)

@@ -127,6 +127,32 @@ public struct GuideChecks: Sendable {
     ///     (no coverage). A catalog given explicitly must exist.
     ///   - api: the libvirt API to check names against; nil for the installed one. An API that cannot be
     ///     loaded is an error.
+    /// Scripts (`sh script=NAME`) and the snippets that run them: a script no snippet runs is shown unchecked,
+    /// and a `lab.runScript("NAME"` with no such script fails at run time; both are guide errors at their line.
+    static func scriptProblems(guides: [Guide], snippets: [RunnableSnippet]) -> [String] {
+        let scripts = guides.flatMap(\.scripts)
+        let known = Set(scripts.map(\.name))
+        var run: Set<String> = []
+        var problems: [String] = []
+        for snippet in snippets {
+            for line in snippet.sourceLines where line.isOwn {
+                var rest = Substring(line.text)
+                while let range = rest.range(of: "runScript(\"") {
+                    let name = String(rest[range.upperBound...].prefix { $0 != "\"" })
+                    run.insert(name)
+                    if !known.contains(name) {
+                        problems.append("\(line.file):\(line.line): lab.runScript(\"\(name)\") names no script: add a ```sh script=\(name) block")
+                    }
+                    rest = rest[range.upperBound...]
+                }
+            }
+        }
+        for script in scripts where !run.contains(script.name) {
+            problems.append("\(script.location): script '\(script.name)' is run by no snippet (lab.runScript(\"\(script.name)\", …)): a script the page shows is checked, or shown as a plain sh block")
+        }
+        return problems
+    }
+
     public static func run(guides: [Guide], snippets: [RunnableSnippet], root: URL, catalog: URL? = nil,
                            api: LibvirtAPI? = nil) -> GuideChecks {
         var checks = GuideChecks()
@@ -144,6 +170,7 @@ public struct GuideChecks: Sendable {
 
         // Checks that cannot fail, or prove less than the fence says (`CheckLint`).
         checks.errors += CheckLint.problems(in: snippets).map(\.description)
+        checks.errors += scriptProblems(guides: guides, snippets: snippets)
 
         let libvirt: LibvirtAPI
         if let api {

@@ -59,7 +59,11 @@ public struct SnippetPackageGenerator: Sendable {
     /// Writes (or updates) the package for `snippets` and returns its description.
     ///
     /// `ignore` snippets get no code. Files of earlier generations that are no longer needed are removed.
-    public func generate(_ snippets: [RunnableSnippet], layout: Layout = .merged) throws(GenerationError) -> GeneratedPackage {
+    ///
+    /// `scripts` (the guides' `sh script=NAME` blocks, by name) are compiled into every snippet program, for
+    /// `lab.runScript`.
+    public func generate(_ snippets: [RunnableSnippet], layout: Layout = .merged,
+                         scripts: [String: String] = [:]) throws(GenerationError) -> GeneratedPackage {
         for snippet in snippets {
             if case .ignore = snippet.mode { continue }
             if let problem = Self.unnameableGuidePath(snippet.guide) {
@@ -95,7 +99,8 @@ public struct SnippetPackageGenerator: Sendable {
                 } else if layout == .perSnippet {
                     let name = names.target("Snippet_", snippet.id)
                     files["Sources/\(name)/main.swift"] = Self.functionFile(for: [snippet], names: &names,
-                                                                            registry: true, header: snippet.location)
+                                                                            registry: true, header: snippet.location,
+                                                                            scripts: scripts)
                     targets.append(.init(name: name, kind: .perSnippet, snippetIDs: [snippet.id]))
                 } else {
                     merged.append(snippet)
@@ -127,7 +132,8 @@ public struct SnippetPackageGenerator: Sendable {
             for entry in registry.sorted(by: { $0.id < $1.id }) {
                 main += "    \(Self.swiftLiteral(entry.id)): \(entry.function),\n"
             }
-            main += "]\n\nawait SnippetMain.run(registry: registry)\n"
+            main += "]\n\n" + Self.scriptsLiteral(scripts)
+            main += "await SnippetMain.run(registry: registry, scripts: scripts)\n"
             files["Sources/\(name)/main.swift"] = main
             targets.insert(.init(name: name, kind: .merged, snippetIDs: merged.map(\.id)), at: 0)
         }
@@ -148,7 +154,7 @@ public struct SnippetPackageGenerator: Sendable {
 
     /// A file with one function per snippet (and, when `registry` is true, a `main` that runs them).
     static func functionFile(for snippets: [RunnableSnippet], names: inout NameAllocator, registry: Bool,
-                             header: String) -> String {
+                             header: String, scripts: [String: String] = [:]) -> String {
         var imports = defaultImports
         var bodies = ""
         for snippet in snippets {
@@ -168,9 +174,20 @@ public struct SnippetPackageGenerator: Sendable {
             for snippet in snippets {
                 out += "    \(swiftLiteral(snippet.id)): \(names.function(for: snippet.id)),\n"
             }
-            out += "]\n\nawait SnippetMain.run(registry: registry)\n"
+            out += "]\n\n" + scriptsLiteral(scripts)
+            out += "await SnippetMain.run(registry: registry, scripts: scripts)\n"
         }
         return out
+    }
+
+    /// `let scripts: [String: String] = [...]`: the guides' scripts by name, sorted.
+    static func scriptsLiteral(_ scripts: [String: String]) -> String {
+        guard !scripts.isEmpty else { return "let scripts: [String: String] = [:]\n\n" }
+        var out = "let scripts: [String: String] = [\n"
+        for (name, code) in scripts.sorted(by: { $0.key < $1.key }) {
+            out += "    \(swiftLiteral(name)): \(swiftLiteral(code)),\n"
+        }
+        return out + "]\n\n"
     }
 
     /// A standalone snippet: its lines are the top-level code of `main.swift`.

@@ -129,7 +129,8 @@ public enum Verification {
         let outcome: Verifier.Outcome
         do {
             outcome = try await Verifier(configuration: options.verifier).verify(
-                snippets, guideErrors: checks.errors, discoveryTime: discovery, startedAt: options.startedAt) { event in
+                snippets, guideErrors: checks.errors, discoveryTime: discovery, startedAt: options.startedAt,
+                scripts: Dictionary(set.scripts.map { ($0.name, $0.code) }, uniquingKeysWith: { first, _ in first })) { event in
                 events(.verifier(event))
             }
         } catch {

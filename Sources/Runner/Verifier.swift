@@ -106,6 +106,19 @@ public struct Verifier: Sendable {
         self.configuration = configuration
     }
 
+    /// The recipes a snippet runs: the names in its `runRecipe("NAME"` calls.
+    static func recipesRun(by snippet: RunnableSnippet) -> [String] {
+        var names: [String] = []
+        for line in snippet.sourceLines {
+            var rest = Substring(line.text)
+            while let range = rest.range(of: "runRecipe(\"") {
+                names.append(String(rest[range.upperBound...].prefix { $0 != "\"" }))
+                rest = rest[range.upperBound...]
+            }
+        }
+        return names
+    }
+
     /// Runs the pipeline on `snippets` (the guide set's snippets, context resolved, in guide order).
     ///
     /// - Parameters:
@@ -113,7 +126,7 @@ public struct Verifier: Sendable {
     ///   - discoveryTime: seconds spent loading the guides.
     ///   - startedAt: when the run started.
     public func verify(_ snippets: [RunnableSnippet], guideErrors: [String] = [], discoveryTime: Double = 0,
-                       startedAt: Date = Date(),
+                       startedAt: Date = Date(), scripts: [String: String] = [:],
                        events: @escaping @Sendable (Event) -> Void = { _ in }) async throws(VerifyError) -> Outcome {
         let c = configuration
         var hosts: [HostInfo] = []
@@ -140,11 +153,17 @@ public struct Verifier: Sendable {
 
         // Only the selected snippets are compiled (a continued snippet's lines are copied into the one that
         // continues it, so a selection is self-contained); the others are reported as filtered out.
-        let selected = snippets.filter(runner.isSelected)
+        // A selected snippet that runs a recipe (`lab.runRecipe("NAME"`) needs that recipe built from today's
+        // text, selected or not: a filtered run must never run a program left from an earlier build.
+        var selected = snippets.filter(runner.isSelected)
+        let recipesRun = Set(selected.flatMap { Self.recipesRun(by: $0) })
+        selected += snippets.filter { snippet in
+            snippet.attributes.recipe.map(recipesRun.contains) == true && !selected.contains { $0.id == snippet.id }
+        }
         let compileStart = ContinuousClock.now
         let generator = SnippetPackageGenerator(workDirectory: c.workDirectory, rewindPackage: c.rewindPackage)
         let package: GeneratedPackage
-        do { package = try generator.generate(selected, layout: c.layout) } catch { throw .generation(error) }
+        do { package = try generator.generate(selected, layout: c.layout, scripts: scripts) } catch { throw .generation(error) }
         events(.generated(package))
         let compiler = SnippetCompiler(configuration: c.buildConfiguration)
         let compileReport = await compiler.build(package, snippets: selected) { events(.compiling($0)) }

@@ -21,6 +21,8 @@ struct GuideDraft {
             case prelude(context: String)
             /// An `output` block.
             case output(OutputAttributes)
+            /// A `sh script=NAME` block: a script the snippets run.
+            case script(name: String)
             /// A block shown as is.
             case display
             /// A block whose fence is in error (already reported).
@@ -201,6 +203,24 @@ struct GuideDraft {
             let (attributes, problems) = OutputAttributes.parse(info.tokens)
             for problem in problems { report(block.startLine, problem) }
             return fence(problems.isEmpty && info.problems.isEmpty ? .output(attributes) : .invalid)
+        case "sh":
+            // A plain `sh` block is shown; `sh script=NAME` is a script the snippets run (lab.runScript).
+            guard !info.tokens.isEmpty || !info.problems.isEmpty else { return fence(.display) }
+            for problem in info.problems { report(block.startLine, problem) }
+            var name: String?
+            for token in info.tokens {
+                if token.key == "script", let value = token.value, Vocabulary.isSlug(value), name == nil {
+                    name = value
+                } else if token.key == "script" {
+                    report(block.startLine, name == nil
+                           ? "bad script name \(Vocabulary.quoted(token.value ?? "")): use lowercase letters, digits and hyphens, starting with a letter or digit"
+                           : "a sh block names one script")
+                } else {
+                    report(block.startLine, "unknown attribute \(Vocabulary.quoted(token.key)) for a sh block: it takes only script=<name> (a script the snippets run with lab.runScript)")
+                }
+            }
+            guard let name, info.problems.isEmpty, info.tokens.count == 1 else { return fence(.invalid) }
+            return fence(.script(name: name))
         default:
             return fence(.display)
         }
@@ -344,6 +364,7 @@ struct GuideDraft {
             preludes[context] = Prelude(context: context, guide: path, line: fence.line, code: fence.literal)
         }
         var snippets: [Snippet] = []
+        var scripts: [Script] = []
         var codeBlocks: [CodeBlock] = []
         for (index, fence) in fences.enumerated() {
             let role: CodeBlock.Role
@@ -364,6 +385,9 @@ struct GuideDraft {
                     return ""
                 }()
                 role = .expectedOutput(snippetID: owner)
+            case .script(let name):
+                role = .script(name: name)
+                scripts.append(Script(name: name, guide: path, line: fence.line, code: fence.literal))
             case .display, .invalid:
                 role = .display
             }
@@ -373,7 +397,7 @@ struct GuideDraft {
         }
         let guide = Guide(
             path: path, title: title, headings: headings, document: document, codeBlocks: codeBlocks,
-            snippets: snippets, preludes: preludes.values.sorted { $0.line < $1.line })
+            snippets: snippets, preludes: preludes.values.sorted { $0.line < $1.line }, scripts: scripts)
         return (guide, [])
     }
 

@@ -99,6 +99,25 @@ struct SiteHTML: HTMLFormatterDelegate {
             : "<code class=\"raw-html\">\(HTML.escape(raw))</code>"
     }
 
+    /// A script the snippets run (`sh script=NAME`): its name, the snippets that run it (their verdicts are
+    /// the script's), a Copy button, and the commands.
+    func scriptHTML(name: String, literal: String) -> String {
+        let anchor = "script-" + name
+        let runners = guide.snippets.filter { $0.code.contains("runScript(\"\(name)\"") }
+        var html = "<figure class=\"snippet script\" id=\"\(HTML.attribute(anchor))\">\n<figcaption class=\"snippet-head\">"
+        html += "<a class=\"snippet-id\" href=\"#\(HTML.attribute(anchor))\" title=\"Link to this script\"><code>\(HTML.escape(name))</code></a>"
+        html += "<span class=\"badge b-recipe\" title=\"a shell script the snippets run as it is shown\">script</span>"
+        for runner in runners {
+            html += "<a class=\"badge\" href=\"#\(HTML.attribute(SiteContext.snippetAnchor(runner.id)))\" title=\"the snippet that runs this script and checks its outcome\">run by <code>\(HTML.escape(runner.id))</code></a>"
+        }
+        html += "<span class=\"snippet-tools js-only\"><button type=\"button\" class=\"copy\" title=\"Copy the script\">Copy</button></span>"
+        html += "</figcaption>\n<pre class=\"code lang-sh\"><code>"
+        html += literal.split(separator: "\n", omittingEmptySubsequences: false).dropLast(literal.hasSuffix("\n") ? 1 : 0)
+            .map { "<span class=\"line\">\(HTML.escape(String($0)))\n</span>" }.joined()
+        html += "</code></pre></figure>\n"
+        return html
+    }
+
     mutating func codeBlock(_ node: Node, info: String, literal: String) -> String? {
         var html = ""
         let block = guide.codeBlock(atLine: node.line)
@@ -124,6 +143,8 @@ struct SiteHTML: HTMLFormatterDelegate {
             html += masked ? Self.maskedHTML(literal) : HTML.escape(literal)
             html += "</code></pre></div>\n"
             return html
+        case .script(let name):
+            return scriptHTML(name: name, literal: literal)
         case .display, nil:
             break
         }

@@ -58,7 +58,7 @@ struct PageOutline: MarkupWalker {
             }
         case .prelude:
             break   // hidden setup code: not what a reader searches for
-        case .expectedOutput, .display, nil:
+        case .expectedOutput, .script, .display, nil:
             text += literal
         }
     }

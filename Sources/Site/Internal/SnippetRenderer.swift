@@ -52,8 +52,76 @@ struct SnippetRenderer {
             }.joined(separator: " ")
             out += "</div>\n"
         }
+        if let recipe = snippet.attributes.recipe { out += sentDocuments(recipe) }
         out += verdicts()
         out += "</figure>\n"
+        return out
+    }
+
+    /// The XML documents the recipe sent to libvirt in the verified runs (``Evidence/documents``, from the
+    /// snippets that ran it), folded below the program: one block per distinct document shape, in the order
+    /// the program sent them, with the hosts that sent it. Hosts whose documents differ only in names, paths
+    /// and numbers share a block (the newest host's text is shown); a host that sent another shape gets its own.
+    private func sentDocuments(_ recipe: String) -> String {
+        struct Group { var document: Evidence.Document; var hosts: [String]; var shape: String }
+        var groups: [Group] = []
+        var hostsWithDocuments = 0
+        // Newest host first, so that each block shows the newest libvirt's text.
+        for host in site.results.hosts.reversed() where !host.isTestDriver {
+            let documents = host.results.results.flatMap { result -> [Evidence.Document] in
+                guard site.isCurrent(result) else { return [] }
+                return (result.evidence?.documents ?? []).filter { $0.program == recipe }
+            }
+            guard !documents.isEmpty else { continue }
+            hostsWithDocuments += 1
+            var seen: Set<String> = []
+            for document in documents {
+                let shape = document.call + "\u{0}" + Self.shape(of: document.xml)
+                guard seen.insert(shape).inserted else { continue }
+                if let index = groups.firstIndex(where: { $0.shape == shape }) {
+                    groups[index].hosts.append(host.versionLabel)
+                } else {
+                    groups.append(Group(document: document, hosts: [host.versionLabel], shape: shape))
+                }
+            }
+        }
+        guard !groups.isEmpty else { return "" }
+        let noun = groups.count == 1 ? "document" : "documents"
+        var out = "<details class=\"sent-xml\"><summary>The XML libvirt received when this program ran (\(groups.count) \(noun), "
+        out += "\(hostsWithDocuments) host\(hostsWithDocuments == 1 ? "" : "s"))</summary>\n"
+        for group in groups {
+            let hosts = group.hosts.reversed().joined(separator: ", ")
+            out += "<div class=\"sent-doc\"><div class=\"sent-head\"><code>\(HTML.escape(group.document.call))</code> "
+            out += "<span class=\"muted\">&lt;\(HTML.escape(group.document.rootName))&gt; · sent on \(HTML.escape(hosts))"
+            if group.hosts.count > 1 { out += " (text from \(HTML.escape(group.hosts[0])))" }
+            out += "</span></div><pre class=\"code xml\"><code>\(HTML.escape(group.document.xml))</code></pre></div>\n"
+        }
+        out += "</details>\n"
+        return out
+    }
+
+    /// A document's shape: its text with attribute values and element text emptied, so that two runs that
+    /// differ only in names, paths and numbers compare equal.
+    static func shape(of xml: String) -> String {
+        var out = ""
+        var inQuote = false
+        var inText = false
+        for character in xml {
+            if inQuote {
+                if character == "\"" { inQuote = false; out.append(character) }
+                continue
+            }
+            if inText {
+                if character == "<" { inText = false; out.append(character) }
+                continue
+            }
+            switch character {
+            case "\"": inQuote = true; out.append(character)
+            case ">": inText = true; out.append(character)
+            case " ", "\n", "\t": if !(out.last?.isWhitespace ?? true) { out.append(" ") }
+            default: out.append(character)
+            }
+        }
         return out
     }
 

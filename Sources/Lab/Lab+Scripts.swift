@@ -1,0 +1,78 @@
+import Foundation
+import Support
+import Synchronization
+
+extension Lab {
+    /// The guides' scripts (`sh script=NAME` blocks) by name, compiled into the snippet program by the
+    /// runner and set by ``SnippetMain/run(registry:scripts:)``.
+    static let guideScripts = Mutex<[String: String]>([:])
+
+    /// Runs the guide's script `name` (a ```` ```sh script=NAME ```` block, the `virsh` sequence shown beside
+    /// a recipe) exactly as shown, with `sh -eu`, in a scratch folder of this machine, with `environment` as
+    /// its inputs (`URI`, `DOMAIN`, …: the variables its comment names), and returns what it did. `virsh` is
+    /// a libvirt client like the recipes: it reaches the host only through the URI. The command line, exit
+    /// status and output are kept in the evidence; a host without the script's tools makes the snippet
+    /// unsupported (exit 127: `host-tool:<tool>`).
+    ///
+    /// ```swift
+    /// let run = try await lab.runScript("move-disk-virsh", environment: ["URI": lab.uri, "DOMAIN": dom.name,
+    ///                                                                    "DEST": try lab.path("moved.qcow2")])
+    /// try lab.expectEqual(run.status, 0, "virsh: \(run.output)")
+    /// ```
+    public func runScript(_ name: String, environment: [String: String], timeout: Duration = .seconds(120),
+                          file: String = #filePath, line: Int = #line) async throws -> RecipeRun {
+        guard let script = Self.guideScripts.withLock({ $0[name] }) else {
+            throw LabFailure("no script '\(name)' in the guides (a ```sh script=\(name) block)", file: file, line: line)
+        }
+        let folder = try localPath("script-\(name)", file: file, line: line)
+        let scriptFile = URL(fileURLWithPath: folder + ".sh")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(script.utf8).write(to: scriptFile)
+        } catch {
+            throw LabFailure("cannot write the script \(name) into \(folder): \(error)", file: file, line: line)
+        }
+        var command = ProcessSpec("/bin/sh", ["-eu", scriptFile.path])
+        command.output = .capture
+        command.errorOutput = .capture
+        command.newSession = true
+        command.currentDirectory = folder
+        var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL"].contains($0.key) }
+        for (key, value) in environment { env[key] = value }
+        command.environment = env
+        let spec = command
+        let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(HostAccess.shellQuoted($0.value))" }
+            .joined(separator: " ") + " sh -eu \(name).sh"
+        let result: Subprocess.Result = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do { continuation.resume(returning: try Subprocess.run(spec, timeout: timeout)) } catch {
+                    continuation.resume(throwing: LabFailure("cannot start script \(name): \(error)", file: file, line: line))
+                }
+            }.start()
+        }
+        let run = RecipeRun(commandLine: commandLine, status: result.status, output: result.output,
+                            errorOutput: result.errorOutput, timedOut: result.timedOut, seconds: result.seconds)
+        note("script: \(commandLine) → exit \(run.status)\(run.timedOut ? " (ended after \(timeout))" : "") in "
+             + String(format: "%.2f s", run.seconds))
+        if !run.output.isEmpty { note("script output:\n" + Self.lastLines(run.output)) }
+        if !run.errorOutput.isEmpty { note("script errors:\n" + Self.lastLines(run.errorOutput)) }
+        if run.status == 127, let tool = Self.missingTool(in: run.errorOutput) {
+            throw Unsupported(capability: "host-tool:\(tool)", reason: "the script \(name) needs \(tool), which this machine lacks (sh: exit 127)")
+        }
+        return run
+    }
+
+    /// The last lines of a program's output, for the evidence.
+    static func lastLines(_ text: String, lines: Int = 40) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// The command `sh` could not find (`…: virsh: not found`), if that is what the errors say.
+    static func missingTool(in errors: String) -> String? {
+        for line in errors.split(separator: "\n") where line.hasSuffix(": not found") {
+            let parts = line.dropLast(": not found".count).split(separator: ":")
+            if let tool = parts.last?.trimmingCharacters(in: .whitespaces), !tool.isEmpty { return tool }
+        }
+        return nil
+    }
+}
