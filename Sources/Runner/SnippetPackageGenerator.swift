@@ -132,8 +132,7 @@ public struct SnippetPackageGenerator: Sendable {
             for entry in registry.sorted(by: { $0.id < $1.id }) {
                 main += "    \(Self.swiftLiteral(entry.id)): \(entry.function),\n"
             }
-            main += "]\n\n" + Self.scriptsLiteral(scripts)
-            main += "await SnippetMain.run(registry: registry, scripts: scripts)\n"
+            main += "]\n\n" + Self.scriptsLiteral(scripts) + Self.runCall(scripts)
             files["Sources/\(name)/main.swift"] = main
             targets.insert(.init(name: name, kind: .merged, snippetIDs: merged.map(\.id)), at: 0)
         }
@@ -174,15 +173,20 @@ public struct SnippetPackageGenerator: Sendable {
             for snippet in snippets {
                 out += "    \(swiftLiteral(snippet.id)): \(names.function(for: snippet.id)),\n"
             }
-            out += "]\n\n" + scriptsLiteral(scripts)
-            out += "await SnippetMain.run(registry: registry, scripts: scripts)\n"
+            out += "]\n\n" + scriptsLiteral(scripts) + runCall(scripts)
         }
         return out
     }
 
-    /// `let scripts: [String: String] = [...]`: the guides' scripts by name, sorted.
+    /// The call that runs the registry (with the scripts when there are any).
+    static func runCall(_ scripts: [String: String]) -> String {
+        scripts.isEmpty ? "await SnippetMain.run(registry: registry)\n"
+            : "await SnippetMain.run(registry: registry, scripts: scripts)\n"
+    }
+
+    /// `let scripts: [String: String] = [...]`: the guides' scripts by name, sorted (nothing when none).
     static func scriptsLiteral(_ scripts: [String: String]) -> String {
-        guard !scripts.isEmpty else { return "let scripts: [String: String] = [:]\n\n" }
+        guard !scripts.isEmpty else { return "" }
         var out = "let scripts: [String: String] = [\n"
         for (name, code) in scripts.sorted(by: { $0.key < $1.key }) {
             out += "    \(swiftLiteral(name)): \(swiftLiteral(code)),\n"
