@@ -593,17 +593,23 @@ def main():
                           " window.__api.id = window.__api.id || 'rewind-api-test';")
             state = page.evaluate(
                 "(() => { const lines = [...__api.querySelectorAll('pre code .line')];"
-                " return {lines: lines.map(l => [l.classList.contains('hidden'), l.classList.contains('check'), l.textContent]),"
+                " return {lines: lines.map(l => [l.classList.contains('hidden'), l.classList.contains('check') || l.classList.contains('fixture'), l.textContent]),"
                 " opacity: lines.filter(l => l.classList.contains('check') && !l.classList.contains('hidden')).map(l => getComputedStyle(l).opacity)}; })()")
-            expected = "".join(text for hidden, check, text in state["lines"] if not hidden and not check)
+            expected = page.evaluate("__api.dataset.api")
             results.check(bool(state["opacity"]) and all(float(o) == 1 for o in state["opacity"]),
                           "verification lines are set apart by a gutter, not by opacity", str(state["opacity"][:5]))
             results.check(any(not check for hidden, check, _ in state["lines"] if not hidden), "the snippet keeps API lines", "")
             page.click(f"#{page.evaluate('__api.id')} button.copy-api")
             page.cdp.pump(0.3)
             clipboard = page.evaluate("navigator.clipboard.readText()", await_promise=True)
-            results.check(clipboard == expected, "Copy API code copies exactly the visible lines that are not verification", repr(clipboard)[:200])
+            results.check(clipboard == expected, "Copy API code copies exactly GuideModel's API code (data-api)", repr(clipboard)[:200])
             results.check("lab.expect" not in clipboard, "the API copy holds no lab.expect", repr(clipboard)[:200])
+            kept = [text for hidden, check, text in state["lines"] if not hidden and not check]
+            results.check(all(line.strip() in clipboard for line in kept if "lab." not in line and line.strip()),
+                          "every visible API line that names no lab stand-in is in the copy", repr(clipboard)[:200])
+            folded = page.evaluate("[...__api.querySelectorAll('pre code .line.fixture:not(.hidden)')].map(l => l.textContent.trim())")
+            results.check(all(line not in clipboard for line in folded if line and not line.startswith("}")),
+                          f"the lab's set-up lines ({len(folded)}) are left out of the copy", repr(folded)[:200])
 
         # Search: a known term, then Enter opens the first result.
         page.navigate(f"{origin}/index.html")

@@ -34,11 +34,13 @@
   // With apiOnly, the lab's verification lines (class "check") are left out too.
   function visibleCode(figure, apiOnly) {
     var showHidden = figure.classList.contains("show-hidden");
+    // The API code is computed where the guide is parsed (the set-up's values named, the lab's stand-ins respelled).
+    if (apiOnly && figure.dataset.api !== undefined) return showHidden ? figure.dataset.apiAll : figure.dataset.api;
     var lines = figure.querySelectorAll("pre code .line");
     var text = "";
     for (var i = 0; i < lines.length; i++) {
       if (!showHidden && lines[i].classList.contains("hidden")) continue;
-      if (apiOnly && lines[i].classList.contains("check")) continue;
+      if (apiOnly && (lines[i].classList.contains("check") || lines[i].classList.contains("fixture"))) continue;
       text += lines[i].textContent;
     }
     return text;

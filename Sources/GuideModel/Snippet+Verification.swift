@@ -29,11 +29,77 @@ extension Snippet {
     /// The statements a line must start with (after `try`/`await`) to be verification.
     static let verificationCalls = ["lab.expect", "lab.record", "lab.note", "lab.outcome", "lab.fail", "print("]
 
-    /// The flags for `texts`, one per line (see the type's discussion).
-    public static func verificationLines(_ texts: [String]) -> [Bool] {
-        var calls = verificationCalls
+    /// One flag per line of `lines`: true for the lab's set-up around the API code (fixtures): statements
+    /// that call the lab (`let dom = try lab.makeDomain()`, `try lab.write(…)`, `try await lab.waitFor(…)`),
+    /// blocks and local helpers made only of them, and the comments above them. They are not verification
+    /// (``verificationLines`` is false for them); the site folds them like checks, and ``apiCode(includingHidden:)``
+    /// leaves them out, naming the values they provide instead.
+    public var fixtureLines: [Bool] {
+        if attributes.recipe != nil { return lines.map { _ in false } }
+        let texts = lines.map(\.text)
+        let checks = Self.verificationLines(texts)
+        let labWide = Self.verificationLines(texts, extraCalls: ["lab."], declarations: true)
+        return zip(labWide, checks).map { $0 && !$1 }
+    }
+
+    /// The values the fixture lines declare (`let dom = try lab.makeDomain()` → `dom`) that the API code uses:
+    /// what a reader provides in their own program.
+    public var fixtureInputs: [String] {
+        let fixtures = fixtureLines
+        let checks = verificationLines
+        let kept = zip(lines, zip(fixtures, checks)).filter { !$1.0 && !$1.1 }.map { Self.codePart($0.0.text) }.joined(separator: "\n")
+        var names: [String] = []
+        for (line, fixture) in zip(lines, fixtures) where fixture {
+            for name in Self.declaredNames(Self.codePart(line.text)) where !names.contains(name) {
+                if Self.mentions(kept, name) { names.append(name) }
+            }
+        }
+        return names
+    }
+
+    /// The first line of a "Copy API code" text: the values the folded set-up provides, when the API code
+    /// uses any (`// Set up first (the page folds it): dom, target`), else nil.
+    public var apiInputsComment: String? {
+        var inputs = fixtureInputs
+        let flags = zip(verificationLines, fixtureLines).map { $0 || $1 }
+        let kept = zip(lines, flags).filter { !$1 }.map { Self.apiSpelling($0.0.text) }.joined(separator: "\n")
+        for standIn in Self.apiStandIns.map(\.own) + ["imageDirectory"] where !inputs.contains(standIn) && Self.mentions(kept, standIn) {
+            inputs.append(standIn)
+        }
+        return inputs.isEmpty ? nil : "// Set up first (the page folds it): " + inputs.joined(separator: ", ")
+    }
+
+    /// `let x = …`, `var x: T = …`, `let (a, b) = …` → the names declared.
+    static func declaredNames(_ code: String) -> [String] {
+        var rest = Substring(code)
+        for keyword in ["let ", "var "] where rest.hasPrefix(keyword) {
+            rest = rest.dropFirst(keyword.count)
+            let pattern = rest.prefix { $0 != "=" && $0 != ":" }
+            return pattern.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+                .filter { $0 != "_" && !($0.first?.isNumber ?? true) }
+        }
+        return []
+    }
+
+    /// Whether `code` mentions the identifier `name` (not as part of a longer identifier or after a dot).
+    static func mentions(_ code: String, _ name: String) -> Bool {
+        var search = code[...]
+        while let range = search.range(of: name) {
+            let before = range.lowerBound == code.startIndex ? " " : code[code.index(before: range.lowerBound)]
+            let after = range.upperBound == code.endIndex ? " " : code[range.upperBound]
+            func isIdentifier(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+            if !isIdentifier(before) && before != "." && !isIdentifier(after) { return true }
+            search = code[range.upperBound...]
+        }
+        return false
+    }
+
+    /// The flags for `texts`, one per line (see the type's discussion). `extraCalls` adds statement starts
+    /// (the fixture pass adds `lab.`); with `declarations`, `let x = ` and `var x = ` before a call count too.
+    public static func verificationLines(_ texts: [String], extraCalls: [String] = [], declarations: Bool = false) -> [Bool] {
+        var calls = verificationCalls + extraCalls
         while true {
-            var flags = statementFlags(texts, calls: calls)
+            var flags = statementFlags(texts, calls: calls, declarations: declarations)
             let helpers = foldBlocks(texts, into: &flags)
             // A local function whose body is only checks is a check helper: its calls are checks too.
             let newCalls = helpers.map { $0 + "(" }.filter { !calls.contains($0) }
@@ -47,7 +113,7 @@ extension Snippet {
 
     /// The flags of statements starting with one of `calls`, their continuation lines, and everything
     /// after `// Check:`.
-    private static func statementFlags(_ texts: [String], calls: [String]) -> [Bool] {
+    private static func statementFlags(_ texts: [String], calls: [String], declarations: Bool = false) -> [Bool] {
         var flags: [Bool] = []
         var open = 0                 // parentheses still open in the current verification statement
         var checkSection = false     // after a `// Check:` line
@@ -64,11 +130,20 @@ extension Snippet {
                 continue
             }
             var statement = Substring(trimmed)
-            for keyword in ["try ", "await ", "_ = "] where statement.hasPrefix(keyword) {
-                statement = statement.dropFirst(keyword.count).drop { $0 == " " }
+            if declarations, statement.hasPrefix("let ") || statement.hasPrefix("var "),
+               let equals = statement.range(of: " = ") {
+                statement = statement[equals.upperBound...]
             }
-            if statement.hasPrefix("try ") { statement = statement.dropFirst(4) }
-            let isCheck = calls.contains { statement.hasPrefix($0) }
+            var stripped = true
+            while stripped {
+                stripped = false
+                for keyword in ["try ", "await ", "_ = "] where statement.hasPrefix(keyword) {
+                    statement = statement.dropFirst(keyword.count).drop { $0 == " " }
+                    stripped = true
+                }
+            }
+            // A libvirt call through the lab's connection is API code (copied as `connection.…`), not set-up.
+            let isCheck = calls.contains { statement.hasPrefix($0) } && !(declarations && statement.hasPrefix("lab.connection."))
             flags.append(isCheck)
             if isCheck { open = max(0, parenthesisBalance(trimmed)) }
         }
@@ -78,9 +153,49 @@ extension Snippet {
     /// The API code a reader copies: the lines that are not verification (hidden lines included when
     /// `includingHidden`), joined with newlines. The site's "Copy API code" button copies the same lines.
     public func apiCode(includingHidden: Bool = false) -> String {
-        let flags = verificationLines
-        return zip(lines, flags).filter { line, check in !check && (includingHidden || !line.isHidden) }
-            .map { $0.0.text }.joined(separator: "\n")
+        let flags = zip(verificationLines, fixtureLines).map { $0 || $1 }
+        let code = zip(lines, flags).filter { line, folded in !folded && (includingHidden || !line.isHidden) }
+            .map { Self.apiSpelling($0.0.text) }
+        return ((apiInputsComment.map { [$0] } ?? []) + code).joined(separator: "\n")
+    }
+
+    /// The lab's stand-ins a copied line may keep, spelled as the reader's own values: `lab.connection` →
+    /// `connection`, `lab.uri` → `uri`, `try lab.path("x.qcow2")` → `"\(imageDirectory)/x.qcow2"` (a folder on
+    /// the host), `lab.directory.path` → `imageDirectory`. ``apiInputsComment`` names them.
+    static let apiStandIns: [(lab: String, own: String)] = [
+        ("lab.connection", "connection"), ("lab.uri", "uri"), ("lab.directory.path", "imageDirectory"),
+    ]
+
+    /// `text` with the lab's stand-ins respelled (see ``apiStandIns``).
+    static func apiSpelling(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        // try lab.path("…") and lab.path("…"): the literal's text after the image folder.
+        while let range = rest.range(of: "lab.path(\"") {
+            var prefix = rest[..<range.lowerBound]
+            if prefix.hasSuffix("try ") { prefix = prefix.dropLast(4) }
+            var index = range.upperBound
+            var literal = ""
+            var depth = 0
+            var closed = false
+            while index < rest.endIndex {
+                let c = rest[index]
+                if c == "\\", rest.index(after: index) < rest.endIndex, rest[rest.index(after: index)] == "(" { depth += 1 }
+                if depth > 0, c == ")" { depth -= 1 }
+                if depth == 0, c == "\"" {
+                    let next = rest.index(after: index)
+                    if next < rest.endIndex, rest[next] == ")" { closed = true; index = rest.index(after: next); break }
+                }
+                literal.append(c)
+                index = rest.index(after: index)
+            }
+            guard closed else { break }
+            out += prefix + "\"\\(imageDirectory)/" + literal + "\""
+            rest = rest[index...]
+        }
+        out += rest
+        for standIn in apiStandIns { out = out.replacingOccurrences(of: standIn.lab, with: standIn.own) }
+        return out
     }
 
     /// The keywords that start a block whose header may go with an all-verification body.
@@ -157,7 +272,7 @@ extension Snippet {
 
     /// A line's code without indentation, trailing blanks or a trailing `//` comment (roughly: a `//`
     /// outside a string literal).
-    private static func codePart(_ text: String) -> String {
+    static func codePart(_ text: String) -> String {
         var inString = false
         var previous: Character = " "
         var end = text.endIndex

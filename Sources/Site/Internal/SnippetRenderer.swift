@@ -13,7 +13,18 @@ struct SnippetRenderer {
     func render() -> String {
         let anchor = SiteContext.snippetAnchor(snippet.id)
         let hiddenCount = snippet.lines.filter(\.isHidden).count
-        var out = "<figure class=\"snippet\" id=\"\(HTML.attribute(anchor))\" data-snippet=\"\(HTML.attribute(snippet.id))\">\n"
+        let checks = snippet.verificationLines
+        let fixtures = snippet.fixtureLines
+        let folded = zip(checks, fixtures).map { $0 || $1 }
+        let hasAPICopy = folded.contains(true) && folded.contains(false)
+        var out = "<figure class=\"snippet\" id=\"\(HTML.attribute(anchor))\" data-snippet=\"\(HTML.attribute(snippet.id))\""
+        if hasAPICopy {
+            // "Copy API code" copies exactly GuideModel's API code (the set-up's values named first, the lab's
+            // stand-ins respelled), with and without the hidden lines.
+            out += " data-api=\"\(HTML.attribute(snippet.apiCode() + "\n"))\""
+            out += " data-api-all=\"\(HTML.attribute(snippet.apiCode(includingHidden: true) + "\n"))\""
+        }
+        out += ">\n"
         out += "<figcaption class=\"snippet-head\">"
         out += "<a class=\"snippet-id\" href=\"#\(HTML.attribute(anchor))\" title=\"Link to this snippet\"><code>\(HTML.escape(snippet.id))</code></a>"
         out += badges()
@@ -22,9 +33,8 @@ struct SnippetRenderer {
             let noun = hiddenCount == 1 ? "line" : "lines"
             out += "<button type=\"button\" class=\"toggle-hidden\" aria-pressed=\"false\" data-count=\"\(hiddenCount)\" title=\"Show or hide the setup lines the guide hides\">Show \(hiddenCount) hidden \(noun)</button>"
         }
-        let checks = snippet.verificationLines
-        if checks.contains(true) && checks.contains(false) {
-            out += "<button type=\"button\" class=\"copy-api\" title=\"Copy the API code only: the visible lines without the lab's checks (the muted lines)\">Copy API code</button>"
+        if hasAPICopy {
+            out += "<button type=\"button\" class=\"copy-api\" title=\"Copy the API code only: without the lab's checks and set-up (the tinted lines); a first comment names the values the set-up provides\">Copy API code</button>"
         }
         if snippet.attributes.recipe != nil {
             out += "<button type=\"button\" class=\"copy\" title=\"Copy the whole program: the main.swift that rewind recipe export writes\">Copy program</button>"
@@ -39,6 +49,7 @@ struct SnippetRenderer {
         for (index, line) in snippet.lines.enumerated() {
             let text = index < highlighted.count ? highlighted[index] : ""
             let classes = ["line"] + (line.isHidden ? ["hidden"] : []) + (checks[index] ? ["check"] : [])
+                + (fixtures[index] ? ["fixture"] : [])
             out += "<span class=\"\(classes.joined(separator: " "))\">"
             out += text + "\n</span>"
         }
