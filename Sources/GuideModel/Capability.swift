@@ -24,6 +24,8 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
     /// Another live QEMU host in the same run (a second `--connect` with a host name of its own), for
     /// snippets that move a guest between hosts.
     case peerHost = "peer-host"
+    /// UEFI firmware for x86_64 guests (the domain capabilities offer the `efi` firmware: OVMF installed).
+    case uefi
 
     /// A one-line description for readers and for *unsupported* reports.
     public var summary: String {
@@ -38,6 +40,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
         case .snapshotExternal: "external snapshots"
         case .events: "domain events"
         case .peerHost: "a second live QEMU host in the run"
+        case .uefi: "UEFI firmware for guests (OVMF; Debian package ovmf)"
         }
     }
 

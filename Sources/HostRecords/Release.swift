@@ -44,10 +44,12 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and
     /// storage drivers, the clients, QEMU with its block drivers and tools), the subreaper libvirtd runs
     /// under, the remote transport (sshd, with `libvirt-clients`' `virt-ssh-helper`), and the backup client
-    /// the guides are cross-checked against on each release (`virtnbdbackup`, run through the host access).
+    /// the guides are cross-checked against on each release (`virtnbdbackup`, run through the host access),
+    /// and UEFI firmware (`ovmf`, with its firmware descriptors) for the UEFI guests of the snapshot recipes.
     public static let packages = [
         "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-daemon-driver-storage-disk", "libvirt-clients",
         "qemu-system-x86", "qemu-utils", "qemu-block-extra", "tini", "openssh-server", "virtnbdbackup", "openssl",
+        "ovmf",
     ]
 
     /// The host name its daemons and QEMU see (`rewind-sid`): a UTS namespace of its own, so that libvirt,

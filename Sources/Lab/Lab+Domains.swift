@@ -1,4 +1,6 @@
 import Foundation
+import GuideModel
+import RewindXML
 import Libvirt
 
 // Lab guests: small domains with fresh disks, tagged as the lab's own and removed after the snippet.
@@ -39,9 +41,13 @@ extension Lab {
     ///   - machine: the machine type on the QEMU driver (default `q35`, the host's newest), e.g. a versioned
     ///     `pc-q35-7.2` that another host knows too (see `commonMachineType(with:)`).
     ///   - diskFormat: the format of the disks' images (default qcow2; raw for what qcow2 alone allows).
+    ///   - uefi: boot UEFI firmware (the host's OVMF, from its domain capabilities) with an NVRAM file of this
+    ///     format in the lab directory, instead of the lab's halt firmware; the fence declares `needs=uefi`. A
+    ///     qcow2 NVRAM is made from a qcow2 copy of the host's variables template (libvirt makes a qcow2
+    ///     NVRAM only from a qcow2 template); a raw one from the template itself.
     public func makeDomain(disks: Int = 1, diskSizeMiB: Int = 64, memoryMiB: Int = 64, start: Bool = true,
                            persistent: Bool = true, name: String? = nil, machine: String? = nil,
-                           diskFormat: DiskFormat = .qcow2,
+                           diskFormat: DiskFormat = .qcow2, uefi: DiskFormat? = nil,
                            file: String = #filePath, line: Int = #line) throws -> Domain {
         guard (0...26).contains(disks) else {
             throw LabFailure("makeDomain(disks: \(disks)): a lab guest has 0 to 26 disks", file: file, line: line)
@@ -63,7 +69,12 @@ extension Lab {
             definition.arch = "i686"
             definition.machine = nil
         } else {
-            definition.firmwareROM = try haltFirmware(file: file, line: line)
+            if let uefi {
+                definition.uefi = try uefiFirmware(suffix: suffix, nvramFormat: uefi, file: file, line: line)
+                definition.memoryMiB = max(memoryMiB, 128)            // OVMF needs more than the halt firmware
+            } else {
+                definition.firmwareROM = try haltFirmware(file: file, line: line)
+            }
             if let machine { definition.machine = machine }
         }
         for index in 0..<disks {
@@ -75,12 +86,55 @@ extension Lab {
             definition.disks.append(.init(target: target, source: image, format: diskFormat))
         }
 
-        let xml = definition.xml()
-        let domain = persistent ? try connection.defineDomain(xml: xml) : try connection.createDomain(xml: xml)
+        var xml = definition.xml()
+        var defined: Domain?
+        if uefi == .qcow2, persistent, type != .test {
+            // A libvirt that does not know `<nvram format>` (9.0) drops it and would hand the qcow2 template
+            // to QEMU as raw flash: such a guest gets a raw NVRAM, and the evidence says so.
+            let probe = try connection.defineDomain(xml: xml)
+            if try DomainDefinition(xml: probe.xmlDescription(.inactive)).uefi?.nvramFormat == .qcow2 {
+                defined = probe
+            } else {
+                try Lab.undefineWithMetadata(probe)
+                var firmware = try uefiFirmware(suffix: suffix, nvramFormat: .raw, file: file, line: line)
+                firmware.nvramFormat = nil
+                firmware.templateFormat = nil
+                definition.uefi = firmware
+                xml = definition.xml()
+                note("libvirt \(try connection.libraryVersion) does not keep <nvram format='qcow2'>: the UEFI guest got a raw NVRAM")
+            }
+        }
+        let domain = try defined ?? (persistent ? connection.defineDomain(xml: xml) : connection.createDomain(xml: xml))
         let run = runID
         onTeardown { try Lab.remove(domain, run: run, file: file, line: line) }
         if persistent && start { try domain.start() }
         return domain
+    }
+
+    /// The host's UEFI firmware for a lab guest: the code image the domain capabilities list first, and an
+    /// NVRAM file `<suffix>_VARS.<format>` in the lab directory made from the code's `_VARS` template (a
+    /// qcow2 copy of it for a qcow2 NVRAM).
+    func uefiFirmware(suffix: String, nvramFormat: DiskFormat, file: String, line: Int) throws -> DomainDefinition.UEFI {
+        try require(GuideModel.Capability.uefi.rawValue, file: file, line: line)
+        let caps = try XMLDocument(parsing: try connection.domainCapabilitiesXML())
+        guard let code = try? caps.string(at: "/domainCapabilities/os/loader/value[1]"), !code.isEmpty else {
+            throw Unsupported(capability: GuideModel.Capability.uefi.rawValue,
+                              reason: "the domain capabilities list no UEFI firmware image (Debian package ovmf)")
+        }
+        let template = code.replacingOccurrences(of: "_CODE", with: "_VARS")
+        guard template != code, try fileExists(template, file: file, line: line) else {
+            throw Unsupported(capability: GuideModel.Capability.uefi.rawValue,
+                              reason: "no variables template beside \(code) (expected \(template))")
+        }
+        var uefi = DomainDefinition.UEFI(code: code, nvram: try path("\(suffix)_VARS.\(nvramFormat.rawValue)", file: file, line: line),
+                                         nvramFormat: nvramFormat, template: template, templateFormat: .raw)
+        if nvramFormat == .qcow2 {
+            let copy = try path("\(suffix)_VARS_template.qcow2", file: file, line: line)
+            try qemuImg(["convert", "-f", "raw", "-O", "qcow2", template, copy], file: file, line: line)
+            uefi.template = copy
+            uefi.templateFormat = .qcow2
+        }
+        return uefi
     }
 
     /// A 64 KiB firmware image whose reset vector halts the CPU (`cli; hlt`, looping on `hlt`), written once

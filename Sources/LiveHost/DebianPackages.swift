@@ -3,10 +3,11 @@ import Support
 
 /// Debian packages the live host needs, and how to check for and install them.
 public enum DebianPackages {
-    /// The libvirt daemon with its QEMU driver, virsh, QEMU itself and tini (the subreaper libvirtd
-    /// runs under). `libvirt-daemon-system` is deliberately absent: it brings systemd units and polkit.
+    /// The libvirt daemon with its QEMU driver, virsh, QEMU itself, tini (the subreaper libvirtd runs under)
+    /// and UEFI firmware (`ovmf`: UEFI guests). `libvirt-daemon-system` is deliberately absent: it brings
+    /// systemd units and polkit.
     public static let daemon = [
-        "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-clients", "qemu-system-x86", "qemu-utils", "tini",
+        "libvirt-daemon", "libvirt-daemon-driver-qemu", "libvirt-clients", "qemu-system-x86", "qemu-utils", "tini", "ovmf",
     ]
 
     /// The packages of `names` that are not installed (`Support.DebianPackageQuery`; unknown names count as missing).

@@ -17,6 +17,7 @@ import RewindXML
 /// | `checkpoint`, `save`, `events` | QEMU or TEST |
 /// | `snapshot-external` | QEMU (the test driver keeps external snapshots as metadata only) |
 /// | `agent` | unknown: only a running guest can tell, so the snippet runs and its error decides |
+/// | `uefi` | QEMU and the domain capabilities offer the `efi` firmware (OVMF installed on the host) |
 ///
 /// ```swift
 /// let host = try HostProbe.probe(uri: "test:///default")
@@ -59,6 +60,7 @@ public enum HostProbe {
 
         var virtType = driver.lowercased()
         var backup = HostInfo.Capability(available: false, reason: "connection driver is \(driver)")
+        var uefi = HostInfo.Capability(available: false, reason: "connection driver is \(driver)")
         if driver == "QEMU" {
             // The virt type lab guests get (the one accelerator decision, from the host's capabilities and
             // KVM module), and whether backups are supported (the domain capabilities).
@@ -71,6 +73,11 @@ public enum HostProbe {
                 backup = supported == "yes"
                     ? .init(available: true, reason: "domain capabilities: <backup supported='yes'/>")
                     : .init(available: false, reason: "domain capabilities: backup supported='\(supported ?? "absent")'")
+                let efi = (try? doc.string(at: "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']")) ?? ""
+                let code = (try? doc.string(at: "/domainCapabilities/os/loader/value[1]")) ?? ""
+                uefi = efi == "efi"
+                    ? .init(available: true, reason: "domain capabilities: efi firmware \(code)")
+                    : .init(available: false, reason: "domain capabilities offer no efi firmware: install UEFI firmware on the host (Debian package ovmf)")
             } catch let error as LibvirtError {
                 backup = .init(available: false, reason: "domain capabilities unavailable: \(error)")
                 virtType = "qemu"
@@ -96,6 +103,7 @@ public enum HostProbe {
                 : answer(isQEMU)
             case .agent: .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
             case .peerHost: .init(available: nil, reason: "decided by the run: another live QEMU host among its --connect")
+            case .uefi: uefi
             }
         }
         return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,

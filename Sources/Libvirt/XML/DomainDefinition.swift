@@ -64,6 +64,41 @@ public struct DomainDefinition: Sendable, Hashable {
     /// (`<os firmware='efi'>`, a `<loader type='pflash'>` or an `<nvram>`); read only, never written. Internal
     /// snapshots of such guests need libvirt 10.9 and an NVRAM file in qcow2 format.
     public private(set) var usesUEFI = false
+    /// UEFI firmware in pflash with its NVRAM file (`<os><loader type='pflash'>` and `<nvram>`), written when
+    /// set; when parsing, what the definition says (a definition using `firmware='efi'` alone has it once
+    /// libvirt filled in the paths, as in a defined or running domain's XML).
+    public var uefi: UEFI?
+
+    /// UEFI firmware: the read-only code image and the per-guest variables file (formatdomain, "BIOS
+    /// bootloader": `<loader>` and `<nvram>`).
+    ///
+    /// ```swift
+    /// definition.uefi = .init(code: "/usr/share/OVMF/OVMF_CODE_4M.fd",
+    ///                         nvram: "/var/lib/libvirt/images/vm_VARS.qcow2", nvramFormat: .qcow2,
+    ///                         template: "/var/lib/libvirt/images/VARS_template.qcow2", templateFormat: .qcow2)
+    /// ```
+    public struct UEFI: Sendable, Hashable {
+        /// The firmware code (`<loader readonly='yes' type='pflash'>PATH</loader>`).
+        public var code: String?
+        /// The guest's variables file (`<nvram>PATH</nvram>`).
+        public var nvram: String?
+        /// The variables file's format (`<nvram format=…>`, libvirt 10.x): internal snapshots of a UEFI
+        /// guest need `qcow2`. Nil when the definition does not say (raw then; libvirt 9.0 never says).
+        public var nvramFormat: DiskFormat?
+        /// The file a missing variables file is made from (`<nvram template=…>`).
+        public var template: String?
+        /// The template's format (`templateFormat=`): libvirt makes a qcow2 NVRAM only from a qcow2 template.
+        public var templateFormat: DiskFormat?
+        /// Creates a UEFI firmware description.
+        public init(code: String? = nil, nvram: String? = nil, nvramFormat: DiskFormat? = nil,
+                    template: String? = nil, templateFormat: DiskFormat? = nil) {
+            self.code = code
+            self.nvram = nvram
+            self.nvramFormat = nvramFormat
+            self.template = template
+            self.templateFormat = templateFormat
+        }
+    }
     /// Direct kernel boot: the kernel image on the host (`<os><kernel>`).
     public var kernel: String?
     /// Direct kernel boot: the initial ramdisk on the host (`<os><initrd>`).
@@ -160,6 +195,17 @@ public struct DomainDefinition: Sendable, Hashable {
             loader["readonly"] = "yes"
             loader["type"] = "rom"
         }
+        if let uefi {
+            if let code = uefi.code {
+                let loader = os.addChild(name: "loader", text: code)
+                loader["readonly"] = "yes"
+                loader["type"] = "pflash"
+            }
+            let nvram = uefi.nvram.map { os.addChild(name: "nvram", text: $0) } ?? os.addChild(name: "nvram")
+            if let template = uefi.template { nvram["template"] = template }
+            if let format = uefi.templateFormat { nvram["templateFormat"] = format.rawValue }
+            if let format = uefi.nvramFormat { nvram["format"] = format.rawValue }
+        }
         os.addOptionalChild("kernel", kernel)
         os.addOptionalChild("initrd", initrd)
         os.addOptionalChild("cmdline", cmdline)
@@ -232,6 +278,14 @@ public struct DomainDefinition: Sendable, Hashable {
             if let loader = os.firstChild(named: "loader"), loader["type"] == "rom" { firmwareROM = loader.text }
             usesUEFI = os["firmware"] == "efi" || os.firstChild(named: "nvram") != nil
                 || os.firstChild(named: "loader")?["type"] == "pflash"
+            if usesUEFI {
+                let loader = os.firstChild(named: "loader").flatMap { $0["type"] == "rom" ? nil : $0 }
+                let nvram = os.firstChild(named: "nvram")
+                uefi = UEFI(code: loader?.text, nvram: nvram.map(\.text).flatMap { $0.isEmpty ? nil : $0 },
+                            nvramFormat: nvram?["format"].map(DiskFormat.init(rawValue:)),
+                            template: nvram?["template"],
+                            templateFormat: nvram?["templateFormat"].map(DiskFormat.init(rawValue:)))
+            }
             kernel = os.childText("kernel")
             initrd = os.childText("initrd")
             cmdline = os.firstChild(named: "cmdline")?.text
