@@ -21,6 +21,10 @@ extension DomainDefinition {
         public var readOnly: Bool
         /// The device kind (`<disk device=…>`): `disk` or `cdrom`.
         public var device: String
+        /// Where a qcow2 image keeps its guest data when that is a file of its own (`<source><dataStore>`,
+        /// libvirt 10.10): the qcow2 `source` then holds only metadata (its dirty bitmaps among it), so a
+        /// raw data file gets checkpoints and incremental backups.
+        public var dataStore: DataStore?
         /// The backing chain below `source`, nearest first (nested `<backingStore>` elements). Empty when
         /// the image has no backing file, or when libvirt did not report the chain.
         public var backingChain: [BackingStore]
@@ -71,7 +75,16 @@ extension DomainDefinition {
             let driver = d.addChild(name: "driver")
             driver["name"] = "qemu"
             driver["type"] = format.rawValue
-            if let source { d.addChild(name: "source")["file"] = source }
+            if let source {
+                let element = d.addChild(name: "source")
+                element["file"] = source
+                if let dataStore {
+                    let store = element.addChild(name: "dataStore")
+                    store["type"] = "file"
+                    store.addChild(name: "format")["type"] = dataStore.format.rawValue
+                    store.addChild(name: "source")["file"] = dataStore.file
+                }
+            }
             var parent = d
             for layer in backingChain {
                 let b = parent.addChild(name: "backingStore")
@@ -98,6 +111,23 @@ extension DomainDefinition {
             alias = d.firstChild(named: "alias")?["name"]
             backingChain = try BackingStore.chain(below: d)
             if let m = d.firstChild(named: "mirror") { mirror = try Mirror(element: m) }
+            if let store = source?.firstChild(named: "dataStore"), let file = store.firstChild(named: "source")?["file"] {
+                dataStore = DataStore(file: file, format: DiskFormat(rawValue: store.firstChild(named: "format")?["type"] ?? "raw"))
+            }
+        }
+    }
+
+    /// A qcow2 image's external data file (`<dataStore type='file'>`, libvirt 10.10; the image made with
+    /// `qemu-img create -f qcow2 -o data_file=FILE,data_file_raw=on`).
+    public struct DataStore: Sendable, Hashable {
+        /// The data file (`<source file=…>`).
+        public var file: String
+        /// Its format (`<format type=…>`): `raw`.
+        public var format: DiskFormat
+        /// Creates a data store description.
+        public init(file: String, format: DiskFormat = .raw) {
+            self.file = file
+            self.format = format
         }
     }
 
