@@ -26,6 +26,9 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
     case peerHost = "peer-host"
     /// UEFI firmware for x86_64 guests (the domain capabilities offer the `efi` firmware: OVMF installed).
     case uefi
+    /// TLS for a pull backup's NBD server: certificates on the host (qemu.conf `backup_tls_x509_cert_dir`)
+    /// and their client side for the reader.
+    case backupTLS = "backup-tls"
 
     /// A one-line description for readers and for *unsupported* reports.
     public var summary: String {
@@ -41,6 +44,7 @@ public enum Capability: String, CaseIterable, Sendable, Hashable, Comparable, Co
         case .events: "domain events"
         case .peerHost: "a second live QEMU host in the run"
         case .uefi: "UEFI firmware for guests (OVMF; Debian package ovmf)"
+        case .backupTLS: "TLS certificates for pull backups (qemu.conf backup_tls_x509_cert_dir)"
         }
     }
 

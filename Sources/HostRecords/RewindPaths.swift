@@ -3,6 +3,9 @@
 public enum RewindPaths {
     /// Where labs, live tests and the agent guest put disk images on a host: `/var/lib/libvirt/images/rewind`.
     public static let imageDirectory = "/var/lib/libvirt/images/rewind"
+    /// The backup NBD server's TLS certificates on a host Rewind starts (qemu.conf's
+    /// `backup_tls_x509_cert_dir`; inside the root for a release host).
+    public static let backupTLSDirectory = "/etc/rewind/backup-tls"
     /// Where Rewind keeps its state files and locks on the machine that runs its hosts: `/run/rewind`.
     public static let stateDirectory = "/run/rewind"
     /// The loopback address Rewind's daemons listen on.

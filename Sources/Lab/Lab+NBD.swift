@@ -1,4 +1,7 @@
 import Foundation
+import GuideModel
+import HostRecords
+import Support
 import Libvirt
 import NBD
 
@@ -104,5 +107,76 @@ extension Lab {
             }
         }
         return ranges
+    }
+}
+
+extension Lab {
+    /// A folder on this machine with the client side of the host's backup TLS certificates (`ca-cert.pem`,
+    /// `client-cert.pem`, `client-key.pem`, copied from `RewindPaths.backupTLSDirectory` through the host
+    /// access), for an NBD client of a `<server … tls='yes'>` pull backup. The fence declares
+    /// `needs=backup-tls`; a host without those certificates (one Rewind did not start, or one whose qemu.conf
+    /// names no `backup_tls_x509_cert_dir`) makes the snippet unsupported, saying what is missing.
+    ///
+    /// ```swift
+    /// let certificates = try lab.backupTLSClientDirectory()
+    /// let export = try NBDClient(host: "127.0.0.1", port: port, exportName: "vda", tlsCertificates: certificates)
+    /// ```
+    public func backupTLSClientDirectory(file: String = #filePath, line: Int = #line) throws -> String {
+        try require(GuideModel.Capability.backupTLS.rawValue, file: file, line: line)
+        let remote = RewindPaths.backupTLSDirectory
+        let local = try localPath("backup-tls", file: file, line: line)
+        do {
+            try FileManager.default.createDirectory(atPath: local, withIntermediateDirectories: true)
+        } catch {
+            throw LabFailure("cannot create \(local): \(error)", file: file, line: line)
+        }
+        for name in ["ca-cert.pem", "client-cert.pem", "client-key.pem"] {
+            guard try fileExists(remote + "/" + name, file: file, line: line) else {
+                throw Unsupported(capability: GuideModel.Capability.backupTLS.rawValue,
+                                  reason: "the host has no \(remote)/\(name): Rewind makes backup TLS certificates on the hosts it "
+                                  + "starts; elsewhere put a CA, a server and a client certificate there and name the folder "
+                                  + "in qemu.conf (backup_tls_x509_cert_dir)")
+            }
+            try download(remote + "/" + name, to: local + "/" + name, file: file, line: line)
+        }
+        return local
+    }
+}
+
+extension Lab {
+    /// Makes, in `directory` on this machine, a client certificate signed by a CA of its own that no host
+    /// trusts (`ca-cert.pem`, `client-cert.pem`, `client-key.pem`, with `openssl`): what a TLS export must
+    /// refuse.
+    ///
+    /// ```swift
+    /// let stranger = try lab.localPath("stranger-tls")
+    /// try lab.makeClientCertificates(in: stranger)
+    /// ```
+    public func makeClientCertificates(in directory: String, file: String = #filePath, line: Int = #line) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try "extendedKeyUsage=clientAuth\n".write(toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
+        } catch {
+            throw LabFailure("cannot prepare \(directory): \(error)", file: file, line: line)
+        }
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        let steps: [[String]] = [
+            ["req", "-x509"] + key + ["-keyout", "ca-key.pem", "-out", "ca-cert.pem", "-days", "2", "-subj", "/CN=not the host's CA"],
+            ["req"] + key + ["-keyout", "client-key.pem", "-out", "client.csr", "-subj", "/CN=stranger"],
+            ["x509", "-req", "-in", "client.csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+             "-out", "client-cert.pem", "-days", "2", "-extfile", "client.ext"],
+        ]
+        for arguments in steps {
+            var spec = ProcessSpec("openssl", arguments)
+            spec.currentDirectory = directory
+            let result: Subprocess.Result
+            do { result = try Subprocess.run(spec, timeout: .seconds(60)) } catch {
+                throw Unsupported(capability: "host-tool:openssl", reason: "needs openssl on this machine: \(error)")
+            }
+            guard result.status == 0 else {
+                throw LabFailure("openssl \(arguments.joined(separator: " ")) exited with \(result.status): \(result.errorOutput)",
+                                 file: file, line: line)
+            }
+        }
     }
 }

@@ -4,8 +4,8 @@ internal import CLibvirt
 
 extension Domain {
     /// Adds the device `xml` describes (a `<disk>`, say) to the running guest and/or its saved definition
-    /// (the corresponding C function is `virDomainAttachDeviceFlags`; `impact` is its
-    /// `virDomainDeviceModifyFlags`, whose values are `virDomainModificationImpact`'s).
+    /// (the corresponding C function is `virDomainAttachDeviceFlags`). The impact flags are the device
+    /// modify flags, whose values are those of the modification impact.
     ///
     /// ```swift
     /// let disk = DomainDefinition.Disk(target: "vdb", source: "/var/lib/libvirt/images/data.qcow2")

@@ -143,7 +143,8 @@ public struct LiveHost: Sendable, Hashable {
         let installed = try DebianPackages.ensureInstalled(DebianPackages.daemon, progress: progress)
         if !installed.isEmpty { actions.append("installed \(installed.joined(separator: " "))") }
         for created in try SystemAccounts.ensureQemuAccount() { actions.append("created \(created)") }
-        let edit = try QemuConf.update(path: Self.qemuConf)
+        if try BackupTLS.ensure(root: "") { actions.append("made backup TLS certificates in \(BackupTLS.directory)") }
+        let edit = try QemuConf.update(path: Self.qemuConf, settings: QemuConf.rewindSettings + [BackupTLS.setting])
         if edit.changed { actions.append("wrote \(edit.managed.joined(separator: ", ")) in \(Self.qemuConf)") }
         for setting in QemuConf.rewindSettings {
             if let value = edit.alreadySet[setting.key], value != setting.value {

@@ -86,9 +86,18 @@ public final class NBDClient: @unchecked Sendable {
     ///   - port: The TCP port, e.g. the `port` attribute of the backup's `<server>` element.
     ///   - exportName: The export to open (`vda`); the empty string selects the server's default export.
     ///   - metaContexts: Metadata contexts to request before connecting (each passed to `nbd_add_meta_context`).
+    ///   - tlsCertificates: A directory with `ca-cert.pem`, `client-cert.pem` and `client-key.pem`: the
+    ///     connection then requires TLS and checks the server's certificate against that CA and `host`
+    ///     (the corresponding C functions are `nbd_set_tls` with `LIBNBD_TLS_REQUIRE` and
+    ///     `nbd_set_tls_certificates`), as a pull-mode backup's `<server … tls='yes'>` needs.
     public convenience init(host: String, port: Int, exportName: String = "",
-                            metaContexts: [String] = NBDClient.defaultMetaContexts) throws(NBDError) {
+                            metaContexts: [String] = NBDClient.defaultMetaContexts,
+                            tlsCertificates: String? = nil) throws(NBDError) {
         try self.init(metaContexts: metaContexts, exportName: exportName) { h throws(NBDError) in
+            if let tlsCertificates {
+                try check(nbd_set_tls(h, LIBNBD_TLS_REQUIRE), "nbd_set_tls", subject: "require")
+                try check(nbd_set_tls_certificates(h, tlsCertificates), "nbd_set_tls_certificates", subject: tlsCertificates)
+            }
             try check(nbd_connect_tcp(h, host, String(port)), "nbd_connect_tcp", subject: "\(host):\(port)")
         }
     }

@@ -18,6 +18,7 @@ import RewindXML
 /// | `snapshot-external` | QEMU (the test driver keeps external snapshots as metadata only) |
 /// | `agent` | unknown: only a running guest can tell, so the snippet runs and its error decides |
 /// | `uefi` | QEMU and the domain capabilities offer the `efi` firmware (OVMF installed on the host) |
+/// | `backup-tls` | on QEMU, decided by the snippet: the certificates are files on the host |
 ///
 /// ```swift
 /// let host = try HostProbe.probe(uri: "test:///default")
@@ -104,6 +105,9 @@ public enum HostProbe {
             case .agent: .init(available: nil, reason: "a guest agent cannot be probed; the snippet's error decides")
             case .peerHost: .init(available: nil, reason: "decided by the run: another live QEMU host among its --connect")
             case .uefi: uefi
+            case .backupTLS: isQEMU
+                ? .init(available: nil, reason: "decided by the snippet: the certificates are files on the host")
+                : answer(false)
             }
         }
         return HostInfo(uri: uri, driver: driver, libvirtVersion: libvirtVersion,

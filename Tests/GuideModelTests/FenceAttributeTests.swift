@@ -101,7 +101,7 @@ struct FenceAttributeTests {
 
     @Test("bad values are errors")
     func badValues() {
-        #expect(fenceErrors("id=a needs=qemu,floppy") == ["Guides/t.md:3: bad value for 'needs': unknown capability 'floppy' (known: qemu, backup, checkpoint, blockjob, monitor, agent, save, snapshot-external, events, peer-host, uefi)"])
+        #expect(fenceErrors("id=a needs=qemu,floppy") == ["Guides/t.md:3: bad value for 'needs': unknown capability 'floppy' (known: qemu, backup, checkpoint, blockjob, monitor, agent, save, snapshot-external, events, peer-host, uefi, backup-tls)"])
         #expect(fenceErrors("id=a needs=qemu,bakup") == ["Guides/t.md:3: bad value for 'needs': unknown capability 'bakup'; did you mean 'backup'?"])
         #expect(fenceErrors("id=a needs=qemu,,save") == ["Guides/t.md:3: bad value for 'needs': empty capability in 'qemu,,save'"])
         #expect(fenceErrors("id=a needs=save,save") == ["Guides/t.md:3: bad value for 'needs': capability 'save' is listed twice"])
@@ -202,7 +202,7 @@ struct FenceAttributeTests {
         #expect(FenceAttribute.allCases.allSatisfy { !$0.summary.isEmpty && $0.syntax.hasPrefix($0.rawValue) })
         #expect(FenceAttribute.allCases.filter { !$0.takesValue } == [.compileOnly, .ignore, .prelude, .standalone])
         #expect(Capability.allCases.map(\.rawValue) == [
-            "qemu", "backup", "checkpoint", "blockjob", "monitor", "agent", "save", "snapshot-external", "events", "peer-host", "uefi",
+            "qemu", "backup", "checkpoint", "blockjob", "monitor", "agent", "save", "snapshot-external", "events", "peer-host", "uefi", "backup-tls",
         ])
         #expect(Capability.allCases.allSatisfy { !$0.summary.isEmpty })
         #expect(Capability.allCases.sorted() == Capability.allCases)

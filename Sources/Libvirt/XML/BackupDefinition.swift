@@ -26,6 +26,9 @@ public struct BackupDefinition: Sendable, Hashable {
     public var incremental: String?
     /// Where a pull backup's NBD server listens (`<server>`); nil for libvirt's default, or for push mode.
     public var server: Server?
+    /// A TCP server that requires TLS (`<server … tls='yes'>`): QEMU serves with the certificates of the
+    /// host's `backup_tls_x509_cert_dir` (qemu.conf), and a client needs a certificate signed by that CA.
+    public var tls = false
     /// Per-disk choices (`<disks>`); empty lets every disk take part with generated files.
     public var disks: [Disk]
 
@@ -110,6 +113,7 @@ public struct BackupDefinition: Sendable, Hashable {
             switch server {
             case .tcp(let name, let port):
                 s["transport"] = "tcp"
+                if tls { s["tls"] = "yes" }
                 s["name"] = name
                 if let port { s["port"] = String(port) }
             case .unix(let socket):
@@ -148,7 +152,9 @@ public struct BackupDefinition: Sendable, Hashable {
         self.init(mode: mode, incremental: root.childText("incremental"))
         if let s = root.firstChild(named: "server") {
             switch s["transport"] ?? "tcp" {
-            case "tcp": server = .tcp(name: s["name"] ?? "", port: try s.intAttribute("port"))
+            case "tcp":
+                server = .tcp(name: s["name"] ?? "", port: try s.intAttribute("port"))
+                tls = s["tls"] == "yes"
             case "unix": server = .unix(socket: s["socket"] ?? "")
             case let other: throw .invalidXML("unknown backup server transport '\(other)'")
             }
