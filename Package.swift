@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab", "Support"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Libvirt", "Lab", "Support"]),
-        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Support"]),
+        .testTarget(name: "LiveTests", dependencies: ["Libvirt", "NBD", "Lab", "RewindXML", "AgentGuest", "LiveHost", "GuideModel", "Runner", "Support"]),
     ],
     swiftLanguageModes: [.v6]
 )
