@@ -674,6 +674,21 @@ def main():
                     break
             results.check(copied == expected, f"{snippet}: the Copy button copies exactly {os.path.basename(path)}",
                           "not found" if copied is None else f"{len(copied or '')} vs {len(expected)} characters")
+        # Scripts (sh script=NAME): Copy copies the script exactly; a recipe's sent XML is shown, folded.
+        if "guides/recipes.html" in pages:
+            page.navigate(f"{origin}/guides/recipes.html")
+            script = page.evaluate("(() => { const f = document.querySelector('figure.script'); if (!f) return null;"
+                                   " f.id = f.id || 'rewind-script-test'; return {id: f.id, text: [...f.querySelectorAll('pre code .line')].map(l => l.textContent).join('')}; })()")
+            if results.check(script is not None, "the recipes page shows a script (sh script=NAME)"):
+                page.click(f"#{script['id']} button.copy")
+                page.cdp.pump(0.3)
+                copied = page.evaluate("navigator.clipboard.readText()", await_promise=True)
+                results.check(copied == script["text"] and "virsh" in copied, "a script's Copy button copies the script exactly", repr(copied)[:120])
+            sent = page.evaluate("(() => { const d = document.querySelector('details.sent-xml'); if (!d) return null;"
+                                 " d.open = true; const pre = d.querySelector('pre'); return {text: pre.textContent, height: pre.getBoundingClientRect().height}; })()")
+            if sent is not None:
+                results.check(sent["text"].startswith("<domain") and sent["height"] > 0,
+                              "a recipe's sent XML opens and shows a document libvirt received", sent["text"][:80])
         for spec in args.outcome_differs:
             snippet, versions = spec.split("=", 1)
             a, b = versions.split(",")
