@@ -95,8 +95,9 @@ public enum HostAccess: Sendable, Hashable, Codable, CustomStringConvertible {
             // machine's `/`, outside the root after nsenter's chroot.
             return ["nsenter", "-t", String(pid), "-m", "-u", "-r", "-w", "--"] + argv
         case .ssh(let destination, let port, let keyfile):
+            // One connection per host for the whole run when the runner shares them (SSHMultiplexing).
             var ssh = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                       "-o", "LogLevel=ERROR"]
+                       "-o", "LogLevel=ERROR"] + SSHMultiplexing.sshOptions
             if let port { ssh += ["-p", port] }
             if let keyfile { ssh += ["-i", keyfile] }
             // ssh hands the remote shell one string: quote every argument.

@@ -263,6 +263,9 @@ extension Lab {
 
     /// The size of a host file, 0 when it does not exist.
     func hostFileSizeOrZero(_ path: String, file: String, line: Int) throws(LabFailure) -> UInt64 {
-        try fileExists(path, file: file, line: line) ? fileSize(path, file: file, line: line) : 0
+        if host.isLocal { return try fileExists(path, file: file, line: line) ? fileSize(path, file: file, line: line) : 0 }
+        // One command on another host, not two.
+        let r = try Tool.shell.run(["-c", "stat -c %s \"$1\" 2>/dev/null || echo 0", "sh", path], on: host, file: file, line: line)
+        return UInt64(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

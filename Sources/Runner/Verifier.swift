@@ -129,6 +129,10 @@ public struct Verifier: Sendable {
                        startedAt: Date = Date(), scripts: [String: String] = [:],
                        events: @escaping @Sendable (Event) -> Void = { _ in }) async throws(VerifyError) -> Outcome {
         let c = configuration
+        // One ssh connection per remote host for the whole run (probe, snippets, cleanup), closed at its end.
+        let sharing = c.targets.contains(where: { if case .ssh = $0.access { true } else { false } })
+            ? try? SSHMultiplexing.begin(session: c.sessionID) : nil
+        defer { sharing?.end() }
         var hosts: [HostInfo] = []
         for target in c.targets {
             do {
