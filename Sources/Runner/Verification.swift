@@ -65,6 +65,8 @@ public enum Verification {
         case noGuides(String)
         /// A path selects no guide.
         case selection(String)
+        /// A `--filter` selected no snippet (the message names it and the nearest ids).
+        case emptyFilter(String)
         /// The guides do not load: these errors (file:line), and the results that report them.
         case guides([String], RunResults)
         /// Verification could not run (an unreachable host, an unwritable package, …).
@@ -73,17 +75,35 @@ public enum Verification {
         /// The message.
         public var description: String {
             switch self {
-            case .noGuides(let m), .selection(let m): m
+            case .noGuides(let m), .selection(let m), .emptyFilter(let m): m
             case .guides(let errors, _): errors.joined(separator: "\n")
             case .verify(let e): e.description
             }
         }
 
-        /// The exit status a command ends with: 2 for a host that cannot be reached, 1 otherwise.
+        /// The exit status a command ends with: 2 for a host that cannot be reached or a `--filter` that selects
+        /// nothing, 1 otherwise.
         public var exitStatus: Int32 {
             if case .verify(.probe) = self { return 2 }
+            if case .emptyFilter = self { return 2 }
             return 1
         }
+    }
+
+    /// The Levenshtein distance between two ids (insertions, deletions, substitutions), for "nearest ids".
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        guard !x.isEmpty else { return y.count }
+        guard !y.isEmpty else { return x.count }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
     }
 
     /// Runs the whole pipeline.
@@ -116,9 +136,21 @@ public enum Verification {
         // A --filter that selects nothing is a mistake (a typo, a renamed snippet), never a green run of nothing.
         let unmatched = options.verifier.filters.filter { filter in !snippets.contains { SnippetRunner.matches(filter, $0) } }
         if !unmatched.isEmpty {
-            throw .selection("--filter " + unmatched.map { "'\($0)'" }.joined(separator: ", ")
-                             + " selects no snippet (a filter is a snippet id, a guide path such as Guides/x.md, "
-                             + "Guides/x.md:LINE, or a pattern with *; `rewind verify -v` lists every snippet)")
+            var nearest: [String] = []
+            for filter in unmatched {
+                let limit = max(2, filter.count / 4)
+                var scored: [(id: String, distance: Int)] = []
+                for snippet in snippets {
+                    let distance = Self.editDistance(snippet.id, filter)
+                    if distance <= limit { scored.append((snippet.id, distance)) }
+                }
+                scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id < $1.id }
+                nearest += scored.prefix(3).map(\.id)
+            }
+            let named = unmatched.map { "'\($0)'" }.joined(separator: ", ")
+            let near = nearest.isEmpty ? "" : "; nearest ids: " + nearest.joined(separator: ", ")
+            throw .emptyFilter("--filter \(named) selects no snippet\(near) (a filter is a snippet id, a guide path such as "
+                             + "Guides/x.md, Guides/x.md:LINE, or a pattern with *; `rewind verify -v` lists every snippet)")
         }
 
         for uri in options.verifier.uris {

@@ -126,6 +126,9 @@ struct VerifyCommand: AsyncParsableCommand {
             switch error {
             case .noGuides(let message), .selection(let message):
                 throw ValidationError(message)
+            case .emptyFilter(let message):
+                // A filter that selects nothing: said once, exit 2 (not a usage error: the command line parsed).
+                console.error("rewind verify: " + message)
             case .guides(let messages, let results):
                 for m in messages { console.error(m) }
                 try reports.write(results)

@@ -108,7 +108,7 @@ extension SafetyTests {
                  status: 64, messages: ["Unknown option '--frobnicate'"]),
             Case(name: "a filter that selects nothing", guides: ["ok.md": ok],
                  arguments: ["verify", "--root", "ROOT", "--filter", "typo"],
-                 status: 64, messages: ["--filter 'typo' selects no snippet"]),
+                 status: 2, messages: ["--filter 'typo' selects no snippet"]),
             Case(name: "foreign work directory", guides: ["ok.md": ok],
                  arguments: ["verify", "--root", "ROOT", "--work-dir", "ROOT/Guides"],
                  status: 1, messages: ["/Guides is not empty and was not made by rewind"]),
