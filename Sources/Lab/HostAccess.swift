@@ -63,6 +63,26 @@ public enum HostAccess: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// An access given by hand (`rewind verify --host-access`), for a URI whose transport gives none (a
+    /// `qemu+tcp://` or `qemu+tls://` host Rewind did not start): `ssh://[user@]host[:port][?keyfile=PATH]`,
+    /// `local` (the host is this machine) or `none`. Nil for anything else.
+    ///
+    /// ```swift
+    /// HostAccess.parse(access: "ssh://root@10.0.0.5:22?keyfile=/root/.ssh/lab")   // ssh root@10.0.0.5:22 (key …)
+    /// ```
+    public static func parse(access: String) -> HostAccess? {
+        switch access {
+        case "local": return .local
+        case "none": return .unavailable(reason: "--host-access none")
+        default: break
+        }
+        guard let components = URLComponents(string: access), components.scheme == "ssh",
+              let host = components.host, !host.isEmpty, components.path.isEmpty || components.path == "/" else { return nil }
+        let destination = components.user.map { $0 + "@" + host } ?? host
+        let keyfile = components.queryItems?.first { $0.name == "keyfile" }?.value
+        return .ssh(destination: destination, port: components.port.map(String.init), keyfile: keyfile)
+    }
+
     /// The capability a snippet is reported unsupported for when the lab cannot reach the host's files.
     public static let capability = "host-access"
 

@@ -14,11 +14,22 @@ struct ConnectOptions: ParsableArguments {
                                valueName: "uri"))
     var connect: [String] = []
 
+    @Option(name: .customLong("host-access"),
+            help: ArgumentHelp("How to reach the files and tools of a --connect host, for a URI whose transport gives "
+                               + "none (qemu+tcp://, qemu+tls:// to a host Rewind did not start): ssh://[user@]host[:port][?keyfile=PATH], "
+                               + "local or none. One per --connect, in the same order (or one for a single --connect).",
+                               valueName: "access"))
+    var hostAccess: [String] = []
+
     /// The URIs given, or the default.
     var uris: [String] { connect.isEmpty ? [Self.defaultURI] : connect }
 
-    /// The hosts as targets: each URI with its host access, resolved here, once.
-    var targets: [ConnectionTarget] { uris.map { ConnectionTarget(uri: $0) } }
+    /// The hosts as targets: each URI with its host access, resolved here, once (or as `--host-access` says).
+    var targets: [ConnectionTarget] {
+        uris.enumerated().map { index, uri in
+            ConnectionTarget(uri: uri, access: index < hostAccess.count ? HostAccess.parse(access: hostAccess[index]) : nil)
+        }
+    }
 
     /// The one URI of a single-host command.
     var uri: String { uris[0] }
@@ -26,6 +37,13 @@ struct ConnectOptions: ParsableArguments {
     func validate() throws {
         if connect.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw ValidationError("--connect needs a URI (an empty one would silently mean libvirt's default host)")
+        }
+        if !hostAccess.isEmpty, hostAccess.count != connect.count {
+            throw ValidationError("--host-access pairs with --connect by position: give one per --connect "
+                                  + "(got \(hostAccess.count) for \(connect.count))")
+        }
+        for access in hostAccess where HostAccess.parse(access: access) == nil {
+            throw ValidationError("--host-access '\(access)': expected ssh://[user@]host[:port][?keyfile=PATH], local or none")
         }
     }
 

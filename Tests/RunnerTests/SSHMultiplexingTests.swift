@@ -28,3 +28,26 @@ struct SSHMultiplexingTests {
         #expect(path.utf8.count < 108)
     }
 }
+
+@Suite("--host-access: a host's files for a URI whose transport gives none")
+struct HostAccessOptionTests {
+    @Test("ssh://, local and none parse; anything else is refused")
+    func parses() {
+        #expect(HostAccess.parse(access: "ssh://root@10.0.0.5:2222?keyfile=/k") == .ssh(destination: "root@10.0.0.5", port: "2222", keyfile: "/k"))
+        #expect(HostAccess.parse(access: "ssh://lab.example") == .ssh(destination: "lab.example", port: nil, keyfile: nil))
+        #expect(HostAccess.parse(access: "local") == .local)
+        #expect(HostAccess.parse(access: "none")?.isLocal == false)
+        #expect(HostAccess.parse(access: "ftp://x") == nil)
+        #expect(HostAccess.parse(access: "ssh://") == nil)
+        #expect(HostAccess.parse(access: "ssh://h/some/path") == nil)
+    }
+
+    @Test("a given access wins over the one the URI implies")
+    func overrides() {
+        let target = ConnectionTarget(uri: "qemu+tcp://hv.example/system", access: HostAccess.parse(access: "ssh://root@hv.example"))
+        #expect(target.access == .ssh(destination: "root@hv.example", port: nil, keyfile: nil))
+        if case .unavailable = ConnectionTarget(uri: "qemu+tcp://hv.example/system").access {} else {
+            Issue.record("a remote tcp URI alone has no host access")
+        }
+    }
+}
