@@ -44,7 +44,8 @@ public struct SummaryWriter: Sendable {
             lines.append(paint(h.uri, .bold) + " — \(h.driver), libvirt \(h.libvirtVersion)"
                          + (h.hypervisorVersion.isEmpty ? "" : ", hypervisor \(h.hypervisorVersion)")
                          + ", virt type \(h.virtType)"
-                         + (h.access.map { $0.isLocal ? "" : ", host access: \($0)" } ?? ""))
+                         + (h.access.map { $0.isLocal ? "" : ", host access: \($0)" } ?? "")
+                         + (VersionFloor.note(for: h) != nil ? paint(" — below the guides' floor (\(VersionFloor.label))", .yellow) : ""))
             let width = min(40, host.results.map(\.id.count).max() ?? 0)
             for r in host.results where verbose || ![.pass, .skipped].contains(r.verdict) {
                 lines += describe(r, idWidth: width)
@@ -222,7 +223,9 @@ public struct SummaryWriter: Sendable {
         var rows = [header]
         for h in results.hosts {
             let t = h.totals
-            rows.append([h.host.uri, h.host.libvirtVersion, h.host.hypervisorVersion.isEmpty ? "-" : h.host.hypervisorVersion,
+            // "*": below the versions the guides target (VersionFloor), said under the table.
+            let mark = VersionFloor.note(for: h.host) == nil ? "" : "*"
+            rows.append([h.host.uri, h.host.libvirtVersion + mark, h.host.hypervisorVersion.isEmpty ? "-" : h.host.hypervisorVersion,
                          "\(t.passed)", "\(t.failed)", "\(t.findings)", "\(t.unsupported)", "\(t.skipped)"])
         }
         let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -231,7 +234,8 @@ public struct SummaryWriter: Sendable {
                 c < 3 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
                       : String(repeating: " ", count: widths[c] - cell.count) + cell
             }.joined(separator: "  ")
-        } + [""]
+        } + (results.hosts.contains { VersionFloor.note(for: $0.host) != nil }
+             ? ["* below the versions the guides target (\(VersionFloor.label))"] : []) + [""]
     }
 
     public static func counts(_ t: Totals) -> String {

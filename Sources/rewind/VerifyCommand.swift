@@ -241,6 +241,7 @@ final class Console: Sendable {
         switch event {
         case .probed(let host):
             status("\(host.uri): \(host.driver), libvirt \(host.libvirtVersion), virt type \(host.virtType)")
+            if let note = VersionFloor.note(for: host) { error("warning: " + note) }
         case .generated(let package):
             status("generated \(package.targets.count) target\(package.targets.count == 1 ? "" : "s") in \(package.directory.path)")
         case .compiling(let what):
