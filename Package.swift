@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "GuideModelTests", dependencies: ["GuideModel"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Reports", "GuideModel", "RewindXML", "Lab"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Runner"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Runner", "Lab"]),
         .testTarget(name: "LiveHostTests", dependencies: ["LiveHost", "Support"]),
         .testTarget(name: "AgentGuestTests", dependencies: ["AgentGuest"]),
         .testTarget(name: "SiteTests", dependencies: ["Site", "GuideModel", "Runner", "Lab", "Support"]),
