@@ -54,7 +54,7 @@ let package = Package(
         // Runner, reports, site.
         .target(name: "Runner", dependencies: ["GuideModel", "RewindXML", "Libvirt", "Lab", "Support"]),
         .target(name: "Reports", dependencies: ["Runner", "RewindXML", "Support"]),
-        .target(name: "Site", dependencies: ["GuideModel", "Runner", "Lab", "Support"]),
+        .target(name: "Site", dependencies: ["GuideModel", "Runner", "Reports", "Lab", "Support"]),
 
         // `rewind bench`: Rewind measured side by side with its peers (nbdcopy, cmark, per-snippet builds).
         .target(name: "Bench", dependencies: ["Runner", "GuideModel", "Libvirt", "NBD", "Lab", "Reports", "Support"]),

@@ -412,8 +412,11 @@ PAGE_CHECKS = r"""(() => {
     }
   }
   const unordered = [];
-  const key = label => label === 'test' ? [-1] : label.split(/[./ ]/).map(x => parseInt(x, 10)).filter(x => !isNaN(x));
-  const before = (a, b) => { for (let i = 0; i < Math.max(a.length, b.length); i++) { const x = a[i] ?? 0, y = b[i] ?? 0; if (x !== y) return x < y; } return true; };
+  // A label is a version (9.0 or 11.3/10.0), then, when two hosts share it, the run's date: versions compare
+  // as numbers, dates as text (they are written year first).
+  const key = label => label === 'test' ? [[-1], ''] : [label.split(' ')[0].split(/[./]/).map(x => parseInt(x, 10)).filter(x => !isNaN(x)),
+                                                        label.split(' ').slice(1).join(' ')];
+  const before = (a, b) => { for (let i = 0; i < Math.max(a[0].length, b[0].length); i++) { const x = a[0][i] ?? 0, y = b[0][i] ?? 0; if (x !== y) return x < y; } return a[1] <= b[1]; };
   for (const ul of document.querySelectorAll('ul.verdict-line')) {
     const labels = [...ul.querySelectorAll('.chip')].map(c => c.firstChild.textContent.trim());
     for (let i = 1; i < labels.length; i++) if (!before(key(labels[i - 1]), key(labels[i]))) { unordered.push(labels.join(' ')); break; }
@@ -689,6 +692,38 @@ def main():
             if sent is not None:
                 results.check(sent["text"].startswith("<domain") and sent["height"] > 0,
                               "a recipe's sent XML opens and shows a document libvirt received", sent["text"][:80])
+        # The compatibility page: filter by text and verdict, sort by a build, a cell opens the claim's evidence.
+        if "compat.html" in pages:
+            page.navigate(f"{origin}/compat.html")
+            state = page.evaluate("""(() => { const rows = [...document.querySelectorAll('table.compat tbody tr')];
+                if (!rows.length) return null;
+                const visible = () => rows.filter(r => !r.hidden);
+                const box = document.getElementById('compat-filter'), pick = document.getElementById('compat-verdict');
+                box.value = 'revert'; box.dispatchEvent(new Event('input'));
+                const filtered = visible().map(r => r.dataset.claim);
+                box.value = ''; box.dispatchEvent(new Event('input'));
+                pick.value = 'finding'; pick.dispatchEvent(new Event('change'));
+                const findings = visible().map(r => r.dataset.verdicts);
+                pick.value = ''; pick.dispatchEvent(new Event('change'));
+                const first = () => document.querySelector('table.compat tbody tr').dataset.claim;
+                const before = first();
+                const button = document.querySelector('table.compat thead button[data-sort="1"]');
+                button.click(); button.click();
+                const cell = document.querySelector('table.compat tbody td a.chip');
+                return {total: rows.length, filtered, findings, before, after: first(), sort: button.getAttribute('aria-sort'),
+                        href: cell ? cell.getAttribute('href') : null, count: document.getElementById('compat-count').textContent}; })()""")
+            if results.check(state is not None, "the compatibility page has a table of claims"):
+                results.check(state["filtered"] and all("revert" in c for c in state["filtered"]) and len(state["filtered"]) < state["total"],
+                              "its text filter keeps only the matching claims", str(state["filtered"])[:120])
+                results.check(all("finding" in v.split() for v in state["findings"]), "its verdict filter keeps claims with a finding",
+                              str(state["findings"])[:120])
+                results.check(state["sort"] == "descending" and state["count"].endswith(f"{state['total']} claims"),
+                              "a build's header sorts the rows (twice: descending)", f"{state['sort']} {state['count']}")
+                href = state["href"] or ""
+                if results.check(href.startswith("conformance.html#"), "a cell links to the claim's evidence on the conformance page", href):
+                    page.navigate(f"{origin}/{href}")
+                    results.check(page.evaluate(f"!!document.getElementById({json.dumps(href.split('#', 1)[1])})"),
+                                  "the evidence the cell links to exists", href)
         for spec in args.outcome_differs:
             snippet, versions = spec.split("=", 1)
             a, b = versions.split(",")

@@ -335,6 +335,46 @@
     differs.addEventListener("change", applyFilter);
   }
 
+  // The compatibility table: a text filter, a verdict filter, and sorting by claim or by a build's verdicts.
+  var compat = document.querySelector("table.compat");
+  if (compat) {
+    var compatBody = compat.tBodies[0];
+    var compatRows = Array.prototype.slice.call(compatBody.rows);
+    var compatText = document.getElementById("compat-filter");
+    var compatVerdict = document.getElementById("compat-verdict");
+    var applyCompat = function () {
+      var words = compatText.value.toLowerCase().split(/\s+/).filter(function (w) { return w; });
+      var wanted = compatVerdict.value;
+      var shown = 0;
+      compatRows.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+        if (ok && wanted === "differs") ok = row.dataset.differs === "true";
+        else if (ok && wanted === "contradicted") ok = row.dataset.contradicted === "true";
+        else if (ok && wanted) ok = (" " + row.dataset.verdicts + " ").indexOf(" " + wanted + " ") >= 0;
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      document.getElementById("compat-count").textContent = shown + " of " + compatRows.length + " claims";
+    };
+    compatText.addEventListener("input", applyCompat);
+    compatVerdict.addEventListener("change", applyCompat);
+    compat.querySelectorAll("thead button[data-sort]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var column = Number(button.dataset.sort);
+        var descending = button.getAttribute("aria-sort") === "ascending";
+        compat.querySelectorAll("thead button[data-sort]").forEach(function (b) { b.removeAttribute("aria-sort"); });
+        button.setAttribute("aria-sort", descending ? "descending" : "ascending");
+        var key = function (row) {
+          var cell = row.cells[column];
+          return column === 0 ? row.dataset.claim : (cell.dataset.rank || "9") + " " + row.dataset.claim;
+        };
+        compatRows.sort(function (a, b) { var x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (descending ? -1 : 1); });
+        compatRows.forEach(function (row) { compatBody.appendChild(row); });
+      });
+    });
+  }
+
   // For tools and the browser test.
   window.rewindSite = {
     visibleCode: visibleCode,

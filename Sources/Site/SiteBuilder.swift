@@ -147,6 +147,7 @@ public struct SiteBuilder: Sendable {
         let claimsSource = options.claims.standardizedFileURL.path.hasPrefix(rootPath + "/") && !catalog.claims.isEmpty
             ? String(options.claims.standardizedFileURL.path.dropFirst(rootPath.count + 1)) : nil
         entries.append(PageEntry(kind: .conformance, path: SiteContext.conformancePage, title: "Conformance", source: claimsSource))
+        entries.append(PageEntry(kind: .compat, path: SiteContext.compatPage, title: "Which build does what", source: nil))
         entries.append(PageEntry(kind: .measurements, path: SiteContext.measurementsPage, title: "Measurements", source: nil))
 
         let guidesPrefix = guidesDirectory.hasPrefix(rootPath + "/") ? String(guidesDirectory.dropFirst(rootPath.count + 1)) + "/" : ""
@@ -230,6 +231,8 @@ public struct SiteBuilder: Sendable {
                 content = ConformancePage(guides: guideSet, site: site).render()
             case .measurements:
                 content = MeasurementsPage(guides: guideSet, site: site).render()
+            case .compat:
+                content = CompatPage(guides: guideSet, site: site).render()
             }
             let html: String
             do throws(SiteError) {

@@ -42,7 +42,7 @@ struct IndexPage {
         }
         html += "<section class=\"way\" aria-labelledby=\"way-check\"><h3 id=\"way-check\">Check a version</h3><p>Does it work on your distribution's libvirt? Every claim against every version these guides ran on"
         html += site.results.hosts.isEmpty ? "." : " (" + site.results.hosts.map { HTML.escape($0.versionLabel) }.joined(separator: ", ") + ")."
-        html += "</p><p><a href=\"\(SiteContext.conformancePage)\">Conformance</a> · <a href=\"\(SiteContext.measurementsPage)\">Measurements</a></p></section>\n</div>\n"
+        html += "</p><p><a href=\"\(SiteContext.compatPage)\">Which libvirt do I need?</a> · <a href=\"\(SiteContext.conformancePage)\">Conformance</a> · <a href=\"\(SiteContext.measurementsPage)\">Measurements</a></p></section>\n</div>\n"
 
         // The guides, in reading order.
         toc.append(TOCEntry(level: 2, text: "Guides, in reading order", anchor: "guides"))
@@ -82,6 +82,7 @@ struct IndexPage {
         toc.append(TOCEntry(level: 2, text: "Reference", anchor: "reference"))
         html += "<h2 id=\"reference\">Reference<a class=\"permalink\" href=\"#reference\" aria-label=\"Link to this section\">¶</a></h2>\n<ul>\n"
         html += "<li><a href=\"\(SiteContext.conformancePage)\">Conformance</a>: \(site.catalog.claims.count) claims of libvirt's documentation × the hosts, with coverage and findings.</li>\n"
+        html += "<li><a href=\"\(SiteContext.compatPage)\">Which build does what</a>: every claim per libvirt/QEMU build of the results, the range the runs show, and where it contradicts the guides' declared ranges.</li>\n"
         html += "<li><a href=\"\(SiteContext.measurementsPage)\">Measurements</a>: the numbers the snippets recorded, as charts.</li>\n"
         for link in apiLinks {
             html += "<li><a href=\"\(HTML.attribute(Paths.percentEncode(link.path)))\">\(HTML.escape(link.title))</a> (DocC)</li>\n"

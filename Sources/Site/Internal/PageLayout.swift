@@ -6,6 +6,7 @@ struct PageEntry: Sendable, Hashable {
         case index
         case guide(path: String)
         case conformance
+        case compat
         case measurements
     }
 

@@ -44,6 +44,8 @@ struct SiteContext: Sendable {
     static let conformancePage = "conformance.html"
     /// The site path of the measurements page.
     static let measurementsPage = "measurements.html"
+    /// The site path of the compatibility page ("which build does what").
+    static let compatPage = "compat.html"
     /// The site path of the index.
     static let indexPage = "index.html"
 
