@@ -11,8 +11,8 @@ struct SiteBuildTests {
         defer { sample.remove() }
         let report = try SiteBuilder(options: sample.options).build()
         #expect(report.pages == ["index.html", "guides/01-snapshots.html", "guides/02-backup.html", "conformance.html",
-                                 "measurements.html"])
-        #expect(report.rendered == 5)
+                                 "compat.html", "measurements.html"])
+        #expect(report.rendered == 6)
         for file in ["assets/style.css", "assets/site.js", "search-index.json", "search-index.js"] {
             #expect(FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("_site/" + file).path), "\(file)")
         }
@@ -160,11 +160,11 @@ struct SiteBuildDetailTests {
         var options = sample.options
         options.results = []
         let full = try SiteBuilder(options: options).build()
-        #expect(full.rendered == 23 && full.reused == 0)
+        #expect(full.rendered == 24 && full.reused == 0)
         print("full build: \(full.summary)")
 
         let unchanged = try SiteBuilder(options: options).build()
-        #expect(unchanged.rendered == 0 && unchanged.reused == 23)
+        #expect(unchanged.rendered == 0 && unchanged.reused == 24)
         #expect(unchanged.filesWritten == 0)
         print("no change: \(unchanged.summary)")
 
@@ -172,8 +172,8 @@ struct SiteBuildDetailTests {
         try Data((guides["Guides/guide7.md"]! + "\nOne more paragraph.\n").utf8).write(to: changed)
         let one = try SiteBuilder(options: options).build()
         print("one guide changed: \(one.summary)")
-        // Only the changed guide: the index, conformance and measurements pages take nothing from its prose.
-        #expect(one.rendered == 1 && one.reused == 22)
+        // Only the changed guide: the index, conformance, compat and measurements pages take nothing from its prose.
+        #expect(one.rendered == 1 && one.reused == 23)
         #expect(one.timings.render < full.timings.render)
         #expect(one.filesWritten == 3, "the page and the two search index files")
         #expect(try sample.read("guides/guide7.html").contains("One more paragraph."))
@@ -181,7 +181,7 @@ struct SiteBuildDetailTests {
         // A new snippet with a claim changes what the conformance page shows: it is rendered again too.
         try Data((guides["Guides/guide7.md"]! + "\n```swift id=g7-new claims=snap.create.full-default\nlet x = 1\n```\n").utf8).write(to: changed)
         let claim = try SiteBuilder(options: options).build()
-        #expect(claim.rendered == 4, "the guide, index, conformance and measurements")
+        #expect(claim.rendered == 5, "the guide, index, conformance, compat and measurements")
         #expect(try sample.read("conformance.html").contains("#snippet-g7-new"))
     }
 }
