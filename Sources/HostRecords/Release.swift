@@ -25,20 +25,28 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
     public var sshPort: UInt16
     /// Whether the suite's Release file may be expired on the mirror (sid's often is).
     public var ignoreValidUntil: Bool
+    /// A suite added on top of `suite` whose packages win where it has them (apt's default release), e.g.
+    /// `bookworm-backports`: libvirt and QEMU of a newer release built for the older one.
+    public var overlaySuite: String?
 
     /// Creates a release description.
-    public init(name: String, suite: String, tcpPort: UInt16, sshPort: UInt16, ignoreValidUntil: Bool = false) {
+    public init(name: String, suite: String, tcpPort: UInt16, sshPort: UInt16, ignoreValidUntil: Bool = false,
+                overlaySuite: String? = nil) {
         self.name = name
         self.suite = suite
         self.tcpPort = tcpPort
         self.sshPort = sshPort
         self.ignoreValidUntil = ignoreValidUntil
+        self.overlaySuite = overlaySuite
     }
 
     /// The releases Rewind knows.
     public static let known: [Release] = [
         Release(name: "trixie", suite: "trixie", tcpPort: 16611, sshPort: 16621),
         Release(name: "sid", suite: "sid", tcpPort: 16612, sshPort: 16622, ignoreValidUntil: true),
+        // The same upstream libvirt and QEMU as a newer release, built for Debian 12: a second build of a
+        // version another host runs, so that a table keyed by build can tell them apart.
+        Release(name: "bookworm-backports", suite: "bookworm", tcpPort: 16613, sshPort: 16623, overlaySuite: "bookworm-backports"),
     ]
 
     /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and

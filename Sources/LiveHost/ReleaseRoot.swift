@@ -137,10 +137,19 @@ public struct ReleaseRoot: Sendable, Hashable {
         try LiveHost.makeDirectories([fresh])
         var arguments = ["mmdebstrap", "--variant=apt", "--include=" + Release.packages.joined(separator: ",")]
         if release.ignoreValidUntil { arguments.append("--aptopt=Acquire::Check-Valid-Until \"false\"") }
-        arguments += [release.suite, fresh + "/root", mirror()]
+        let source = mirror()
+        if let overlay = release.overlaySuite {
+            // Both suites; the overlay's packages win where it has them (kept in the root's apt configuration).
+            arguments.append("--aptopt=APT::Default-Release \"\(overlay)\"")
+            arguments += [release.suite, fresh + "/root", "deb \(source) \(release.suite) main", "deb \(source) \(overlay) main"]
+        } else {
+            arguments += [release.suite, fresh + "/root", source]
+        }
         let started = Date()
         try Command.mustRun(arguments, timeout: 900, passthrough: true)
-        let policy = try Command.mustRun(["chroot", fresh + "/root", "apt-cache", "policy"] + release.packagesToKey, timeout: 60)
+        // Installed versions only (mmdebstrap removed the package lists, so no default release can be named here).
+        let policy = try Command.mustRun(["chroot", fresh + "/root", "apt-cache", "-o", "APT::Default-Release=", "policy"]
+                                         + release.packagesToKey, timeout: 60)
         let versions = parsePolicy(policy.output, field: "Installed:")
         let missing = release.packagesToKey.filter { versions[$0] == nil }
         guard missing.isEmpty else {

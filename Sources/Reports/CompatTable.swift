@@ -105,6 +105,9 @@ public struct CompatTable: Codable, Sendable, Hashable {
             }
         }
         let ordered = builds.values.sorted { order($0.libvirt, $1.libvirt, $0.qemu, $1.qemu) }
+        // How the words name a build: its libvirt version, with the QEMU version when two builds share it.
+        let sharedLibvirt = Set(Dictionary(grouping: ordered, by: \.libvirt).filter { $0.value.count > 1 }.keys)
+        func label(_ b: Build) -> String { sharedLibvirt.contains(b.libvirt) ? "\(b.libvirt)/\(b.qemu)" : b.libvirt }
         var rows: [Row] = []
         for (claim, snippetSet) in claimsOf.sorted(by: { $0.key < $1.key }) {
             let snippets = snippetSet.sorted()
@@ -128,10 +131,10 @@ public struct CompatTable: Codable, Sendable, Hashable {
                     }
                 }
             }
-            var summary = inferred(ordered.compactMap { b in cells[b.key].map { (b.libvirt, $0) } })
+            var summary = inferred(ordered.compactMap { b in cells[b.key].map { (label(b), $0) } })
             if Set(outcomes.values).count > 1 {
                 // Passing everywhere by behaving differently: say how, per build.
-                summary += "; by build: " + ordered.compactMap { b in outcomes[b.key].map { "\(b.libvirt) \($0)" } }.joined(separator: ", ")
+                summary += "; by build: " + ordered.compactMap { b in outcomes[b.key].map { "\(label(b)) \($0)" } }.joined(separator: ", ")
             }
             rows.append(Row(claim: claim, cells: cells, snippets: snippets, outcomes: outcomes, inferred: summary,
                             declared: declared, contradictions: contradictions))
