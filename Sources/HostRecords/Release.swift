@@ -28,17 +28,27 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A suite added on top of `suite` whose packages win where it has them (apt's default release), e.g.
     /// `bookworm-backports`: libvirt and QEMU of a newer release built for the older one.
     public var overlaySuite: String?
+    /// Packages of ``packages`` this root goes without, as a host Rewind did not build would (the optional
+    /// ones: ``optionalPackages``); such a root also gets no backup TLS certificates.
+    public var omitted: [String]
 
     /// Creates a release description.
     public init(name: String, suite: String, tcpPort: UInt16, sshPort: UInt16, ignoreValidUntil: Bool = false,
-                overlaySuite: String? = nil) {
+                overlaySuite: String? = nil, omitted: [String] = []) {
         self.name = name
         self.suite = suite
         self.tcpPort = tcpPort
         self.sshPort = sshPort
         self.ignoreValidUntil = ignoreValidUntil
         self.overlaySuite = overlaySuite
+        self.omitted = omitted
     }
+
+    /// What a hypervisor host may well lack: the backup client, openssl, UEFI firmware.
+    public static let optionalPackages = ["virtnbdbackup", "openssl", "ovmf"]
+
+    /// The packages this root is built with: ``packages`` without ``omitted``.
+    public var rootPackages: [String] { Self.packages.filter { !omitted.contains($0) } }
 
     /// The releases Rewind knows.
     public static let known: [Release] = [
@@ -47,6 +57,9 @@ public struct Release: Sendable, Hashable, Codable, CustomStringConvertible {
         // The same upstream libvirt and QEMU as a newer release, built for Debian 12: a second build of a
         // version another host runs, so that a table keyed by build can tell them apart.
         Release(name: "bookworm-backports", suite: "bookworm", tcpPort: 16613, sshPort: 16623, overlaySuite: "bookworm-backports"),
+        // trixie as a maintainer's host might be: without the optional tools and without Rewind's backup TLS
+        // certificates, so that what needs them is seen to be unsupported, with the reason, and never failed.
+        Release(name: "trixie-bare", suite: "trixie", tcpPort: 16614, sshPort: 16624, omitted: Release.optionalPackages),
     ]
 
     /// The packages installed in the root: what a real hypervisor has (the daemon with its QEMU driver and

@@ -100,12 +100,13 @@ extension ReleaseHost {
     /// and (with `ssh`) sshd's configuration, host keys and Rewind's key.
     static func configure(_ release: Release, ssh: Bool) throws(LiveHostError) {
         let r = release.rootPath
-        try BackupTLS.ensure(root: r)
+        // A root that goes without the optional packages gets no backup TLS certificates either.
+        let tls = release.omitted.isEmpty
+        if tls { try BackupTLS.ensure(root: r) }
         _ = try QemuConf.update(path: r + LiveHost.qemuConf, settings: QemuConf.rewindSettings + [
             QemuConf.Setting("migration_port_min", String(release.migrationPorts.lowerBound)),
             QemuConf.Setting("migration_port_max", String(release.migrationPorts.upperBound)),
-            BackupTLS.setting,
-        ])
+        ] + (tls ? [BackupTLS.setting] : []))
         let conf = """
             # Written by `rewind host start --release \(release.name)`: TCP on the loopback address only, no authentication.
             listen_tls = 0

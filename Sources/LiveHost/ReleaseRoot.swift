@@ -135,7 +135,7 @@ public struct ReleaseRoot: Sendable, Hashable {
         let fresh = release.cachePath + ".new"
         if fm.fileExists(atPath: fresh) { try Command.mustRun(["rm", "-rf", "--one-file-system", "--", fresh], timeout: 300) }
         try LiveHost.makeDirectories([fresh])
-        var arguments = ["mmdebstrap", "--variant=apt", "--include=" + Release.packages.joined(separator: ",")]
+        var arguments = ["mmdebstrap", "--variant=apt", "--include=" + release.rootPackages.joined(separator: ",")]
         if release.ignoreValidUntil { arguments.append("--aptopt=Acquire::Check-Valid-Until \"false\"") }
         let source = mirror()
         if let overlay = release.overlaySuite {
@@ -176,5 +176,5 @@ public struct ReleaseRoot: Sendable, Hashable {
 
 extension Release {
     /// The packages whose versions key the cache: those Rewind installs.
-    var packagesToKey: [String] { Release.packages }
+    var packagesToKey: [String] { rootPackages }
 }
