@@ -39,32 +39,41 @@ extension Lab {
                              + "```swift recipe=\(name) block in the guides?", file: file, line: line)
         }
         var command = ProcessSpec(executable, arguments)
+        command.newSession = true
+        let commandLine = ([name] + arguments).map(HostAccess.shellQuoted).joined(separator: " ")
+        let run = try await runProgram(command, kind: "recipe", name: name, commandLine: commandLine, timeout: timeout,
+                                       file: file, line: line)
+        record(documents: Evidence.Document.extract(from: run.output, program: name))
+        return run
+    }
+
+    /// Runs a program the way a reader would (a recipe, a guide's script) on a thread of its own, so that its
+    /// wait does not hold one of the few cooperative threads, and keeps its command line, exit status and the
+    /// tail of its output in the evidence (`kind: …`, `kind output:`, `kind errors:`).
+    func runProgram(_ spec: ProcessSpec, kind: String, name: String, commandLine: String, timeout: Duration,
+                    file: String, line: Int) async throws -> RecipeRun {
+        var command = spec
         command.output = .capture
         command.errorOutput = .capture
-        command.newSession = true
-        let spec = command
-        let commandLine = ([name] + arguments).map(HostAccess.shellQuoted).joined(separator: " ")
-        // The recipe runs in a thread of its own: its wait must not hold one of the few cooperative threads.
+        let prepared = command
         let result: Subprocess.Result = try await withCheckedThrowingContinuation { continuation in
             Thread {
-                do { continuation.resume(returning: try Subprocess.run(spec, timeout: timeout)) } catch {
-                    continuation.resume(throwing: LabFailure("cannot start recipe \(name): \(error)", file: file, line: line))
+                do { continuation.resume(returning: try Subprocess.run(prepared, timeout: timeout)) } catch {
+                    continuation.resume(throwing: LabFailure("cannot start \(kind) \(name): \(error)", file: file, line: line))
                 }
             }.start()
         }
         let run = RecipeRun(commandLine: commandLine, status: result.status, output: result.output,
                             errorOutput: result.errorOutput, timedOut: result.timedOut, seconds: result.seconds)
-        note("recipe: \(commandLine) → exit \(run.status)\(run.timedOut ? " (ended after \(timeout))" : "") in "
+        note("\(kind): \(commandLine) → exit \(run.status)\(run.timedOut ? " (ended after \(timeout))" : "") in "
              + String(format: "%.2f s", run.seconds))
-        if !run.output.isEmpty { note("recipe output:\n" + Self.tail(run.output)) }
-        let documents = Evidence.Document.extract(from: run.output, program: name)
-        record(documents: documents)
-        if !run.errorOutput.isEmpty { note("recipe errors:\n" + Self.tail(run.errorOutput)) }
+        if !run.output.isEmpty { note("\(kind) output:\n" + Self.tail(run.output)) }
+        if !run.errorOutput.isEmpty { note("\(kind) errors:\n" + Self.tail(run.errorOutput)) }
         return run
     }
 
     /// The last lines of a program's output, for the evidence.
-    private static func tail(_ text: String, lines: Int = 40) -> String {
+    static func tail(_ text: String, lines: Int = 40) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 }

@@ -33,38 +33,19 @@ extension Lab {
             throw LabFailure("cannot write the script \(name) into \(folder): \(error)", file: file, line: line)
         }
         var command = ProcessSpec("/bin/sh", ["-eu", scriptFile.path])
-        command.output = .capture
-        command.errorOutput = .capture
         command.newSession = true
         command.currentDirectory = folder
         var env = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "LC_ALL"].contains($0.key) }
         for (key, value) in environment { env[key] = value }
         command.environment = env
-        let spec = command
         let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(HostAccess.shellQuoted($0.value))" }
             .joined(separator: " ") + " sh -eu \(name).sh"
-        let result: Subprocess.Result = try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do { continuation.resume(returning: try Subprocess.run(spec, timeout: timeout)) } catch {
-                    continuation.resume(throwing: LabFailure("cannot start script \(name): \(error)", file: file, line: line))
-                }
-            }.start()
-        }
-        let run = RecipeRun(commandLine: commandLine, status: result.status, output: result.output,
-                            errorOutput: result.errorOutput, timedOut: result.timedOut, seconds: result.seconds)
-        note("script: \(commandLine) → exit \(run.status)\(run.timedOut ? " (ended after \(timeout))" : "") in "
-             + String(format: "%.2f s", run.seconds))
-        if !run.output.isEmpty { note("script output:\n" + Self.lastLines(run.output)) }
-        if !run.errorOutput.isEmpty { note("script errors:\n" + Self.lastLines(run.errorOutput)) }
+        let run = try await runProgram(command, kind: "script", name: name, commandLine: commandLine, timeout: timeout,
+                                       file: file, line: line)
         if run.status == 127, let tool = Self.missingTool(in: run.errorOutput) {
             throw Unsupported(capability: "host-tool:\(tool)", reason: "the script \(name) needs \(tool), which this machine lacks (sh: exit 127)")
         }
         return run
-    }
-
-    /// The last lines of a program's output, for the evidence.
-    static func lastLines(_ text: String, lines: Int = 40) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 
     /// The command `sh` could not find (`…: virsh: not found`), if that is what the errors say.

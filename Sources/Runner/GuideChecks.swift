@@ -135,15 +135,10 @@ public struct GuideChecks: Sendable {
         var run: Set<String> = []
         var problems: [String] = []
         for snippet in snippets {
-            for line in snippet.sourceLines where line.isOwn {
-                var rest = Substring(line.text)
-                while let range = rest.range(of: "runScript(\"") {
-                    let name = String(rest[range.upperBound...].prefix { $0 != "\"" })
-                    run.insert(name)
-                    if !known.contains(name) {
-                        problems.append("\(line.file):\(line.line): lab.runScript(\"\(name)\") names no script: add a ```sh script=\(name) block")
-                    }
-                    rest = rest[range.upperBound...]
+            for (name, line) in snippet.namesPassed(to: "runScript", ownOnly: true) {
+                run.insert(name)
+                if !known.contains(name) {
+                    problems.append("\(line.file):\(line.line): lab.runScript(\"\(name)\") names no script: add a ```sh script=\(name) block")
                 }
             }
         }

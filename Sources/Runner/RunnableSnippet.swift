@@ -153,3 +153,19 @@ public struct RunnableSnippet: Sendable, Hashable {
         sourceLines.contains { $0.line == line && $0.file == file }
     }
 }
+
+extension RunnableSnippet {
+    /// The string literals passed first to `call` in the snippet's lines (`runRecipe` → the recipe names in
+    /// `lab.runRecipe("NAME", …)`), with the line each is on; only its own lines when `ownOnly`.
+    public func namesPassed(to call: String, ownOnly: Bool = false) -> [(name: String, line: SourceLine)] {
+        var found: [(name: String, line: SourceLine)] = []
+        for line in sourceLines where line.isOwn || !ownOnly {
+            var rest = Substring(line.text)
+            while let range = rest.range(of: call + "(\"") {
+                found.append((String(rest[range.upperBound...].prefix { $0 != "\"" }), line))
+                rest = rest[range.upperBound...]
+            }
+        }
+        return found
+    }
+}

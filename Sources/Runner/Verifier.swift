@@ -108,15 +108,7 @@ public struct Verifier: Sendable {
 
     /// The recipes a snippet runs: the names in its `runRecipe("NAME"` calls.
     static func recipesRun(by snippet: RunnableSnippet) -> [String] {
-        var names: [String] = []
-        for line in snippet.sourceLines {
-            var rest = Substring(line.text)
-            while let range = rest.range(of: "runRecipe(\"") {
-                names.append(String(rest[range.upperBound...].prefix { $0 != "\"" }))
-                rest = rest[range.upperBound...]
-            }
-        }
-        return names
+        snippet.namesPassed(to: "runRecipe").map(\.name)
     }
 
     /// Runs the pipeline on `snippets` (the guide set's snippets, context resolved, in guide order).
